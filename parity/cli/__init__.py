@@ -1,0 +1,72 @@
+"""The ``parity`` command: a thin click shell over the library.
+
+Subcommands live one module each and are imported only when invoked (``COMMANDS`` maps a name to
+``module:attribute``), so ``parity --help`` and ``parity validate`` stay fast and never import the
+docker SDK. Every :class:`~parity.errors.ParityError` becomes one paragraph on stderr and its
+documented exit code; Ctrl-C exits 130.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from parity import __version__
+from parity.errors import ExitCode, ParityError
+
+#: command name -> "module:attribute" (a click.Command), imported lazily
+COMMANDS: dict[str, str] = {
+    "validate": "parity.cli.spec_cmds:validate",
+    "schema": "parity.cli.spec_cmds:schema",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, _, attr = target.partition(":")
+        command = getattr(importlib.import_module(module), attr)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="parity")
+def cli() -> None:
+    """parity: one environment spec, every environment, and drift checks for live hosts.
+
+    \b
+    Exit codes: 0 ok, 1 drift (or files out of date), 2 usage or spec error,
+    3 a host could not be checked, 4 the environment could not be built or run,
+    130 interrupted.
+    """
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point: run the CLI and map errors to exit codes."""
+    try:
+        code = cli.main(args=argv, prog_name="parity", standalone_mode=False)
+    except ParityError as exc:
+        click.echo(f"error: {exc.render()}", err=True)
+        sys.exit(int(exc.exit_code))
+    except click.exceptions.Abort:
+        click.echo("interrupted", err=True)
+        sys.exit(int(ExitCode.INTERRUPTED))
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(int(ExitCode.INTERRUPTED))
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,27 @@
+"""``parity validate`` and ``parity schema``."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from parity.cli.options import spec_argument
+
+
+@click.command()
+@spec_argument
+def validate(spec: str) -> None:
+    """Check SPEC (default ./parity.yaml); exit 0 when valid, 2 listing every problem."""
+    from parity.spec import load_spec
+
+    loaded = load_spec(spec)
+    click.echo(f"{loaded.path}: valid ({loaded.distro.base}, sha256 {loaded.sha256[:12]})")
+
+
+@click.command()
+def schema() -> None:
+    """Print the spec's JSON Schema, for editor completion (e.g. yaml-language-server)."""
+    from parity.spec import json_schema
+
+    click.echo(json.dumps(json_schema(), indent=2, sort_keys=True))

@@ -1,0 +1,1 @@
+"""Comparison: facts x facts -> findings."""

@@ -1,0 +1,77 @@
+"""Distributions parity knows: their package-manager family, images, boxes and version scheme.
+
+A registry rather than if-chains: adding a release is one entry, and every target (Docker image,
+Vagrant box, package manager, version ordering) reads the same record.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from parity.errors import SpecError
+
+
+@dataclass(frozen=True)
+class Distro:
+    """One ``distro:release`` pair from the spec's ``base:``."""
+
+    name: str  # "debian"
+    release: str  # "12"
+    family: str  # package-manager family: "apt" | "dnf" | "apk"
+    codename: str | None
+    docker_image: str
+    vagrant_box: str | None
+
+    @property
+    def base(self) -> str:
+        return f"{self.name}:{self.release}"
+
+    @property
+    def version_scheme(self) -> str:
+        """Name of the version ordering in :mod:`parity.versions` ("deb", "rpm", "apk")."""
+        return {"apt": "deb", "dnf": "rpm", "apk": "apk"}[self.family]
+
+
+def _d(name: str, release: str, family: str, codename: str | None, box: str | None) -> Distro:
+    return Distro(name, release, family, codename, f"{name}:{release}", box)
+
+
+DISTROS: dict[str, Distro] = {
+    d.base: d
+    for d in (
+        _d("debian", "11", "apt", "bullseye", "debian/bullseye64"),
+        _d("debian", "12", "apt", "bookworm", "debian/bookworm64"),
+        _d("debian", "13", "apt", "trixie", "debian/trixie64"),
+        _d("ubuntu", "20.04", "apt", "focal", "ubuntu/focal64"),
+        _d("ubuntu", "22.04", "apt", "jammy", "ubuntu/jammy64"),
+        _d("ubuntu", "24.04", "apt", "noble", "bento/ubuntu-24.04"),
+        _d("fedora", "39", "dnf", None, "fedora/39-cloud-base"),
+        _d("fedora", "40", "dnf", None, "fedora/40-cloud-base"),
+        _d("rockylinux", "9", "dnf", None, "rockylinux/9"),
+        _d("almalinux", "9", "dnf", None, "almalinux/9"),
+        _d("alpine", "3.19", "apk", None, "generic/alpine319"),
+        _d("alpine", "3.20", "apk", None, "generic/alpine320"),
+    )
+}
+
+#: the distro IDs ``/etc/os-release`` reports, mapped to our names
+OS_RELEASE_IDS = {"debian": "debian", "ubuntu": "ubuntu", "fedora": "fedora",
+                  "rocky": "rockylinux", "almalinux": "almalinux", "alpine": "alpine"}
+
+
+def get_distro(base: str) -> Distro:
+    """Look up ``distro:release``; unknown ones raise with the list of known bases."""
+    try:
+        return DISTROS[base]
+    except KeyError:
+        known = ", ".join(sorted(DISTROS))
+        raise SpecError([f"unknown base {base!r}"], hint=f"Known bases: {known}.") from None
+
+
+def family_of(distro_name: str) -> str | None:
+    """Package family for a distro name as seen on a host (``ID=`` of os-release)."""
+    name = OS_RELEASE_IDS.get(distro_name, distro_name)
+    for d in DISTROS.values():
+        if d.name == name:
+            return d.family
+    return None

@@ -1,0 +1,77 @@
+"""The facts document: one host's state as plain, JSON-ready dicts.
+
+Spec expectations and host observations share this shape, so spec-vs-host and host-vs-host are one
+comparison, and a snapshot is just this document saved to disk. Keys (documented in
+``docs/facts.md``; ``FACTS_FORMAT`` bumps on incompatible change):
+
+* ``os``: ``{"distro": "debian", "release": "12", "codename": "bookworm", "arch": "x86_64",
+  "kernel": "6.1.0-18-amd64", "family": "apt"}``
+* ``packages``: ``{name: {"version": "1.22.1-9", "arch": "amd64"}}``
+* ``services``: ``{name: {"running": bool, "enabled": bool | None}}``
+* ``users``: ``{name: {"uid": int, "gid": int, "home": str, "shell": str, "groups": [str]}}``
+* ``groups``: ``{name: {"gid": int, "members": [str]}}``
+* ``files``: ``{path: {"type": "file"|"directory"|"link"|"absent"|"other", "mode": "0644",
+  "owner": str, "group": str, "sha256": str | None, "target": str | None}}``
+* ``ports``: ``{"tcp/80": {"protocol": "tcp", "port": 80, "addresses": ["0.0.0.0"]}}``
+* ``sysctl``: ``{key: value}`` (values as the kernel prints them, whitespace folded)
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+FACTS_FORMAT = 1
+KINDS = ("os", "packages", "services", "users", "groups", "files", "ports", "sysctl")
+
+
+@dataclass
+class Facts:
+    """One host's facts, plus where and when they were collected."""
+
+    host: str
+    os: dict[str, Any] = field(default_factory=dict)
+    packages: dict[str, dict[str, Any]] = field(default_factory=dict)
+    services: dict[str, dict[str, Any]] = field(default_factory=dict)
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    groups: dict[str, dict[str, Any]] = field(default_factory=dict)
+    files: dict[str, dict[str, Any]] = field(default_factory=dict)
+    ports: dict[str, dict[str, Any]] = field(default_factory=dict)
+    sysctl: dict[str, str] = field(default_factory=dict)
+    collected_at: str | None = None  # ISO 8601 UTC
+    #: fact kinds the host could not report (tool missing), with the reason
+    unavailable: dict[str, str] = field(default_factory=dict)
+
+    def kind(self, name: str) -> dict[str, Any]:
+        return getattr(self, name)  # type: ignore[no-any-return]
+
+    def to_dict(self) -> dict[str, Any]:
+        doc: dict[str, Any] = {"format": FACTS_FORMAT, "host": self.host,
+                               "collected_at": self.collected_at}
+        for k in KINDS:
+            doc[k] = self.kind(k)
+        doc["unavailable"] = self.unavailable
+        return doc
+
+    @classmethod
+    def from_dict(cls, doc: dict[str, Any]) -> Facts:
+        fmt = doc.get("format")
+        if fmt != FACTS_FORMAT:
+            raise ValueError(f"facts format {fmt!r} is not supported (expected {FACTS_FORMAT})")
+        return cls(
+            host=str(doc.get("host", "")),
+            collected_at=doc.get("collected_at"),
+            unavailable=dict(doc.get("unavailable") or {}),
+            **{k: dict(doc.get(k) or {}) for k in KINDS},
+        )
+
+    def save(self, path: Path) -> None:
+        from parity.fsutil import atomic_write
+
+        atomic_write(path, json.dumps(self.to_dict(), indent=2, sort_keys=True) + "\n")
+
+    @classmethod
+    def load(cls, path: Path) -> Facts:
+        return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))

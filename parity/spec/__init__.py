@@ -1,0 +1,199 @@
+"""Load and validate ``parity.yaml`` into a :class:`Spec`, the single source of truth.
+
+Loading is all-or-nothing: every problem (YAML, schema, missing or escaping files, unknown distro)
+is collected and raised together as one :class:`~parity.errors.SpecError`, so users fix a spec in
+one pass rather than one error per run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from parity.distros import DISTROS, Distro
+from parity.errors import SpecError
+from parity.spec.errors import format_errors
+from parity.spec.model import SPEC_VERSION, Secret, SpecModel
+from parity.spec.yamlpos import Located, load_yaml, plain
+from parity.versions import Constraint, parse_constraint
+
+__all__ = ["SPEC_VERSION", "Port", "Spec", "json_schema", "load_spec", "load_spec_text"]
+
+DEFAULT_SPEC = Path("parity.yaml")
+
+
+@dataclass(frozen=True)
+class Port:
+    number: int
+    protocol: str = "tcp"
+
+    @property
+    def key(self) -> str:
+        """The facts key for this port: ``tcp/80``."""
+        return f"{self.protocol}/{self.number}"
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A validated spec plus where it lives; everything downstream takes one of these."""
+
+    model: SpecModel
+    path: Path
+    #: sha256 of each referenced file (sources, keys, provision scripts), by spec-relative path
+    file_hashes: dict[str, str] = field(default_factory=dict)
+
+    # -- identity ---------------------------------------------------------------------------
+    @property
+    def root(self) -> Path:
+        """The spec's folder; relative paths in the spec resolve against it."""
+        return self.path.parent
+
+    @property
+    def name(self) -> str:
+        return self.model.name
+
+    @property
+    def distro(self) -> Distro:
+        return DISTROS[self.model.base]
+
+    @cached_property
+    def sha256(self) -> str:
+        """Hash of what the spec means: its normalised content plus every file it references.
+
+        Formatting and comments do not change it; editing ``files/shop.conf`` does. Targets
+        label their images with it, and ``parity status`` compares it to find stale environments.
+        """
+        doc = {"spec": self.model.model_dump(mode="json"), "files": self.file_hashes}
+        canonical = json.dumps(doc, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+    # -- views used by renderers and the drift checker ----------------------------------------
+    def packages(self, *, dev: bool) -> dict[str, Constraint]:
+        """Packages an environment must have: dev environments also get ``dev_packages``."""
+        pkgs = dict(self.model.packages)
+        if dev:
+            pkgs.update(self.model.dev_packages)
+        return {name: parse_constraint(text) for name, text in sorted(pkgs.items())}
+
+    @property
+    def ports(self) -> list[Port]:
+        out = []
+        for p in self.model.ports:
+            num, _, proto = str(p).partition("/")
+            out.append(Port(int(num), proto or "tcp"))
+        return sorted(set(out), key=lambda p: (p.protocol, p.number))
+
+    @property
+    def plain_env(self) -> dict[str, str]:
+        """Env values that may be written into images and files (no secrets)."""
+        return {k: v for k, v in sorted(self.model.env.items()) if isinstance(v, str)}
+
+    @property
+    def secret_env(self) -> list[str]:
+        """Names of env values supplied at run time only."""
+        return sorted(k for k, v in self.model.env.items() if isinstance(v, Secret))
+
+    def resolve(self, relpath: str) -> Path:
+        """A spec-relative path as an absolute path (already checked to stay inside the root)."""
+        return (self.root / relpath).resolve()
+
+    def display_path(self) -> str:
+        return str(self.path)
+
+
+def load_spec(path: str | Path | None = None) -> Spec:
+    """Read, parse and validate a spec file; raise :class:`SpecError` listing every problem."""
+    spec_path = Path(path) if path is not None else DEFAULT_SPEC
+    if spec_path.is_dir():
+        spec_path = spec_path / "parity.yaml"
+    return _build(load_yaml(spec_path), spec_path)
+
+
+def load_spec_text(text: str, path: str | Path = "parity.yaml") -> Spec:
+    """Validate spec text as if it were the file ``path`` (files resolve beside ``path``)."""
+    return _build(load_yaml(Path(path), text), Path(path))
+
+
+def _build(located: Located, spec_path: Path) -> Spec:
+    data = plain(located.data)
+    where = located.where
+    if data is None:
+        raise SpecError([f"{spec_path}:1:1: the file is empty"], hint=_START_HINT)
+    if not isinstance(data, dict):
+        raise SpecError([f"{where(())}: a spec is a mapping of keys, got {type(data).__name__}"],
+                        hint=_START_HINT)
+    if "parity" in data and data["parity"] != SPEC_VERSION:
+        raise SpecError([
+            f"{where(('parity',))}: parity: spec format {data['parity']!r} is not supported; "
+            f"this parity reads format {SPEC_VERSION}"
+        ])
+    problems: list[str] = []
+    model: SpecModel | None = None
+    try:
+        model = SpecModel.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(format_errors(exc, located, SpecModel))
+    base = data.get("base")
+    if isinstance(base, str) and base not in DISTROS:
+        known = ", ".join(sorted(DISTROS))
+        problems.append(f"{where(('base',))}: base: unknown distro {base!r}; known: {known}")
+    hashes: dict[str, str] = {}
+    if model is not None:
+        problems.extend(_check_files(model, spec_path, located, hashes))
+    if problems:
+        problems.sort(key=_position_key)
+        raise SpecError(problems, hint=f"Fix the lines above in {spec_path} and run "
+                                       f"`parity validate {spec_path}` again.")
+    assert model is not None
+    return Spec(model=model, path=spec_path, file_hashes=dict(sorted(hashes.items())))
+
+
+_START_HINT = "A minimal spec is:\n  parity: 1\n  name: myapp\n  base: debian:12"
+
+
+def _position_key(text: str) -> tuple[int, int]:
+    parts = text.split(":")
+    try:
+        return int(parts[1]), int(parts[2])
+    except (IndexError, ValueError):
+        return (0, 0)
+
+
+def _check_files(model: SpecModel, spec_path: Path, located: Located,
+                 hashes: dict[str, str]) -> list[str]:
+    """Referenced files must exist, be readable and stay inside the spec's folder."""
+    root = spec_path.parent.resolve()
+    refs: list[tuple[tuple[Any, ...], str]] = []
+    refs += [(("files", dest, "source"), f.source) for dest, f in model.files.items() if f.source]
+    refs += [(("repositories", i, "key"), r.key) for i, r in enumerate(model.repositories) if r.key]
+    refs += [(("provision", i), p) for i, p in enumerate(model.provision)]
+    problems = []
+    for loc, rel in refs:
+        key = ".".join(map(str, loc))
+        target = (root / rel).resolve()
+        if not target.is_relative_to(root):
+            problems.append(f"{located.where(loc)}: {key}: {rel!r} points outside the spec's "
+                            f"folder {root}; keep referenced files beside parity.yaml")
+        elif not target.is_file():
+            problems.append(f"{located.where(loc)}: {key}: file {rel!r} not found in {root}")
+        else:
+            try:
+                hashes[rel] = hashlib.sha256(target.read_bytes()).hexdigest()
+            except OSError as exc:
+                problems.append(f"{located.where(loc)}: {key}: cannot read {rel!r}: {exc}")
+    return problems
+
+
+def json_schema() -> dict[str, Any]:
+    """The spec's JSON Schema (draft 2020-12), for editors and other tools."""
+    schema = SpecModel.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://parity.dev/schema/parity-1.json"
+    schema["title"] = "parity.yaml"
+    return schema

@@ -1,0 +1,114 @@
+"""Turn pydantic's validation errors into ``file:line:column: key.path: what is expected`` lines."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from parity.spec.yamlpos import Located
+
+
+def format_errors(exc: ValidationError, located: Located, model: type[BaseModel]) -> list[str]:
+    """One line per problem, deduplicated, in document order."""
+    problems: list[tuple[tuple[int, int], str]] = []
+    seen: set[str] = set()
+    for err in exc.errors(include_url=False):
+        loc = _clean_loc(err["loc"])
+        line = _message(err, loc, model)
+        key = ".".join(map(str, loc)) or "(top level)"
+        pos = located.position(loc)
+        text = f"{located.path}:{pos[0]}:{pos[1]}: {key}: {line}"
+        if text not in seen:
+            seen.add(text)
+            problems.append((pos, text))
+    problems.sort(key=lambda p: p[0])
+    return [text for _, text in problems]
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Drop pydantic's union-branch and validator markers (``int``, ``str``, ``function-after``…)."""
+    out = []
+    for part in loc:
+        if isinstance(part, str) and (
+            part in {"int", "str", "bool", "float", "Secret", "list[str]", "dict[str,str]"}
+            or part.startswith(("function-", "constrained-str", "literal[", "union["))
+            or "[" in part and part.endswith("]")
+        ):
+            continue
+        out.append(part)
+    return tuple(out)
+
+
+def _message(err: dict[str, Any], loc: tuple[Any, ...], model: type[BaseModel]) -> str:
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        known = _known_keys(model, loc[:-1])
+        name = str(loc[-1]) if loc else ""
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        allowed = f" (allowed: {', '.join(sorted(known))})" if known and not close else ""
+        return f"unknown key {name!r}{hint}{allowed}"
+    if kind == "missing":
+        return "required key is missing"
+    if kind == "string_pattern_mismatch":
+        return f"{err.get('input')!r} is not allowed here: {_pattern_help(loc)}"
+    if kind == "literal_error":
+        return f"expected {err['ctx']['expected']}, got {err.get('input')!r}"
+    msg = str(err.get("msg", "invalid value"))
+    msg = msg.removeprefix("Value error, ")
+    if kind in {"int_type", "int_parsing", "bool_type", "bool_parsing", "string_type",
+                "dict_type", "list_type", "model_type", "model_attributes_type"}:
+        return f"{msg}, got {type(err.get('input')).__name__} {err.get('input')!r}"
+    return msg
+
+
+def _pattern_help(loc: tuple[Any, ...]) -> str:
+    top = str(loc[0]) if loc else ""
+    field = str(loc[-1]) if loc else ""
+    if top in {"packages", "dev_packages"} or field == "name" and top == "repositories":
+        return "package names use letters, digits and + . _ - only"
+    if top in {"users", "groups"} or field in {"owner", "group"}:
+        return "account names are lowercase letters, digits, _ and -, starting with a letter or _"
+    if top == "env" and len(loc) == 1:
+        return "env names are letters, digits and _"
+    if top == "env":
+        return "env values are one line of printable text"
+    if top == "sysctl":
+        return "sysctl keys are dotted lowercase names; values are plain words and numbers"
+    if top == "files" or field in {"home", "shell", "target", "workdir"}:
+        return "paths are absolute, one line, without '..'"
+    if field in {"url"}:
+        return "a http(s) URL without spaces or quotes"
+    if top == "services":
+        return "service names use letters, digits and @ . _ - only"
+    if top == "ports":
+        return "a port is a number, optionally followed by /tcp or /udp"
+    return "unsupported characters"
+
+
+def _known_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """Field names of the model that sits at ``loc`` (skipping dict keys and list indexes)."""
+    current: Any = model
+    for part in loc:
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return []
+        field = current.model_fields.get(str(part))
+        if field is None:
+            continue  # a dict key (package name, path...) or a list index
+        current = _inner_model(field.annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _inner_model(annotation: Any) -> Any:
+    """The BaseModel inside ``X``, ``dict[str, X]``, ``list[X]`` or ``X | None``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None

@@ -1,0 +1,271 @@
+"""The spec's typed model: what ``parity.yaml`` may say, with every string checked at the door.
+
+Names, versions, paths and values that end up in shell, Dockerfile, Ruby or Nix text are
+restricted here to safe alphabets where the domain allows it (package, user, service names, sysctl
+keys); free text (env values, file paths) is still quoted by each renderer. Rejecting early gives
+the user a ``file:line:column`` error instead of a broken image later.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from parity.versions import ConstraintError, parse_constraint
+
+SPEC_VERSION = 1
+
+
+class Strict(BaseModel):
+    """Base for every spec section: unknown keys are errors (with a "did you mean")."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+# --- constrained strings -------------------------------------------------------------------
+
+PackageName = Annotated[
+    str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9+._-]{0,127}$")
+]
+AccountName = Annotated[str, StringConstraints(pattern=r"^[a-z_][a-z0-9_-]{0,31}$")]
+ServiceName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9@._-]{0,127}$")]
+EnvName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")]
+SysctlKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_][a-z0-9_.-]*(/[a-z0-9_.-]+)*$")]
+HostName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
+#: printable text on one line: no control characters (newline, NUL, escape, ...)
+OneLine = Annotated[str, StringConstraints(pattern=r"^[^\x00-\x1f\x7f]*$")]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://[A-Za-z0-9._~:/?#\[\]@!&()*+,;=%-]+$")]
+AbsPath = Annotated[str, StringConstraints(pattern=r"^/[^\x00-\x1f\x7f]*$", max_length=4096)]
+RelPath = Annotated[str, StringConstraints(pattern=r"^[^/\x00-\x1f\x7f][^\x00-\x1f\x7f]*$")]
+ImageRef = Annotated[
+    str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$")
+]
+AcName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+([-./][a-z0-9]+)*$")]
+
+
+def _check_constraint(value: Any) -> str:
+    text = "*" if value is None else str(value)
+    try:
+        parse_constraint(text)
+    except ConstraintError as exc:
+        raise ValueError(str(exc)) from None
+    return text
+
+
+def _mode(value: Any) -> str:
+    """Accept ``"0644"``, ``"644"`` and YAML's int ``644``/``0o644``; normalise to ``"0644"``."""
+    if isinstance(value, bool):
+        raise ValueError("a file mode is an octal string such as \"0644\"")
+    if isinstance(value, int):
+        text = str(value)
+        if not re.fullmatch(r"[0-7]{3,4}", text):
+            text = format(value, "o")
+    else:
+        text = str(value)
+    if not re.fullmatch(r"0?[0-7]{3,4}", text):
+        raise ValueError(f"{value!r} is not an octal file mode such as \"0644\"")
+    return text.zfill(4)[-4:]
+
+
+def _no_dotdot(value: str) -> str:
+    if ".." in value.split("/"):
+        raise ValueError(f"{value!r} may not contain '..'")
+    return value
+
+
+VersionConstraint = Annotated[str, BeforeValidator(_check_constraint)]
+FileMode = Annotated[str, BeforeValidator(_mode)]
+SpecRelPath = Annotated[RelPath, AfterValidator(_no_dotdot)]
+TargetPath = Annotated[AbsPath, AfterValidator(_no_dotdot)]
+
+
+# --- sections ------------------------------------------------------------------------------
+
+
+class Repository(Strict):
+    """A package source outside the distro, with its signing key (a file beside the spec)."""
+
+    name: PackageName
+    url: Url
+    suite: PackageName | None = None
+    components: list[PackageName] = Field(default_factory=lambda: ["main"])
+    key: SpecRelPath | None = None
+
+
+class Service(Strict):
+    running: bool = True
+    enabled: bool = True
+    #: how to start it where there is no init system (containers); default: its init script
+    command: list[OneLine] | None = None
+
+
+class User(Strict):
+    uid: int | None = Field(default=None, ge=0, le=2**31 - 2)
+    home: TargetPath | None = None
+    shell: TargetPath | None = None
+    groups: list[AccountName] = Field(default_factory=list)
+    system: bool = False
+
+
+class Group(Strict):
+    gid: int | None = Field(default=None, ge=0, le=2**31 - 2)
+    system: bool = False
+
+
+class FileEntry(Strict):
+    type: Literal["file", "directory", "link"] = "file"
+    source: SpecRelPath | None = None
+    content: str | None = None
+    target: TargetPath | None = None
+    mode: FileMode | None = None
+    owner: AccountName = "root"
+    group: AccountName = "root"
+
+    @model_validator(mode="after")
+    def _shape(self) -> FileEntry:
+        if self.type == "file" and self.source is not None and self.content is not None:
+            raise ValueError("give either source or content, not both")
+        if self.type == "link" and not self.target:
+            raise ValueError("a link needs target: /path/it/points/to")
+        if self.type != "link" and self.target is not None:
+            raise ValueError("target is only for type: link")
+        if self.type != "file" and (self.source is not None or self.content is not None):
+            raise ValueError(f"source/content are only for type: file, not {self.type}")
+        return self
+
+
+class Secret(Strict):
+    """An env value supplied at run time from the caller's environment; never written anywhere."""
+
+    secret: Literal[True]
+
+
+class DockerTarget(Strict):
+    image: ImageRef | None = None
+    cmd: list[OneLine] | None = None
+    workdir: TargetPath | None = None
+
+
+class VagrantTarget(Strict):
+    box: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")] | None = None
+    cpus: int = Field(default=2, ge=1, le=256)
+    memory: int = Field(default=2048, ge=128, le=1048576)
+    hostname: HostName | None = None
+
+
+NixAttr = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_'-]*(\.[A-Za-z_][A-Za-z0-9_'-]*)*$")]
+
+
+class NixTarget(Strict):
+    nixpkgs: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9:/._?=&+-]+$")] = (
+        "github:NixOS/nixpkgs/nixos-24.05"
+    )
+    #: package name in the spec -> attribute path in nixpkgs, where they differ
+    attrs: dict[PackageName, NixAttr] = Field(default_factory=dict)
+
+
+class AciTarget(Strict):
+    name: AcName | None = None
+    version: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._+~-]*$")] = "0.1.0"
+    exec: list[OneLine] | None = None
+
+
+class Targets(Strict):
+    docker: DockerTarget = Field(default_factory=DockerTarget)
+    vagrant: VagrantTarget = Field(default_factory=VagrantTarget)
+    nix: NixTarget = Field(default_factory=NixTarget)
+    aci: AciTarget = Field(default_factory=AciTarget)
+
+
+class IgnoreRule(Strict):
+    """Silence findings whose path (``kind/name/field``) matches ``path``, until ``expires``."""
+
+    path: OneLine
+    reason: OneLine
+    expires: date | None = None
+
+
+class Drift(Strict):
+    ignore: list[IgnoreRule] = Field(default_factory=list)
+
+
+Port = Annotated[
+    int | Annotated[str, StringConstraints(pattern=r"^[0-9]{1,5}(/(tcp|udp))?$")],
+    Field(),
+]
+
+
+class SpecModel(Strict):
+    """The whole of ``parity.yaml`` (format version 1)."""
+
+    parity: Literal[1]
+    name: HostName
+    base: OneLine
+    description: OneLine | None = None
+    packages: dict[PackageName, VersionConstraint] = Field(default_factory=dict)
+    repositories: list[Repository] = Field(default_factory=list)
+    dev_packages: dict[PackageName, VersionConstraint] = Field(default_factory=dict)
+    services: dict[ServiceName, Service] = Field(default_factory=dict)
+    users: dict[AccountName, User] = Field(default_factory=dict)
+    groups: dict[AccountName, Group] = Field(default_factory=dict)
+    files: dict[TargetPath, FileEntry] = Field(default_factory=dict)
+    env: dict[EnvName, Annotated[str, StringConstraints(pattern=r"^[^\x00-\x1f\x7f]*$")] | Secret] = (
+        Field(default_factory=dict)
+    )
+    ports: list[Port] = Field(default_factory=list)
+    sysctl: dict[SysctlKey, Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9 \t._:,/-]*$")]] = (
+        Field(default_factory=dict)
+    )
+    provision: list[SpecRelPath] = Field(default_factory=list)
+    targets: Targets = Field(default_factory=Targets)
+    hosts: dict[HostName, OneLine] = Field(default_factory=dict)
+    drift: Drift = Field(default_factory=Drift)
+
+    @field_validator("env", mode="before")
+    @classmethod
+    def _env_scalars(cls, value: Any) -> Any:
+        """YAML turns ``PORT: 8080`` into an int; env values are strings."""
+        if isinstance(value, dict):
+            return {
+                k: (str(v).lower() if isinstance(v, bool) else str(v))
+                if isinstance(v, (int, float)) else v
+                for k, v in value.items()
+            }
+        return value
+
+    @field_validator("sysctl", mode="before")
+    @classmethod
+    def _sysctl_scalars(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: str(v) if isinstance(v, (int, float)) else v for k, v in value.items()}
+        return value
+
+    @field_validator("ports")
+    @classmethod
+    def _port_range(cls, value: list[int | str]) -> list[int | str]:
+        for p in value:
+            n = int(str(p).split("/")[0])
+            if not 1 <= n <= 65535:
+                raise ValueError(f"port {p} is outside 1-65535")
+        return value
+
+    @model_validator(mode="after")
+    def _dev_overlap(self) -> SpecModel:
+        both = sorted(set(self.packages) & set(self.dev_packages))
+        if both:
+            raise ValueError(
+                f"{', '.join(both)} listed in both packages and dev_packages; keep one"
+            )
+        return self

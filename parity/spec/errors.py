@@ -28,13 +28,13 @@ def format_errors(exc: ValidationError, located: Located, model: type[BaseModel]
 
 
 def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
-    """Drop pydantic's union-branch and validator markers (``int``, ``str``, ``function-after``…)."""
+    """Drop pydantic's union-branch and validator markers (``int``, ``function-after``…)."""
     out = []
     for part in loc:
         if isinstance(part, str) and (
-            part in {"int", "str", "bool", "float", "Secret", "list[str]", "dict[str,str]"}
+            part in {"int", "str", "bool", "float", "Secret"}
             or part.startswith(("function-", "constrained-str", "literal[", "union["))
-            or "[" in part and part.endswith("]")
+            or ("[" in part and part.endswith("]"))
         ):
             continue
         out.append(part)
@@ -67,7 +67,7 @@ def _message(err: dict[str, Any], loc: tuple[Any, ...], model: type[BaseModel]) 
 def _pattern_help(loc: tuple[Any, ...]) -> str:
     top = str(loc[0]) if loc else ""
     field = str(loc[-1]) if loc else ""
-    if top in {"packages", "dev_packages"} or field == "name" and top == "repositories":
+    if top in {"packages", "dev_packages"} or (field == "name" and top == "repositories"):
         return "package names use letters, digits and + . _ - only"
     if top in {"users", "groups"} or field in {"owner", "group"}:
         return "account names are lowercase letters, digits, _ and -, starting with a letter or _"

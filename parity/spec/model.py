@@ -43,6 +43,7 @@ AccountName = Annotated[str, StringConstraints(pattern=r"^[a-z_][a-z0-9_-]{0,31}
 ServiceName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9@._-]{0,127}$")]
 EnvName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")]
 SysctlKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_][a-z0-9_.-]*(/[a-z0-9_.-]+)*$")]
+SysctlValue = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9 \t._:,/-]*$")]
 HostName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
 #: printable text on one line: no control characters (newline, NUL, escape, ...)
 OneLine = Annotated[str, StringConstraints(pattern=r"^[^\x00-\x1f\x7f]*$")]
@@ -165,7 +166,8 @@ class VagrantTarget(Strict):
     hostname: HostName | None = None
 
 
-NixAttr = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_'-]*(\.[A-Za-z_][A-Za-z0-9_'-]*)*$")]
+_NIX_IDENT = r"[A-Za-z_][A-Za-z0-9_'-]*"
+NixAttr = Annotated[str, StringConstraints(pattern=rf"^{_NIX_IDENT}(\.{_NIX_IDENT})*$")]
 
 
 class NixTarget(Strict):
@@ -221,13 +223,9 @@ class SpecModel(Strict):
     users: dict[AccountName, User] = Field(default_factory=dict)
     groups: dict[AccountName, Group] = Field(default_factory=dict)
     files: dict[TargetPath, FileEntry] = Field(default_factory=dict)
-    env: dict[EnvName, Annotated[str, StringConstraints(pattern=r"^[^\x00-\x1f\x7f]*$")] | Secret] = (
-        Field(default_factory=dict)
-    )
+    env: dict[EnvName, OneLine | Secret] = Field(default_factory=dict)
     ports: list[Port] = Field(default_factory=list)
-    sysctl: dict[SysctlKey, Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9 \t._:,/-]*$")]] = (
-        Field(default_factory=dict)
-    )
+    sysctl: dict[SysctlKey, SysctlValue] = Field(default_factory=dict)
     provision: list[SpecRelPath] = Field(default_factory=list)
     targets: Targets = Field(default_factory=Targets)
     hosts: dict[HostName, OneLine] = Field(default_factory=dict)

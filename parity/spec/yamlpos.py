@@ -66,7 +66,8 @@ def load_yaml(path: Path, text: str | None = None) -> Located:
     except DuplicateKeyError as exc:
         mark = exc.problem_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        raise SpecError([f"{where}: {_first_line(exc.problem)}; each key may appear once"]) from None
+        problem = _first_line(exc.problem)
+        raise SpecError([f"{where}: {problem}; each key may appear once"]) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)

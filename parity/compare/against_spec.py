@@ -1,0 +1,176 @@
+"""Spec vs host: what the spec declares that the host lacks or has differently, and (strict)
+what the host has that nobody declared.
+
+Versions are checked with the spec's constraint in the ordering of the distro the HOST reports
+(a spec for debian:12 checked against an rpm host still orders rpm versions the rpm way; the os
+finding then says why nothing matches). Every other attribute is diffed with deepdiff on the
+fields the spec pins, so unpinned fields never produce findings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from parity.compare.base_system import BaseSystem, is_system_id
+from parity.compare.diffing import changed_fields, project
+from parity.compare.expect import Expected, Role, expected_facts
+from parity.compare.finding import Finding
+from parity.facts.model import Facts
+from parity.spec import Spec
+
+#: package-manager family (as facts report it) -> version scheme in parity.versions
+SCHEME_OF_FAMILY = {"apt": "deb", "dnf": "rpm", "yum": "rpm", "apk": "apk"}
+#: fact kinds whose undeclared items --strict reports, with the spec section to declare them in
+STRICT_KINDS = ("packages", "users", "groups", "ports")
+#: fact kind (plural, as in Facts) -> finding kind (singular)
+SINGULAR = {"packages": "package", "services": "service", "users": "user", "groups": "group",
+            "files": "file", "ports": "port", "sysctl": "sysctl", "os": "os"}
+
+
+@dataclass
+class Comparison:
+    """Findings plus notes on what could not be compared (shown as warnings, never drift)."""
+
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    #: number of items checked per finding kind (reporters use it for "N checked")
+    checked: dict[str, int] = field(default_factory=dict)
+
+
+def compare_spec(spec: Spec, facts: Facts, role: Role = "prod", strict: bool = False,
+                 base: BaseSystem | None = None) -> list[Finding]:
+    """Findings for ``facts`` (one host) measured against ``spec`` for ``role``."""
+    return compare_spec_full(spec, facts, role, strict, base).findings
+
+
+def compare_spec_full(spec: Spec, facts: Facts, role: Role = "prod", strict: bool = False,
+                      base: BaseSystem | None = None) -> Comparison:
+    exp = expected_facts(spec, role)
+    out = Comparison()
+    host = facts.host
+    add = out.findings.append
+    skip = set(facts.unavailable)
+    for kind in sorted(skip):
+        out.notes.append(f"{host}: {kind} not compared: {facts.unavailable[kind]}")
+
+    if "os" not in skip:
+        for key, want in exp.os.items():
+            got = facts.os.get(key)
+            if got is not None and str(got) != want:
+                add(Finding(host, "os", key, None, want, str(got), "changed"))
+        out.checked["os"] = len(exp.os)
+
+    scheme = SCHEME_OF_FAMILY.get(str(facts.os.get("family")), spec.distro.version_scheme)
+    if "packages" not in skip:
+        for name, constraint in exp.packages.items():
+            have = facts.packages.get(name)
+            if have is None:
+                add(Finding(host, "package", name, None, str(constraint), None, "missing"))
+            elif not constraint.is_any and not constraint.allows(str(have.get("version")), scheme):
+                add(Finding(host, "package", name, "version", str(constraint),
+                            have.get("version"), "changed"))
+        out.checked["package"] = len(exp.packages)
+
+    for kind in ("services", "users", "groups", "files", "ports"):
+        if kind not in skip:
+            _compare_items(host, kind, getattr(exp, kind), facts.kind(kind), out)
+
+    if "sysctl" not in skip:
+        for key, want in exp.sysctl.items():
+            got = facts.sysctl.get(key)
+            if got is None:
+                add(Finding(host, "sysctl", key, None, want, None, "missing"))
+            elif _fold(got) != _fold(want):
+                add(Finding(host, "sysctl", key, None, want, got, "changed"))
+        out.checked["sysctl"] = len(exp.sysctl)
+
+    if strict:
+        base = base or BaseSystem.empty()
+        if not base.known:
+            out.notes.append(f"{host}: base system unknown; --strict may report packages the "
+                             "base image brings (see docs/findings.md, 'Strict mode')")
+        for kind in STRICT_KINDS:
+            if kind not in skip:
+                out.findings.extend(_unexpected(host, kind, exp, facts, base))
+    out.findings.sort(key=_order)
+    return out
+
+
+def _compare_items(host: str, kind: str, expected: dict[str, dict[str, Any]],
+                   actual: dict[str, dict[str, Any]], out: Comparison) -> None:
+    one = SINGULAR[kind]
+    out.checked[one] = len(expected)
+    for name, want in expected.items():
+        have = actual.get(name)
+        if have is None or (kind == "files" and have.get("type") == "absent"):
+            out.findings.append(Finding(host, one, name, None, want or None, None, "missing"))
+            continue
+        if kind == "files" and have.get("type") != want.get("type"):
+            # a directory where a file should be: its mode or hash would only add noise
+            out.findings.append(Finding(host, one, name, "type", want.get("type"),
+                                        have.get("type"), "changed"))
+            continue
+        got = project(have, want.keys())
+        if "groups" in want:
+            got["groups"] = _membership(want["groups"], have.get("groups"))
+        if kind == "services" and got.get("enabled") is None:
+            got["enabled"] = want.get("enabled")  # unknown (no init system): not drift
+        for fld in changed_fields(want, got):
+            actual_value = have.get(fld) if fld == "groups" else got.get(fld)
+            if isinstance(actual_value, list):
+                actual_value = sorted(actual_value)
+            out.findings.append(Finding(host, one, name, fld, want.get(fld), actual_value,
+                                        "changed"))
+
+
+def _membership(want: list[str], have: Any) -> list[str]:
+    """Declared groups must all be there; extra memberships are not drift."""
+    have_set = set(have or [])
+    return list(want) if set(want) <= have_set else sorted(have_set)
+
+
+def _unexpected(host: str, kind: str, exp: Expected, facts: Facts,
+                base: BaseSystem) -> list[Finding]:
+    declared = set(getattr(exp, kind)) | set(exp.tolerated.get(kind, ()))
+    if kind == "groups":
+        # a declared user's primary group and groups it joins are declared implicitly
+        declared |= set(exp.users)
+        for u in exp.users.values():
+            declared |= set(u.get("groups", ()))
+        for f in exp.files.values():
+            declared.add(str(f.get("group")))
+    out = []
+    for name, item in facts.kind(kind).items():
+        if name in declared or name in base.names(kind):
+            continue
+        if kind == "packages" and item.get("auto"):
+            continue
+        if kind == "users" and is_system_id(item.get("uid")):
+            continue
+        if kind == "groups" and is_system_id(item.get("gid")):
+            continue
+        out.append(Finding(host, SINGULAR[kind], name, None, None, _summary(kind, item),
+                           "unexpected"))
+    return out
+
+
+def _summary(kind: str, item: dict[str, Any]) -> Any:
+    """The one value worth showing for an unexpected item."""
+    key = {"packages": "version", "users": "uid", "groups": "gid"}.get(kind)
+    if key is None:
+        return item.get("addresses") and sorted(item["addresses"]) or None
+    return item.get(key)
+
+
+def _fold(value: Any) -> str:
+    return " ".join(str(value).split())
+
+
+KIND_ORDER = ("os", "package", "service", "user", "group", "file", "port", "sysctl")
+CHANGE_ORDER = ("missing", "changed", "unexpected")
+
+
+def _order(f: Finding) -> tuple[Any, ...]:
+    k = KIND_ORDER.index(f.kind) if f.kind in KIND_ORDER else len(KIND_ORDER)
+    return (f.host, k, f.name, f.field or "", CHANGE_ORDER.index(f.change))

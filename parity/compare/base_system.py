@@ -1,0 +1,96 @@
+"""What the base image already brings, so ``--strict`` reports only what someone added.
+
+``--strict`` flags packages, users, groups and ports present on a host but declared nowhere.
+A Debian host carries some hundred packages and a dozen accounts nobody declares, so "declared
+nowhere" has to exclude the base system. How parity knows the base system, in order:
+
+1. ``--base-facts FILE``: a snapshot (``parity snapshot``) of a pristine host or container of the
+   spec's ``base:``; the most faithful choice for hosts that did not start from a Docker image.
+2. The spec's base image (``debian:12``) when it exists in the local Docker Engine: parity runs
+   it once with ``--network none``, collects its facts, removes the container, and caches the
+   result under ``~/.cache/parity/base/<image id>.json`` (the image id keys the cache, so an
+   updated image is collected again). The image is never pulled.
+3. Nothing: then only the always-on rules below apply, and the check warns that unexpected
+   packages may include the base system.
+
+Always-on rules, independent of the source: system accounts (uid/gid below 1000, and
+``nobody``/``nogroup`` 65534) are created by packages, not by people, and are never unexpected;
+packages the package manager marks as automatically installed (``auto: true`` in the facts) are
+dependencies, and are never unexpected either (someone chose the package that pulled them in, and
+that one is reported).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from parity.facts.model import Facts
+
+#: uids/gids below this are system accounts (Debian, Fedora and Alpine all use 1000)
+FIRST_REGULAR_ID = 1000
+NOBODY_ID = 65534
+
+
+@dataclass(frozen=True)
+class BaseSystem:
+    """Names per kind that the base system brings; ``source`` says where they came from."""
+
+    source: str
+    packages: frozenset[str] = field(default_factory=frozenset)
+    users: frozenset[str] = field(default_factory=frozenset)
+    groups: frozenset[str] = field(default_factory=frozenset)
+    ports: frozenset[str] = field(default_factory=frozenset)
+
+    @classmethod
+    def from_facts(cls, facts: Facts, source: str) -> BaseSystem:
+        return cls(
+            source=source,
+            packages=frozenset(facts.packages),
+            users=frozenset(facts.users),
+            groups=frozenset(facts.groups),
+            ports=frozenset(facts.ports),
+        )
+
+    @classmethod
+    def empty(cls) -> BaseSystem:
+        return cls(source="none")
+
+    @property
+    def known(self) -> bool:
+        return self.source != "none"
+
+    def names(self, kind: str) -> frozenset[str]:
+        return getattr(self, kind, frozenset())  # type: ignore[no-any-return]
+
+
+def is_system_id(value: Any) -> bool:
+    """System uid/gid: below 1000, or nobody/nogroup (65534)."""
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        return False
+    return n < FIRST_REGULAR_ID or n == NOBODY_ID
+
+
+def cache_dir() -> Path:
+    import os
+
+    root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(root) / "parity" / "base"
+
+
+def load_base_facts(path: Path) -> BaseSystem:
+    """Read a base-system snapshot given with ``--base-facts``; errors name the file."""
+    from parity.errors import UsageError
+
+    try:
+        facts = Facts.load(path)
+    except FileNotFoundError:
+        raise UsageError(f"{path}: base facts file not found",
+                         hint="Create one with `parity snapshot docker://CONTAINER -o FILE`.") from None
+    except (ValueError, json.JSONDecodeError) as exc:
+        raise UsageError(f"{path}: not a parity facts snapshot: {exc}") from None
+    return BaseSystem.from_facts(facts, source=str(path))

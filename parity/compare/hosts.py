@@ -1,0 +1,58 @@
+"""Host vs host: every difference between two hosts' facts (or snapshots), kind by kind.
+
+``a`` is the reference and ``b`` the host under test, so findings read like the spec check:
+*missing* = on A, not on B; *unexpected* = on B, not on A; *changed* = on both, different
+(``expected`` is A's value, ``actual`` B's). Findings carry B's name as ``host``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from parity.compare.against_spec import SINGULAR, Comparison, _order
+from parity.compare.diffing import changed_fields
+from parity.compare.finding import Finding
+from parity.facts.model import KINDS, Facts
+
+#: facts that differ between any two hosts by nature and say nothing about drift
+VOLATILE_OS_KEYS = frozenset({"hostname", "uptime"})
+
+
+def compare_hosts(a: Facts, b: Facts) -> list[Finding]:
+    """Every difference between ``a`` (reference) and ``b``."""
+    return compare_hosts_full(a, b).findings
+
+
+def compare_hosts_full(a: Facts, b: Facts) -> Comparison:
+    out = Comparison()
+    for kind in KINDS:
+        why = b.unavailable.get(kind) or a.unavailable.get(kind)
+        if why:
+            side = b.host if kind in b.unavailable else a.host
+            out.notes.append(f"{side}: {kind} not compared: {why}")
+            continue
+        left, right = a.kind(kind), b.kind(kind)
+        if kind == "os":
+            left = {k: v for k, v in left.items() if k not in VOLATILE_OS_KEYS}
+            right = {k: v for k, v in right.items() if k not in VOLATILE_OS_KEYS}
+        out.findings.extend(_diff_kind(b.host, SINGULAR[kind], left, right))
+        out.checked[SINGULAR[kind]] = len(set(left) | set(right))
+    out.findings.sort(key=_order)
+    return out
+
+
+def _diff_kind(host: str, kind: str, left: dict[str, Any],
+               right: dict[str, Any]) -> list[Finding]:
+    out = []
+    for name in sorted(set(left) | set(right)):
+        if name not in right:
+            out.append(Finding(host, kind, name, None, left[name], None, "missing"))
+        elif name not in left:
+            out.append(Finding(host, kind, name, None, None, right[name], "unexpected"))
+        elif isinstance(left[name], dict) and isinstance(right[name], dict):
+            for fld in changed_fields(left[name], right[name]):
+                out.append(Finding(host, kind, name, fld, left[name].get(fld),
+                                   right[name].get(fld), "changed"))
+        elif changed_fields({"v": left[name]}, {"v": right[name]}):
+            out.append(Finding(host, kind, name, None, left[name], right[name], "changed"))
+    return out

@@ -1,0 +1,57 @@
+"""JUnit XML report, for CI test tabs (GitLab, Jenkins, GitHub test reporters).
+
+One ``<testsuite>`` per host. Each finding is a test case named by its path (a failure when it
+fails, skipped when ignored or baselined); each checked kind without failing findings is one
+passing case (``package: 12 checked``), so a green host still shows what was looked at. A host
+that could not be checked is one case with an ``<error>``. Built with ``xml.etree`` so names
+with ``<``, ``&`` or quotes always produce valid XML.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from parity.compare.result import HostResult, Report
+from parity.report.values import note, show
+
+
+def _suite(parent: ET.Element, result: HostResult) -> None:
+    suite = ET.SubElement(parent, "testsuite", name=result.host)
+    counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    if result.error is not None:
+        case = ET.SubElement(suite, "testcase", classname=result.host, name="collect facts")
+        ET.SubElement(case, "error", message=result.error, type="HostError").text = result.error
+        counts["tests"] = counts["errors"] = 1
+    else:
+        failing_kinds = {f.kind for f in result.findings}
+        for kind, n in sorted(result.checked.items()):
+            if kind not in failing_kinds:
+                ET.SubElement(suite, "testcase", classname=f"{result.host}.{kind}",
+                              name=f"{kind}: {n} checked")
+                counts["tests"] += 1
+        for f in result.findings:
+            case = ET.SubElement(suite, "testcase", classname=f"{result.host}.{f.kind}",
+                                 name=f"{f.path} {f.change}")
+            counts["tests"] += 1
+            detail = (f"{f.change}: expected {show(f.expected, f.field)}, "
+                      f"actual {show(f.actual, f.field)}")
+            if f.fails:
+                ET.SubElement(case, "failure", message=detail, type=f.change).text = detail
+                counts["failures"] += 1
+            else:
+                ET.SubElement(case, "skipped", message=note(f))
+                counts["skipped"] += 1
+    for k, v in counts.items():
+        suite.set(k, str(v))
+
+
+def render(report: Report, *, tty: bool = False) -> str:
+    root = ET.Element("testsuites", name=f"parity {report.command} {report.reference}")
+    for r in report.results:
+        _suite(root, r)
+    totals = {k: sum(int(s.get(k, "0")) for s in root) for k in
+              ("tests", "failures", "errors", "skipped")}
+    for k, v in totals.items():
+        root.set(k, str(v))
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"

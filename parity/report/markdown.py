@@ -1,0 +1,46 @@
+"""Markdown report, sized for a pull-request comment: one summary line up top, a table per
+host with failing findings, everything else (non-failing findings, warnings) collapsed."""
+
+from __future__ import annotations
+
+from parity.compare.result import Report
+from parity.report.text import title
+from parity.report.values import rows
+
+ICON = {"ok": ":white_check_mark:", "drift": ":x:", "error": ":warning:"}
+
+
+_SPECIAL = "\\`*_[]<>|#~"
+
+
+def _cell(text: str) -> str:
+    """Plain cell text with markdown made inert (``*`` in ``1.22.*`` stays a star)."""
+    text = " ".join(text.split())
+    return "".join("\\" + ch if ch in _SPECIAL else ch for ch in text)
+
+
+def _code(text: str) -> str:
+    """A code span for names and hosts; a backtick inside gets a longer fence."""
+    text = " ".join(text.split()).replace("|", "\\|")
+    return f"`` {text} ``" if "`" in text else f"`{text}`"
+
+
+def render(report: Report, *, tty: bool = False) -> str:
+    from parity.report.templating import render_template
+
+    hosts = []
+    for r in report.results:
+        table = [{k: _code(v) if k == "name" else _cell(v) for k, v in row.items()}
+                 for row in rows(r.findings)]
+        hosts.append({
+            "host": _code(r.host), "status": r.status, "icon": ICON[r.status],
+            "error": _cell(r.error) if r.error else None,
+            "failing": [row for row, f in zip(table, r.findings, strict=True) if f.fails],
+            "quiet": [row for row, f in zip(table, r.findings, strict=True) if not f.fails],
+            "checked": sum(r.checked.values()),
+        })
+    verdict = {0: ":white_check_mark: no drift", 1: ":x: drift",
+               3: ":warning: not every host could be checked"}[int(report.exit_code)]
+    return render_template("markdown.md.j2", title=_cell(title(report)), verdict=verdict,
+                           summary=report.summary_line(), hosts=hosts,
+                           warnings=[_cell(w) for w in report.warnings])

@@ -1,0 +1,85 @@
+"""Text report: a table per host, grouped by kind; rich (colour, boxes) on a terminal, plain
+aligned columns otherwise so logs and ``grep`` stay readable."""
+
+from __future__ import annotations
+
+import io
+from itertools import groupby
+
+from parity.compare.result import HostResult, Report
+from parity.report.templating import render_template
+from parity.report.values import rows
+
+COLUMNS = ("name", "field", "change", "expected", "actual", "note")
+STATUS = {"ok": "ok", "drift": "DRIFT", "error": "ERROR"}
+
+
+def title(report: Report) -> str:
+    if report.command == "diff":
+        return f"parity diff: reference {report.reference}"
+    extra = [f"role {report.role}"] if report.role else []
+    if report.strict:
+        extra.append("strict")
+    if report.baseline:
+        extra.append(f"baseline {report.baseline}")
+    return f"parity check: {report.reference}" + (f" ({', '.join(extra)})" if extra else "")
+
+
+def _host_line(r: HostResult) -> str:
+    if r.error is not None:
+        return f"{r.host}: ERROR: {r.error}"
+    failing = len(r.failing)
+    quiet = len(r.findings) - failing
+    checked = sum(r.checked.values())
+    bits = [f"{failing} failing" if failing else f"{checked} checked"]
+    if quiet:
+        bits.append(f"{quiet} not failing")
+    return f"{r.host}: {STATUS[r.status]} ({', '.join(bits)})"
+
+
+def _groups(r: HostResult) -> list[dict[str, object]]:
+    out = []
+    for kind, items in groupby(rows(r.findings), key=lambda row: row["kind"]):
+        out.append({"kind": kind, "rows": list(items)})
+    return out
+
+
+def _plain(report: Report) -> str:
+    hosts = []
+    for r in report.results:
+        groups = _groups(r)
+        table = [row for g in groups for row in g["rows"]]  # type: ignore[attr-defined]
+        widths = {c: max([len(c)] + [len(str(row[c])) for row in table]) for c in COLUMNS}
+        hosts.append({"line": _host_line(r), "groups": groups, "widths": widths})
+    return render_template("text.txt.j2", title=title(report), hosts=hosts, columns=COLUMNS,
+                           warnings=report.warnings, summary=report.summary_line())
+
+
+def _rich(report: Report) -> str:
+    from rich.console import Console
+    from rich.table import Table
+
+    buf = io.StringIO()
+    console = Console(file=buf, force_terminal=True, width=120, highlight=False)
+    console.print(f"[bold]{title(report)}[/bold]")
+    style = {"ok": "green", "drift": "red", "error": "bold red"}
+    for r in report.results:
+        console.print()
+        console.print(f"[{style[r.status]}]{_host_line(r)}[/]", markup=True)
+        for group in _groups(r):
+            table = Table(title=str(group["kind"]), title_justify="left", show_edge=False)
+            for c in COLUMNS:
+                table.add_column(c)
+            for row in group["rows"]:  # type: ignore[attr-defined]
+                dim = bool(row["note"])
+                table.add_row(*(str(row[c]) for c in COLUMNS), style="dim" if dim else None)
+            console.print(table)
+    for w in report.warnings:
+        console.print(f"[yellow]warning:[/] {w}")
+    console.print()
+    console.print(report.summary_line())
+    return buf.getvalue()
+
+
+def render(report: Report, *, tty: bool = False) -> str:
+    return _rich(report) if tty else _plain(report)

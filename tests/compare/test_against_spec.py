@@ -1,0 +1,119 @@
+"""Spec vs host on hand-built facts: each kind of drift gives exactly one finding."""
+
+from __future__ import annotations
+
+from parity.compare.against_spec import compare_spec, compare_spec_full
+from parity.compare.base_system import BaseSystem
+from parity.compare.finding import Finding
+
+
+def triples(findings: list[Finding]) -> set[tuple[str, str, str | None, str]]:
+    return {f.identity for f in findings}
+
+
+def test_clean_host_has_no_findings_in_either_role(webapp, clean):
+    assert compare_spec(webapp, clean, "dev") == []
+    assert compare_spec(webapp, clean, "prod") == []
+    assert compare_spec(webapp, clean, "prod", strict=True,
+                        base=BaseSystem("test", packages=frozenset({"libc6"}))) == []
+
+
+def test_dev_packages_missing_matters_only_on_dev(webapp, clean):
+    del clean.packages["git"]
+    assert triples(compare_spec(webapp, clean, "dev")) == {("package", "git", None, "missing")}
+    assert compare_spec(webapp, clean, "prod") == []
+
+
+def test_version_outside_constraint_uses_distro_ordering(webapp, clean):
+    clean.packages["nginx"]["version"] = "1.18.0-6.1"
+    clean.packages["curl"]["version"] = "7.74.0-1.3+deb11u7"
+    clean.packages["postgresql-15"]["version"] = "1:15.2-1"  # epoch still matches 15.*
+    found = compare_spec(webapp, clean)
+    assert triples(found) == {("package", "nginx", "version", "changed"),
+                              ("package", "curl", "version", "changed")}
+    curl = next(f for f in found if f.name == "curl")
+    assert (curl.expected, curl.actual) == (">=7.88", "7.74.0-1.3+deb11u7")
+
+
+def test_version_scheme_comes_from_the_host(webapp, clean):
+    # 7.88~rc1 sorts before 7.88 in dpkg ordering; rpm has no tilde rule in old versions, but
+    # what matters here is that the host's family picks the scheme
+    clean.packages["curl"]["version"] = "7.88~rc1"
+    assert triples(compare_spec(webapp, clean)) == {("package", "curl", "version", "changed")}
+
+
+def test_file_drift_mode_owner_hash_type(webapp, clean):
+    conf = clean.files["/etc/nginx/conf.d/shop.conf"]
+    conf["mode"], conf["sha256"] = "0666", "0" * 64
+    clean.files["/srv/app/index.html"]["owner"] = "root"
+    clean.files["/srv/app"]["type"] = "file"
+    clean.files["/etc/shop/release"] = {"type": "absent"}
+    assert triples(compare_spec(webapp, clean)) == {
+        ("file", "/etc/nginx/conf.d/shop.conf", "mode", "changed"),
+        ("file", "/etc/nginx/conf.d/shop.conf", "sha256", "changed"),
+        ("file", "/srv/app/index.html", "owner", "changed"),
+        ("file", "/srv/app", "type", "changed"),
+        ("file", "/etc/shop/release", None, "missing"),
+    }
+
+
+def test_user_group_service_port_sysctl_drift(webapp, clean):
+    clean.users["app"].update(uid=2000, shell="/bin/sh", groups=["app", "www-data"])
+    del clean.groups["deploy"]
+    clean.services["nginx"]["running"] = False
+    clean.services["postgresql"]["enabled"] = None  # unknown without an init system: not drift
+    del clean.ports["tcp/8080"]
+    clean.sysctl["net.core.somaxconn"] = "4096"
+    found = compare_spec(webapp, clean)
+    assert triples(found) == {
+        ("user", "app", "uid", "changed"), ("user", "app", "shell", "changed"),
+        ("user", "app", "groups", "changed"), ("group", "deploy", None, "missing"),
+        ("service", "nginx", "running", "changed"), ("port", "tcp/8080", None, "missing"),
+        ("sysctl", "net.core.somaxconn", None, "changed"),
+    }
+    groups = next(f for f in found if f.field == "groups")
+    assert (groups.expected, groups.actual) == (["deploy", "www-data"], ["app", "www-data"])
+
+
+def test_extra_group_membership_is_not_drift(webapp, clean):
+    clean.users["app"]["groups"].append("adm")
+    assert compare_spec(webapp, clean) == []
+
+
+def test_strict_reports_undeclared_regular_items_only(webapp, clean):
+    clean.packages["htop"] = {"version": "3.2.2-2", "arch": "amd64"}
+    clean.packages["libnl-3-200"] = {"version": "3.7.0-0.2", "arch": "amd64", "auto": True}
+    clean.users["mallory"] = {"uid": 1002, "gid": 1002, "home": "/home/mallory",
+                              "shell": "/bin/bash", "groups": []}
+    clean.users["_apt"] = {"uid": 42, "gid": 65534, "home": "/nonexistent",
+                           "shell": "/usr/sbin/nologin", "groups": []}
+    clean.groups["mallory"] = {"gid": 1002, "members": []}
+    clean.ports["tcp/9999"] = {"protocol": "tcp", "port": 9999, "addresses": ["127.0.0.1"]}
+    base = BaseSystem("test", packages=frozenset({"libc6"}))
+    assert compare_spec(webapp, clean, strict=False) == []
+    found = compare_spec(webapp, clean, strict=True, base=base)
+    assert triples(found) == {
+        ("package", "htop", None, "unexpected"), ("user", "mallory", None, "unexpected"),
+        ("group", "mallory", None, "unexpected"), ("port", "tcp/9999", None, "unexpected"),
+    }
+    assert next(f for f in found if f.kind == "port").actual == ["127.0.0.1"]
+
+
+def test_strict_without_base_warns_and_base_names_are_excused(webapp, clean):
+    out = compare_spec_full(webapp, clean, strict=True)
+    assert triples(out.findings) == {("package", "libc6", None, "unexpected")}
+    assert any("base system unknown" in n for n in out.notes)
+
+
+def test_unavailable_kinds_are_notes_not_findings(webapp, clean):
+    clean.ports = {}
+    clean.unavailable["ports"] = "no /proc/net"
+    out = compare_spec_full(webapp, clean)
+    assert out.findings == []
+    assert out.notes == ["docker://clean: ports not compared: no /proc/net"]
+    assert "port" not in out.checked
+
+
+def test_wrong_distro_release_is_an_os_finding(webapp, clean):
+    clean.os["release"] = "11"
+    assert triples(compare_spec(webapp, clean)) == {("os", "release", None, "changed")}

@@ -159,7 +159,7 @@ def _summary(kind: str, item: dict[str, Any]) -> Any:
     """The one value worth showing for an unexpected item."""
     key = {"packages": "version", "users": "uid", "groups": "gid"}.get(kind)
     if key is None:
-        return item.get("addresses") and sorted(item["addresses"]) or None
+        return (item.get("addresses") and sorted(item["addresses"])) or None
     return item.get(key)
 
 

@@ -89,8 +89,10 @@ def load_base_facts(path: Path) -> BaseSystem:
     try:
         facts = Facts.load(path)
     except FileNotFoundError:
-        raise UsageError(f"{path}: base facts file not found",
-                         hint="Create one with `parity snapshot docker://CONTAINER -o FILE`.") from None
+        raise UsageError(
+            f"{path}: base facts file not found",
+            hint="Create one with `parity snapshot docker://CONTAINER -o FILE`.",
+        ) from None
     except (ValueError, json.JSONDecodeError) as exc:
         raise UsageError(f"{path}: not a parity facts snapshot: {exc}") from None
     return BaseSystem.from_facts(facts, source=str(path))

@@ -19,7 +19,7 @@ REPORT_FORMAT = 1
 
 
 @dataclass
-class HostResult:
+class HostReport:
     """One host's findings, or the error that kept it from being checked."""
 
     host: str
@@ -46,7 +46,7 @@ class Report:
 
     command: str  # "check" | "diff"
     reference: str  # spec path for check, host A for diff
-    results: list[HostResult]
+    results: list[HostReport]
     warnings: list[str] = field(default_factory=list)
     role: str | None = None
     strict: bool = False

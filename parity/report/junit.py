@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from parity.compare.result import HostResult, Report
+from parity.compare.result import HostReport, Report
 from parity.report.values import note, show
 
 
-def _suite(parent: ET.Element, result: HostResult) -> None:
+def _suite(parent: ET.Element, result: HostReport) -> None:
     suite = ET.SubElement(parent, "testsuite", name=result.host)
     counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     if result.error is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from itertools import groupby
 
-from parity.compare.result import HostResult, Report
+from parity.compare.result import HostReport, Report
 from parity.report.templating import render_template
 from parity.report.values import rows
 
@@ -25,7 +25,7 @@ def title(report: Report) -> str:
     return f"parity check: {report.reference}" + (f" ({', '.join(extra)})" if extra else "")
 
 
-def _host_line(r: HostResult) -> str:
+def _host_line(r: HostReport) -> str:
     if r.error is not None:
         return f"{r.host}: ERROR: {r.error}"
     failing = len(r.failing)
@@ -37,11 +37,17 @@ def _host_line(r: HostResult) -> str:
     return f"{r.host}: {STATUS[r.status]} ({', '.join(bits)})"
 
 
-def _groups(r: HostResult) -> list[dict[str, object]]:
+def _groups(r: HostReport) -> list[dict[str, object]]:
     out = []
     for kind, items in groupby(rows(r.findings), key=lambda row: row["kind"]):
         out.append({"kind": kind, "rows": list(items)})
     return out
+
+
+def _line(cells: list[str], widths: list[int]) -> str:
+    """Cells padded to their column's width; the last column is not padded (no trailing blanks)."""
+    padded = [c.ljust(w) for c, w in zip(cells[:-1], widths, strict=False)] + cells[-1:]
+    return "  ".join(padded).rstrip()
 
 
 def _plain(report: Report) -> str:
@@ -49,9 +55,13 @@ def _plain(report: Report) -> str:
     for r in report.results:
         groups = _groups(r)
         table = [row for g in groups for row in g["rows"]]  # type: ignore[attr-defined]
-        widths = {c: max([len(c)] + [len(str(row[c])) for row in table]) for c in COLUMNS}
-        hosts.append({"line": _host_line(r), "groups": groups, "widths": widths})
-    return render_template("text.txt.j2", title=title(report), hosts=hosts, columns=COLUMNS,
+        widths = [max([len(c)] + [len(str(row[c])) for row in table]) for c in COLUMNS]
+        header = _line([c.upper() for c in COLUMNS], widths)
+        for g in groups:
+            g["lines"] = [_line([row[c] for c in COLUMNS], widths)
+                          for row in g["rows"]]  # type: ignore[attr-defined]
+        hosts.append({"line": _host_line(r), "groups": groups, "header": header})
+    return render_template("text.txt.j2", title=title(report), hosts=hosts,
                            warnings=report.warnings, summary=report.summary_line())
 
 

@@ -1,0 +1,196 @@
+"""Collect facts from hosts: one script, one round trip, parsed per section.
+
+:func:`collect` does one host and raises :class:`~parity.errors.HostError`; :func:`collect_many`
+runs a bounded thread pool over many hosts and turns every failure (unreachable, timed out, killed
+mid-run, garbage output) into an error entry for that host while the others complete. Threads are
+enough: each host is a child process (docker/ssh client) or a socket, so the GIL is never the
+bottleneck, and the pool bound caps how many clients run at once.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from parity.errors import HostError
+from parity.facts import transport
+from parity.facts.collectors import ParseError, get_collector
+from parity.facts.hosts import HostTarget
+from parity.facts.model import Facts
+from parity.facts.request import CollectRequest
+from parity.facts.script import Script, ScriptOutputError, build_script, split_output
+
+DEFAULT_TIMEOUT = 60.0
+MAX_JOBS = 32
+#: Linux refuses a single argument longer than this (MAX_ARG_STRLEN); the script is one
+_MAX_SCRIPT = 120_000
+
+
+@dataclass
+class HostResult:
+    """One host's outcome: ``facts`` or ``error`` (a message naming the host), never both."""
+
+    target: HostTarget
+    facts: Facts | None = None
+    error: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def name(self) -> str:
+        return self.target.name
+
+
+def _as_target(target: HostTarget | str) -> HostTarget:
+    return target if isinstance(target, HostTarget) else HostTarget(target, target)
+
+
+def parse_output(script: Script, host: str, stdout: str) -> Facts:
+    """Split and parse a host's output into :class:`Facts` (pure; raises ScriptOutputError)."""
+    sections = split_output(script, stdout)
+    facts = Facts(host=host, collected_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    request = script.request
+    for kind in script.kinds:
+        if kind in sections.unavailable:
+            facts.unavailable[kind] = sections.unavailable[kind]
+            continue
+        try:
+            parsed = get_collector(kind).parse(sections.text[kind], request)
+        except ParseError as exc:
+            raise ScriptOutputError(f"{kind}: {exc}") from None
+        setattr(facts, kind, parsed)
+    return facts
+
+
+def collect(target: HostTarget | str, request: CollectRequest | None = None,
+            timeout: float = DEFAULT_TIMEOUT) -> Facts:
+    """Collect ``target``'s facts with ONE command on the host; raise HostError naming the host.
+
+    Read-only: the script is the command itself (nothing is copied to the host), its snippets only
+    read files and run query tools. ``timeout`` bounds the whole round trip, connection included;
+    the client process is killed when it passes (and, where the host has ``timeout``, the script
+    is killed on the host too).
+    """
+    target = _as_target(target)
+    request = request or CollectRequest()
+    script = build_script(request)
+    command = script.command(deadline=max(1, int(timeout) - 1))
+    if len(command) > _MAX_SCRIPT:
+        raise HostError(f"{target.name}: the collection script is {len(command)} bytes, over the "
+                        f"{_MAX_SCRIPT}-byte limit of one command line",
+                        hint="Request fewer --path entries per run.")
+    try:
+        backend = target.backend()
+    except HostError:
+        raise
+    except Exception as exc:
+        raise HostError(f"{target.name}: cannot set up the transport: {exc}") from None
+    try:
+        out = transport.run(backend, command, timeout)
+    except transport.TransportTimeout:
+        raise HostError(f"{target.name}: timed out after {timeout:g}s",
+                        hint="The host did not answer in time; check it is up, or raise "
+                             "--timeout.") from None
+    except transport.TransportFailure as exc:
+        raise HostError(f"{target.name}: {exc}") from None
+    stdout = out.stdout.decode("utf-8", "replace")
+    try:
+        return parse_output(script, target.name, stdout)
+    except ScriptOutputError as exc:
+        raise HostError(f"{target.name}: {_explain(out, exc)}") from None
+
+
+def _explain(out: transport.RunOutput, exc: ScriptOutputError) -> str:
+    """Say why the output was unusable, with the transport's own words when it has some."""
+    err = out.stderr.decode("utf-8", "replace").strip()
+    detail = f"; the transport said: {err[-300:]}" if err else ""
+    if out.rc == 137 or out.rc == -9:
+        return f"the collection was killed on the host (exit {out.rc}){detail}"
+    if out.rc not in (0, 1) and not out.stdout.strip():
+        return f"the command failed with exit status {out.rc}{detail}"
+    return f"unusable output ({exc}; exit status {out.rc}){detail}"
+
+
+def _collect_one(target: HostTarget, request: CollectRequest, timeout: float) -> HostResult:
+    start = time.monotonic()
+    try:
+        facts = collect(target, request, timeout)
+        return HostResult(target, facts=facts, seconds=time.monotonic() - start)
+    except HostError as exc:
+        return HostResult(target, error=exc.render(), seconds=time.monotonic() - start)
+    except Exception as exc:  # a bug or an unforeseen transport failure: still one host's error
+        return HostResult(target, error=f"{target.name}: {type(exc).__name__}: {exc}",
+                          seconds=time.monotonic() - start)
+
+
+ProgressHook = Callable[[HostResult], None]
+
+
+def collect_many(
+    targets: Sequence[HostTarget | str],
+    request: CollectRequest | None = None,
+    jobs: int | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    progress: bool | ProgressHook | None = None,
+) -> list[HostResult]:
+    """Collect every target concurrently; one :class:`HostResult` per target, in input order.
+
+    ``jobs`` bounds concurrent hosts (default ``min(32, len(targets))``); ``timeout`` is per host.
+    ``progress``: ``None`` shows a rich progress bar when stderr is a terminal, ``True``/``False``
+    force it on/off, a callable is called with each finished result instead. On Ctrl-C every
+    running transport process is killed before ``KeyboardInterrupt`` propagates.
+    """
+    resolved = [_as_target(t) for t in targets]
+    if not resolved:
+        return []
+    request = request or CollectRequest()
+    jobs = max(1, min(jobs or MAX_JOBS, len(resolved)))
+    hook, bar = _progress(progress, len(resolved))
+    results: dict[int, HostResult] = {}
+    pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="parity-collect")
+    try:
+        futures = {pool.submit(_collect_one, t, request, timeout): i
+                   for i, t in enumerate(resolved)}
+        for fut in as_completed(futures):
+            res = fut.result()
+            results[futures[fut]] = res
+            if hook:
+                hook(res)
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        transport.kill_all()
+        raise
+    finally:
+        if bar is not None:
+            bar.stop()
+    pool.shutdown(wait=True)
+    return [results[i] for i in range(len(resolved))]
+
+
+def _progress(progress: bool | ProgressHook | None, total: int) -> tuple[ProgressHook | None, Any]:
+    if callable(progress):
+        return progress, None
+    show = sys.stderr.isatty() if progress is None else bool(progress)
+    if not show:
+        return None, None
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    bar = Progress(TextColumn("collecting"), BarColumn(), MofNCompleteColumn(),
+                   TextColumn("{task.fields[last]}"), console=Console(stderr=True),
+                   transient=True)
+    task = bar.add_task("hosts", total=total, last="")
+    bar.start()
+
+    def hook(res: HostResult) -> None:
+        bar.update(task, advance=1, last=f"{res.name}: {'ok' if res.ok else 'error'}")
+
+    return hook, bar

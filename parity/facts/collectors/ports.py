@@ -1,0 +1,79 @@
+"""Listening ports, parsed in Python from ``/proc/net/{tcp,tcp6,udp,udp6}``.
+
+Works without ``ss`` or ``netstat``. TCP counts when its state is ``0A`` (LISTEN); UDP counts when
+the socket is unconnected (state ``07`` with remote address all zeros and port 0), i.e. bound and
+waiting for datagrams. IPv4 and IPv6 sockets on the same port merge into one ``tcp/80`` entry
+listing every local address. The files are per network namespace: a container reports its own.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from parity.facts.collectors import ParseError, lines
+from parity.facts.request import CollectRequest
+
+KIND = "ports"
+
+_FILES = ("tcp", "tcp6", "udp", "udp6")
+
+
+def snippet(request: CollectRequest) -> str:
+    return """\
+found=
+for f in tcp tcp6 udp udp6; do
+  if [ -r "/proc/net/$f" ]; then echo "@$f"; cat "/proc/net/$f"; found=1; fi
+done
+[ -n "$found" ] || echo "$NA /proc/net is not readable"
+"""
+
+
+def decode_address(hex_addr: str) -> str:
+    """``/proc/net`` address (host-order 32-bit words, hex) -> printable IP address."""
+    raw = bytes.fromhex(hex_addr)
+    if len(raw) not in (4, 16):
+        raise ValueError(hex_addr)
+    swapped = b"".join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4))
+    addr = ipaddress.ip_address(swapped)
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
+        return str(addr.ipv4_mapped)
+    return str(addr)
+
+
+def parse(text: str, request: CollectRequest) -> dict[str, Any]:
+    out: dict[str, dict[str, Any]] = {}
+    table = None
+    for line in lines(text):
+        if line.startswith("@"):
+            table = line[1:]
+            if table not in _FILES:
+                raise ParseError(f"unknown /proc/net table {table!r}")
+            continue
+        if table is None:
+            raise ParseError(f"ports output before a table header: {line!r}")
+        fields = line.split()
+        if fields[0] == "sl":
+            continue  # the column header
+        if len(fields) < 4 or not fields[0].endswith(":"):
+            raise ParseError(f"/proc/net/{table} line is malformed: {line!r}")
+        try:
+            local, lport = fields[1].split(":")
+            remote, rport = fields[2].split(":")
+            state = fields[3].upper()
+            port = int(lport, 16)
+            address = decode_address(local)
+            remote_zero = int(remote, 16) == 0 and int(rport, 16) == 0
+        except ValueError:
+            raise ParseError(f"/proc/net/{table} line is malformed: {line!r}") from None
+        protocol = table.rstrip("6")
+        listening = state == "0A" if protocol == "tcp" else (state == "07" and remote_zero)
+        if not listening:
+            continue
+        entry = out.setdefault(f"{protocol}/{port}",
+                               {"protocol": protocol, "port": port, "addresses": []})
+        if address not in entry["addresses"]:
+            entry["addresses"].append(address)
+    for entry in out.values():
+        entry["addresses"].sort()
+    return dict(sorted(out.items(), key=lambda kv: (kv[1]["protocol"], kv[1]["port"])))

@@ -1,0 +1,152 @@
+"""Which hosts to collect: testinfra URLs, names from the spec's ``hosts:``, ``dev``, inventories.
+
+A :class:`HostTarget` is a display name plus how to reach it. Resolution happens before any host
+is contacted, so a typo fails fast with a usage error instead of one host error per typo.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import urllib.parse
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from parity.errors import UsageError
+
+if TYPE_CHECKING:
+    from parity.spec import Spec
+
+#: a hook returning the URL of the dev environment ``parity up`` made for a spec (or None)
+DevUrlHook = Callable[["Spec | None"], "str | None"]
+
+
+@dataclass(frozen=True)
+class HostTarget:
+    """One host to collect. ``name`` labels facts and findings; ``url`` is a testinfra URL."""
+
+    name: str
+    url: str
+    #: builds the testinfra backend when ``url`` alone cannot (ansible inventory hosts)
+    factory: Callable[[], Any] | None = field(default=None, compare=False, repr=False)
+
+    def backend(self) -> Any:
+        """A fresh testinfra backend for this host (no cache: each run gets its own)."""
+        if self.factory is not None:
+            return self.factory()
+        import testinfra.backend
+
+        kind = urllib.parse.urlparse(self.url).scheme
+        if kind == "local":
+            # testinfra's local URL carries no host part; it takes no positional name
+            return testinfra.backend.get_backend("local://")
+        return testinfra.backend.get_backend(self.url)
+
+
+def _schemes() -> list[str]:
+    from testinfra.backend import BACKENDS
+
+    return sorted(BACKENDS)
+
+
+def _from_url(url: str, name: str | None = None, inventory: str | None = None) -> list[HostTarget]:
+    parsed = urllib.parse.urlparse(url)
+    if parsed.scheme not in _schemes():
+        raise UsageError(f"host {url!r}: unknown transport {parsed.scheme!r}",
+                         hint=f"Known: {', '.join(s + '://' for s in _schemes())}.")
+    if parsed.scheme == "ansible":
+        query = urllib.parse.parse_qs(parsed.query)
+        inv = (query.get("ansible_inventory") or [inventory])[0]
+        if not inv:
+            raise UsageError(f"host {url!r}: ansible:// needs ?ansible_inventory=FILE "
+                             "or --inventory FILE")
+        return _from_inventory(parsed.netloc or "all", inv)
+    if parsed.scheme != "local" and not parsed.netloc:
+        raise UsageError(f"host {url!r}: no host or container name after {parsed.scheme}://")
+    return [HostTarget(name or url, url)]
+
+
+def _from_inventory(pattern: str, path: str) -> list[HostTarget]:
+    import os
+
+    from parity.facts.inventory import load_inventory
+
+    inventory = load_inventory(path)
+    from testinfra.utils.ansible_runner import itergroup
+
+    hosts: set[str] = set()
+    for group, node in inventory.items():
+        if group == "_meta":
+            continue
+        if fnmatch.fnmatch(group, pattern):
+            hosts |= set(itergroup(inventory, group))
+        hosts |= {h for h in node.get("hosts", []) if fnmatch.fnmatch(h, pattern)}
+    if not hosts:
+        raise UsageError(f"inventory {path}: no host or group matches {pattern!r}")
+    out = []
+    for host in sorted(hosts):
+        def factory(host: str = host) -> Any:
+            from testinfra.utils.ansible_runner import get_ansible_config, get_ansible_host
+
+            h = get_ansible_host(get_ansible_config(), inventory, host)
+            if h is None:
+                raise UsageError(f"inventory {path}: host {host} uses a connection type testinfra "
+                                 "cannot reach directly (ssh, paramiko, local, docker, lxc are)")
+            return h.backend
+
+        out.append(HostTarget(host, f"ansible://{host}?ansible_inventory={os.fspath(path)}",
+                              factory))
+    return out
+
+
+def _default_dev_hook(spec: Spec | None) -> str | None:
+    try:
+        from parity.up import dev_url  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return dev_url(spec)  # type: ignore[no-any-return]
+
+
+def resolve_hosts(
+    names_or_urls: Iterable[str],
+    spec: Spec | None = None,
+    inventory: str | None = None,
+    dev_url: DevUrlHook | None = None,
+) -> list[HostTarget]:
+    """Turn CLI host arguments into targets, in order, without duplicates.
+
+    Each argument is one of: a testinfra URL (``local://``, ``docker://NAME``, ``podman://NAME``,
+    ``ssh://user@host:port?ssh_identity_file=…&ssh_config=…``, ``paramiko://…``, ``kubectl://…``,
+    ``ansible://GROUP?ansible_inventory=FILE`` which expands to the group's hosts); a name from the
+    spec's ``hosts:`` map; ``dev``, the environment ``parity up`` made (``dev_url`` hook, by default
+    ``parity.up.dev_url``); or, with ``inventory``, a group or host pattern of that inventory.
+    Raises :class:`~parity.errors.UsageError` for anything else.
+    """
+    hosts_map = dict(spec.model.hosts) if spec is not None else {}
+    out: dict[str, HostTarget] = {}
+    for arg in names_or_urls:
+        if "://" in arg:
+            targets = _from_url(arg, inventory=inventory)
+        elif arg in hosts_map:
+            url = hosts_map[arg]
+            if "://" not in url:
+                raise UsageError(f"{spec.path if spec else 'spec'}: hosts.{arg}: {url!r} is not a "
+                                 "URL such as ssh://root@web1 or docker://web1")
+            targets = _from_url(url, name=arg, inventory=inventory)
+        elif arg == "dev":
+            url = (dev_url or _default_dev_hook)(spec)
+            if not url:
+                raise UsageError("host 'dev': no dev environment is running for this spec",
+                                 hint="Start it with `parity up`, or name a host URL.")
+            targets = _from_url(url, name="dev")
+        elif inventory:
+            targets = _from_inventory(arg, inventory)
+        else:
+            known = ", ".join(sorted(hosts_map)) or "none"
+            raise UsageError(
+                f"host {arg!r} is not a URL, not in the spec's hosts: ({known}), and no "
+                "--inventory was given",
+                hint="Use a URL such as docker://NAME, ssh://user@host:22 or local://.")
+        for t in targets:
+            out.setdefault(t.name, t)
+    return list(out.values())

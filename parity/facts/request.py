@@ -1,0 +1,68 @@
+"""What a collection asks a host for, beyond the kinds that are always collected whole.
+
+OS, packages, services, users, groups and ports are cheap to collect whole, so they always are
+(host-vs-host diffs need everything). Files and sysctl keys cannot be enumerated, so the request
+names them; services are listed whole too, but the named ones get extra probes (their init
+script's ``status``) on hosts without systemd.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from parity.facts.model import KINDS
+
+if TYPE_CHECKING:
+    from parity.spec import Spec
+
+
+def _unique(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+@dataclass(frozen=True)
+class CollectRequest:
+    """The parameters every collector snippet is a function of.
+
+    ``kinds`` limits which collectors run (default: all of :data:`~parity.facts.model.KINDS`).
+    """
+
+    paths: tuple[str, ...] = ()
+    sysctl: tuple[str, ...] = ()
+    services: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = field(default=KINDS)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "paths", _unique(self.paths))
+        object.__setattr__(self, "sysctl", _unique(self.sysctl))
+        object.__setattr__(self, "services", _unique(self.services))
+        unknown = sorted(set(self.kinds) - set(KINDS))
+        if unknown:
+            raise ValueError(f"unknown fact kinds {unknown}; known: {', '.join(KINDS)}")
+        for path in self.paths:
+            if not path.startswith("/") or "\0" in path:
+                raise ValueError(f"file paths to collect must be absolute: {path!r}")
+
+    @classmethod
+    def from_spec(cls, spec: Spec | None, extra_paths: Iterable[str] = ()) -> CollectRequest:
+        """Everything ``spec`` declares (files, sysctl keys, services) plus ``extra_paths``."""
+        if spec is None:
+            return cls(paths=tuple(extra_paths))
+        m = spec.model
+        return cls(
+            paths=(*sorted(m.files), *extra_paths),
+            sysctl=tuple(sorted(m.sysctl)),
+            services=tuple(sorted(m.services)),
+        )
+
+    def to_dict(self) -> dict[str, list[str]]:
+        return {"paths": list(self.paths), "sysctl": list(self.sysctl),
+                "services": list(self.services), "kinds": list(self.kinds)}
+
+    @classmethod
+    def from_dict(cls, doc: dict[str, list[str]]) -> CollectRequest:
+        return cls(paths=tuple(doc.get("paths", ())), sysctl=tuple(doc.get("sysctl", ())),
+                   services=tuple(doc.get("services", ())),
+                   kinds=tuple(doc.get("kinds", KINDS)))

@@ -1,0 +1,78 @@
+"""Render a spec into each target's files: docker, vagrant, nix, aci.
+
+Public API (used by ``parity render`` and by ``parity up``):
+
+* :func:`plan_files` — ``{relative path: bytes}`` a target would write; pure, touches nothing.
+* :func:`render_target` — write those files under ``out_dir`` atomically; refuses to overwrite
+  files parity did not write unless ``force``.
+* :func:`check_target` — lines naming each missing/different/stale file (empty when in sync).
+
+Targets are a registry (``TARGETS``: name -> "module:function" returning ``list[PlannedFile]``),
+imported lazily so rendering nix never imports docker code.
+
+Output layout, per target:
+
+* docker: a complete build context — ``Dockerfile``, ``.dockerignore``, ``provision.sh``,
+  ``entrypoint.sh``, ``src/<spec-relative files>``, ``.parity-manifest``. ``docker build
+  --network host DIR`` builds the dev image (final stage ``dev``); ``--target prod`` leaves out
+  dev packages.
+* vagrant: ``Vagrantfile`` plus ``parity-context/`` (the docker context above, used as the docker
+  provider's ``build_dir`` and uploaded to VMs for the shell provisioner).
+* nix: ``flake.nix`` and ``shell.nix``.
+* aci: ``manifest`` (an appc ImageManifest; build the ``.aci`` with :func:`parity.render.aci.build_aci`).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+
+from parity.errors import UsageError
+from parity.render.base import PlannedFile
+from parity.render.writer import check_plan, write_plan
+from parity.spec import Spec
+
+__all__ = ["TARGETS", "PlannedFile", "check_target", "default_out_dir", "plan", "plan_files",
+           "render_target"]
+
+TARGETS: dict[str, str] = {
+    "docker": "parity.render.docker:plan",
+    "vagrant": "parity.render.vagrant:plan",
+    "nix": "parity.render.nix:plan",
+    "aci": "parity.render.aci:plan",
+}
+
+
+def _planner(target: str) -> Callable[[Spec], list[PlannedFile]]:
+    try:
+        module, _, attr = TARGETS[target].partition(":")
+    except KeyError:
+        raise UsageError(f"unknown target {target!r}",
+                         hint=f"Choose one of: {', '.join(TARGETS)}, all.") from None
+    return getattr(importlib.import_module(module), attr)  # type: ignore[no-any-return]
+
+
+def plan(spec: Spec, target: str) -> list[PlannedFile]:
+    """Every file of ``target`` with its bytes and mode, sorted by path."""
+    return sorted(_planner(target)(spec), key=lambda f: f.path)
+
+
+def plan_files(spec: Spec, target: str) -> dict[str, bytes]:
+    """``{relative path: bytes}`` that :func:`render_target` would write."""
+    return {f.path: f.data for f in plan(spec, target)}
+
+
+def render_target(spec: Spec, target: str, out_dir: Path, *, force: bool = False) -> list[Path]:
+    """Write ``target``'s files under ``out_dir``; return their paths."""
+    return write_plan(plan(spec, target), Path(out_dir), force=force)
+
+
+def check_target(spec: Spec, target: str, out_dir: Path) -> list[str]:
+    """One line per file under ``out_dir`` that is missing, differs or is stale."""
+    return check_plan(plan(spec, target), Path(out_dir))
+
+
+def default_out_dir(spec: Spec, target: str) -> Path:
+    """``.parity/<target>`` beside the spec (add ``.parity/`` to your .gitignore)."""
+    return spec.root / ".parity" / target

@@ -1,0 +1,129 @@
+"""The build context shared by Docker and Vagrant: provision.sh, entrypoint.sh, Dockerfile, src/.
+
+``provision.sh`` is the one provisioning script (repositories, pinned packages, groups, users,
+files, env, sysctl, services, extra scripts). Docker runs it in ``RUN``; Vagrant uploads the same
+folder to VMs and runs it with the shell provisioner, or builds the Dockerfile for its docker
+provider, so every target installs the same things the same way.
+
+Values reach the shell only as arguments to small functions defined at the top of the script,
+each quoted with :func:`parity.render.lang.shell.quote`; file contents written on the host
+(profile.d, sysctl.d, systemd units) are rendered here first and passed as one quoted argument.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from parity import __version__, labels
+from parity.render.base import PlannedFile, header_text
+from parity.render.jinja import render
+from parity.render.pkgmgr import PACKAGE_MANAGERS, SHELL_OPS
+from parity.render.writer import MANIFEST, manifest_data
+from parity.spec import Spec
+from parity.versions import Constraint
+
+SRC = "src"
+
+
+def _clauses(constraint: Constraint) -> list[str]:
+    return [f"{SHELL_OPS[c.op]}:{c.version}" for c in constraint.clauses]
+
+
+def _packages(spec: Spec, *, dev: bool) -> list[dict[str, Any]]:
+    names = spec.model.dev_packages if dev else spec.model.packages
+    pkgs = {k: v for k, v in spec.packages(dev=True).items() if k in names}
+    return [{"name": n, "text": c.text, "clauses": _clauses(c)} for n, c in sorted(pkgs.items())]
+
+
+def _files(spec: Spec) -> list[dict[str, Any]]:
+    out = []
+    for path, f in sorted(spec.model.files.items()):
+        default_mode = {"file": "0644", "directory": "0755", "link": ""}[f.type]
+        out.append({
+            "path": path, "type": f.type, "mode": f.mode or default_mode,
+            "owner": f.owner, "group": f.group, "target": f.target,
+            "source": f"{SRC}/{f.source}" if f.source else None,
+            "content": f.content if f.content is not None else "",
+        })
+    return out
+
+
+def _services(spec: Spec) -> list[dict[str, Any]]:
+    return [{"name": name, "enabled": s.enabled, "running": s.running,
+             "command": list(s.command or [])}
+            for name, s in sorted(spec.model.services.items())]
+
+
+def provision_context(spec: Spec) -> dict[str, Any]:
+    """Everything ``provision.sh.j2`` and ``entrypoint.sh.j2`` need, already normalised."""
+    d = spec.distro
+    header = header_text(spec)
+    services = _services(spec)
+    units = {
+        s["name"]: render("provision/unit.service.j2", header=header, service=s)
+        for s in services if s["command"]
+    }
+    return {
+        "header": header,
+        "spec": spec,
+        "distro": d,
+        "pm": PACKAGE_MANAGERS[d.family],
+        "repositories": [
+            {"name": r.name, "url": r.url, "suite": r.suite or d.codename or d.release,
+             "components": r.components, "key": f"{SRC}/{r.key}" if r.key else None}
+            for r in spec.model.repositories
+        ],
+        "packages": _packages(spec, dev=False),
+        "dev_packages": _packages(spec, dev=True),
+        "groups": [{"name": n, "gid": g.gid, "system": g.system}
+                   for n, g in sorted(spec.model.groups.items())],
+        "users": [{"name": n, "uid": u.uid, "home": u.home, "shell": u.shell,
+                   "groups": ",".join(u.groups), "system": u.system}
+                  for n, u in sorted(spec.model.users.items())],
+        "files": _files(spec),
+        "profile": render("provision/profile.sh.j2", header=header, env=spec.plain_env,
+                          secrets=spec.secret_env) if spec.model.env else None,
+        "sysctl": render("provision/sysctl.conf.j2", header=header, sysctl=spec.model.sysctl)
+        if spec.model.sysctl else None,
+        "services": services,
+        "units": units,
+        "scripts": [f"{SRC}/{p}" for p in spec.model.provision],
+        "services_dir": labels.SERVICES_DIR,
+        "pid_dir": labels.PID_DIR,
+        "labels": {labels.SPEC_SHA256: spec.sha256, labels.SPEC_NAME: spec.name,
+                   labels.VERSION: __version__},
+        "ports": spec.ports,
+        "env": spec.plain_env,
+        "docker": spec.model.targets.docker,
+        "has_src": bool(spec.file_hashes),
+    }
+
+
+def _copies(spec: Spec) -> dict[str, tuple[bytes, int]]:
+    """The spec's referenced files, verbatim, under ``src/`` (executable bit kept)."""
+    out = {}
+    for rel in spec.file_hashes:
+        path = spec.resolve(rel)
+        mode = 0o755 if os.access(path, os.X_OK) else 0o644
+        out[f"{SRC}/{rel}"] = (path.read_bytes(), mode)
+    return out
+
+
+def plan_context(spec: Spec, prefix: str = "") -> list[PlannedFile]:
+    """The docker build context, each path under ``prefix`` (``""`` or ``"parity-context/"``)."""
+    ctx = provision_context(spec)
+    files = [
+        PlannedFile(prefix + "Dockerfile", render("docker/Dockerfile.j2", **ctx).encode()),
+        PlannedFile(prefix + ".dockerignore", render("docker/dockerignore.j2", **ctx).encode()),
+        PlannedFile(prefix + "provision.sh", render("provision/provision.sh.j2", **ctx).encode(),
+                    0o755),
+        PlannedFile(prefix + "entrypoint.sh", render("provision/entrypoint.sh.j2", **ctx).encode(),
+                    0o755),
+    ]
+    copies = _copies(spec)
+    for rel, (data, mode) in sorted(copies.items()):
+        files.append(PlannedFile(prefix + rel, data, mode, generated=False))
+    files.append(PlannedFile(prefix + MANIFEST,
+                             manifest_data(ctx["header"], {k: v[0] for k, v in copies.items()})))
+    return files

@@ -1,0 +1,41 @@
+"""Package-manager layer: one shell partial per distro family, chosen from a registry.
+
+Each partial (``templates/render/provision/pm/<family>.sh.j2``) defines the same small shell
+interface, so ``provision.sh`` is written once for every family:
+
+* ``pm_prepare`` — refresh package metadata (once per run);
+* ``pm_candidates NAME`` — every installable version of NAME, one per line;
+* ``pm_vercmp A OP B`` — OP in lt le eq ne ge gt, with the family's own ordering
+  (``dpkg --compare-versions``, rpm's ``rpm.vercmp``, ``apk version -t``);
+* ``pm_pin NAME VERSION`` — the install argument pinning VERSION (``name=ver`` / ``name-ver``);
+* ``pm_install ARG...`` — install non-interactively;
+* ``pm_installed NAME`` — the installed version, or nothing;
+* ``pm_clean`` — drop caches (images only, ``PARITY_CLEAN=1``).
+
+and a jinja macro ``add_repository(repo)`` that emits the commands adding one repository with its
+signing key. Adding a family is one partial plus one registry entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PackageManager:
+    family: str
+    partial: str
+    #: command the provisioning script needs -> package providing it, installed only if missing
+    bootstrap: dict[str, str]
+
+
+PACKAGE_MANAGERS: dict[str, PackageManager] = {
+    "apt": PackageManager("apt", "provision/pm/apt.sh.j2", {"useradd": "passwd", "sysctl": "procps"}),
+    "dnf": PackageManager("dnf", "provision/pm/dnf.sh.j2", {"useradd": "shadow-utils", "sysctl": "procps-ng"}),
+    "apk": PackageManager("apk", "provision/pm/apk.sh.j2", {"useradd": "shadow", "sysctl": "procps",
+                                                        "install": "coreutils"}),
+}
+
+
+#: the spec's constraint operators as the shell helpers spell them
+SHELL_OPS = {"glob": "glob", "==": "eq", "!=": "ne", ">=": "ge", "<=": "le", ">": "gt", "<": "lt"}

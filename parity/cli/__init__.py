@@ -20,6 +20,9 @@ from parity.errors import ExitCode, ParityError
 COMMANDS: dict[str, str] = {
     "validate": "parity.cli.spec_cmds:validate",
     "schema": "parity.cli.spec_cmds:schema",
+    "up": "parity.cli.up_cmds:up",
+    "down": "parity.cli.up_cmds:down",
+    "status": "parity.cli.up_cmds:status",
 }
 
 

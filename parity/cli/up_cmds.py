@@ -1,0 +1,80 @@
+"""``parity up``, ``parity down`` and ``parity status``: thin shells over :mod:`parity.up`.
+
+Progress goes to stderr; stdout carries only results (the URL from ``up``, the table or JSON
+from ``status``), so ``URL=$(parity up)`` and ``parity status --format json | jq`` work.
+"""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from parity.cli.options import spec_argument
+
+TARGETS = ("docker", "vagrant")
+
+
+@click.command()
+@spec_argument
+@click.option("--target", type=click.Choice(TARGETS), default="docker", show_default=True)
+@click.option("--provider", type=click.Choice(["docker", "virtualbox", "libvirt"]),
+              help="Vagrant provider (--target vagrant); default docker.")
+@click.option("--name", help="Container name (docker target); default <spec name>-dev.")
+@click.option("--env-file", type=click.Path(dir_okay=False),
+              help="KEY=value file with the spec's secret env values (your environment wins).")
+@click.option("--network", type=click.Choice(["host", "none"]), default="host",
+              show_default=True, help="Docker networking: host makes the spec's ports real.")
+@click.option("--force", is_flag=True, help="Rebuild and recreate even when up to date.")
+def up(spec: str, target: str, provider: str | None, name: str | None, env_file: str | None,
+       network: str, force: bool) -> None:
+    """Bring SPEC's dev environment up (idempotent); print its testinfra URL."""
+    from parity.spec import load_spec
+    from parity.up import up as run_up
+    from parity.up.display import make_display
+    from parity.up.report import up_summary
+
+    loaded = load_spec(spec)
+    with make_display() as display:
+        result = run_up(loaded, target=target, provider=provider, name=name, env_file=env_file,
+                        network=network, force=force, display=display)
+    click.echo(up_summary(loaded, result), err=True)
+    if result.url:
+        click.echo(result.url)
+
+
+@click.command()
+@spec_argument
+@click.option("--target", type=click.Choice(TARGETS), default="docker", show_default=True)
+@click.option("--name", help="Container name (docker target); default <spec name>-dev.")
+@click.option("--keep-image", is_flag=True, help="Keep the built image (next up skips build).")
+def down(spec: str, target: str, name: str | None, keep_image: bool) -> None:
+    """Remove what `parity up` created for SPEC (found by label), and nothing else."""
+    from parity.spec import load_spec
+    from parity.up import down as run_down
+
+    removed = run_down(load_spec(spec), target=target, name=name, keep_image=keep_image)
+    for line in removed:
+        click.echo(f"removed {line}")
+    if not removed:
+        click.echo(f"nothing to remove: no {target} environment parity created for {spec}")
+
+
+@click.command()
+@spec_argument
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def status(spec: str, fmt: str) -> None:
+    """Show, per target, whether SPEC's environment exists, runs and is up to date."""
+    from parity.spec import load_spec
+    from parity.up import status as run_status
+    from parity.up.report import status_json, status_text
+
+    loaded = load_spec(spec)
+    rows = run_status(loaded)
+    click.echo(json.dumps(status_json(loaded, rows), indent=2) if fmt == "json"
+               else status_text(loaded, rows))
+    if any(row.get("error") for row in rows):
+        from parity.errors import ExitCode
+
+        raise click.exceptions.Exit(int(ExitCode.ENVIRONMENT))

@@ -1,0 +1,93 @@
+"""What ``parity up`` must do, decided from the spec's hash and what is observed, without I/O.
+
+Keeping the decision pure means the up-to-date / stale / absent logic is tested without Docker or
+Vagrant, and every driver applies exactly the same rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+
+
+class Decision(StrEnum):
+    """The action ``up`` takes; the value is what ``status`` and the CLI print."""
+
+    #: nothing exists: render, build and start
+    ABSENT = "absent"
+    #: running from the current spec: do nothing (the no-op path, no build)
+    UP_TO_DATE = "up to date"
+    #: exists from the current spec but is stopped: start it again, no rebuild
+    STOPPED = "stopped"
+    #: exists from another spec hash: rebuild, replace, and summarise what changed
+    STALE = "stale"
+    #: the name is taken by something parity did not create (or by another spec's environment):
+    #: refuse, never replace it
+    CONFLICT = "conflict"
+
+
+@dataclass(frozen=True)
+class Observed:
+    """One environment as a driver found it (by labels or the Vagrant machine's id)."""
+
+    target: str
+    name: str
+    running: bool
+    #: the spec hash the environment was built from (its label); None when it carries none
+    spec_sha256: str | None
+    url: str | None = None
+    started_at: datetime | None = None
+    #: container id (docker, or the container Vagrant's docker provider made)
+    ident: str | None = None
+    image: str | None = None
+    #: False when the name belongs to something parity did not create for this spec
+    managed: bool = True
+    #: docker's state word (running, exited, created, ...) or Vagrant's
+    state: str | None = None
+
+    def uptime(self, now: datetime | None = None) -> float | None:
+        """Seconds since the environment started, when it runs."""
+        if not self.running or self.started_at is None:
+            return None
+        now = now or datetime.now(UTC)
+        return max(0.0, (now - self.started_at).total_seconds())
+
+
+def decide(spec_sha256: str, observed: Observed | None, *, force: bool = False) -> Decision:
+    """Choose the action for ``up``.
+
+    ``force`` treats an environment built from the current spec as stale, so ``up --force``
+    rebuilds and recreates it (e.g. to pick up rotated secrets, which are not part of the hash).
+    """
+    if observed is None:
+        return Decision.ABSENT
+    if not observed.managed:
+        return Decision.CONFLICT
+    if observed.spec_sha256 != spec_sha256 or force:
+        return Decision.STALE
+    return Decision.UP_TO_DATE if observed.running else Decision.STOPPED
+
+
+def freshness(spec_sha256: str, observed: Observed | None) -> str | None:
+    """``up to date`` or ``stale`` for ``status`` (None when nothing exists)."""
+    if observed is None or not observed.managed:
+        return None
+    return "up to date" if observed.spec_sha256 == spec_sha256 else "stale"
+
+
+def format_uptime(seconds: float | None) -> str:
+    """Human uptime: ``42s``, ``5m 3s``, ``2h 10m``, ``3d 4h``; ``-`` when not running."""
+    if seconds is None:
+        return "-"
+    s = int(seconds)
+    days, rem = divmod(s, 86400)
+    hours, rem = divmod(rem, 3600)
+    minutes, secs = divmod(rem, 60)
+    if days:
+        return f"{days}d {hours}h"
+    if hours:
+        return f"{hours}h {minutes}m"
+    if minutes:
+        return f"{minutes}m {secs}s"
+    return f"{secs}s"

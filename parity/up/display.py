@@ -1,0 +1,108 @@
+"""Progress output for ``up``: a live status line on a terminal, plain lines everywhere else.
+
+Build and Vagrant output stream through :meth:`Display.line`. On a TTY a rich status spinner shows
+the current phase and the latest output line while build steps (``Step 3/12 : RUN ...``) are kept
+as permanent lines; in CI logs and pipes every line is printed as is, so nothing is lost. Either
+way the last lines are kept for error messages ("the build failed; its last 20 lines were ...").
+All of it goes to stderr: stdout carries only results (the URL), so ``$(parity up)`` works.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import deque
+from typing import IO, Any
+
+TAIL_LINES = 20
+_STEP = re.compile(r"^(Step \d+/\d+ :|==> |\w+: (Building|Creating|Starting|Running))")
+
+
+class Display:
+    """Plain-line progress (non-TTY); also the base of :class:`RichDisplay`."""
+
+    def __init__(self, stream: IO[str] | None = None, *, quiet: bool = False) -> None:
+        self.stream = stream or sys.stderr
+        self.quiet = quiet
+        self.tail: deque[str] = deque(maxlen=TAIL_LINES)
+
+    def phase(self, text: str) -> None:
+        """A new stage (rendering, building, starting): always shown."""
+        self._emit(f"==> {text}")
+
+    def line(self, text: str) -> None:
+        """One line of tool output (docker build, vagrant)."""
+        for part in text.rstrip("\n").split("\n"):
+            part = part.rstrip("\r")
+            if not part.strip():
+                continue
+            self.tail.append(part)
+            if not self.quiet:
+                self._output(part)
+
+    def info(self, text: str) -> None:
+        self._emit(text)
+
+    def tail_text(self) -> str:
+        return "\n".join(f"  | {line}" for line in self.tail)
+
+    def close(self) -> None:
+        """Stop any live display; safe to call more than once."""
+
+    def _output(self, text: str) -> None:
+        self._emit(f"    {text}")
+
+    def _emit(self, text: str) -> None:
+        print(text, file=self.stream, flush=True)
+
+    def __enter__(self) -> Display:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+class RichDisplay(Display):
+    """A spinner with the current phase and the latest output line; steps stay on screen."""
+
+    def __init__(self, stream: IO[str] | None = None, *, quiet: bool = False) -> None:
+        super().__init__(stream, quiet=quiet)
+        from rich.console import Console
+
+        self.console = Console(file=self.stream, highlight=False)
+        self._phase = ""
+        self._status: Any = None
+
+    def phase(self, text: str) -> None:
+        self._phase = text
+        self.console.print(f"[bold]==>[/bold] {text}", markup=True)
+        if self._status is None:
+            self._status = self.console.status(text, spinner="dots")
+            self._status.start()
+        else:
+            self._status.update(text)
+
+    def _output(self, text: str) -> None:
+        if _STEP.match(text):
+            self.console.print(f"    {text}", markup=False)
+        if self._status is not None:
+            from rich.text import Text
+
+            latest = Text(f"{self._phase}: ", style="bold")
+            latest.append(text[: max(20, self.console.width - len(self._phase) - 8)])
+            self._status.update(latest)
+
+    def _emit(self, text: str) -> None:
+        self.console.print(text, markup=False)
+
+    def close(self) -> None:
+        if self._status is not None:
+            self._status.stop()
+            self._status = None
+
+
+def make_display(stream: IO[str] | None = None, *, quiet: bool = False) -> Display:
+    """A rich display when ``stream`` is a terminal, plain lines otherwise."""
+    stream = stream or sys.stderr
+    isatty = getattr(stream, "isatty", lambda: False)
+    return RichDisplay(stream, quiet=quiet) if isatty() else Display(stream, quiet=quiet)

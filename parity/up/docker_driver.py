@@ -1,0 +1,354 @@
+"""The docker target: build the rendered context with the Docker SDK and run one container.
+
+Build goes through the low-level ``APIClient.build`` stream (``network_mode="host"``, because
+build steps need the package mirror and there may be no bridge), each line shown live; the
+container gets parity's labels so ``down``/``status`` find it by label, never by name pattern.
+
+Networking (see docs/up.md): ``host`` by default, so the spec's ports are real ports on the
+developer's machine (``curl localhost:8080`` works) and a taken port is caught before building;
+``none`` isolates the container completely (ports still listen inside it, which drift checks see).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from parity import labels
+from parity.errors import EnvironmentError_, UsageError
+from parity.spec import Spec
+from parity.up import ports as portcheck
+from parity.up.base import Driver, Request, env_labels, is_ours
+from parity.up.decision import Decision, Observed
+from parity.up.display import Display
+from parity.up.dockerclient import connect, parse_docker_time
+
+if TYPE_CHECKING:
+    from docker.models.containers import Container
+
+_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$")
+_FROM = re.compile(r"^\s*FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?", re.IGNORECASE | re.MULTILINE)
+#: how long ``up`` waits for the entrypoint to report every declared service started
+READY_TIMEOUT = 90.0
+
+
+def check_name(name: str) -> str:
+    if not _NAME.match(name):
+        raise UsageError(f"--name {name!r} is not a valid container name",
+                         hint="Use letters, digits, '_', '.' and '-', starting with a letter or "
+                              "digit (e.g. shop-dev).")
+    return name
+
+
+def image_tag(spec: Spec, name: str) -> str:
+    """The tag ``up`` builds: ``targets.docker.image`` (or ``<spec name>:dev``) for the default
+    environment, ``<name>:dev`` for one named with ``--name``.
+
+    A second environment of the same spec gets its own tag, so two of them never fight over one
+    tag and ``down`` of one never removes the other's image.
+    """
+    if name == f"{spec.name}-dev":
+        return spec.model.targets.docker.image or f"{spec.name.lower()}:dev"
+    return f"{name.lower()}:dev"
+
+
+def base_images(dockerfile: str) -> list[str]:
+    """Images the Dockerfile builds ``FROM`` (build stages it names itself excluded)."""
+    stages: set[str] = set()
+    bases: list[str] = []
+    for match in _FROM.finditer(dockerfile):
+        ref, alias = match.group(1), match.group(2)
+        if ref.lower() not in stages and ref.lower() != "scratch" and ref not in bases:
+            bases.append(ref)
+        if alias:
+            stages.add(alias.lower())
+    return bases
+
+
+class DockerDriver(Driver):
+    target = "docker"
+
+    def __init__(self, display: Display) -> None:
+        super().__init__(display)
+        self.client = connect()
+
+    # -- looking -------------------------------------------------------------------------------
+    def default_name(self, spec: Spec) -> str:
+        return f"{spec.name}-dev"
+
+    def observe(self, spec: Spec, name: str) -> Observed | None:
+        from docker.errors import NotFound
+
+        try:
+            container = self.client.containers.get(check_name(name))
+        except NotFound:
+            return None
+        return self._observed(container, spec)
+
+    def list(self, spec: Spec) -> list[Observed]:
+        found = self.client.containers.list(all=True, filters={"label": [
+            f"{labels.MANAGED}=1", f"{labels.SPEC_PATH}={spec.path.resolve()}",
+            f"{labels.TARGET}={self.target}"]})
+        return sorted((self._observed(c, spec) for c in found), key=lambda o: o.name)
+
+    def _observed(self, container: Container, spec: Spec) -> Observed:
+        found = container.labels or {}
+        state = container.attrs.get("State", {})
+        return Observed(
+            target=self.target, name=container.name, running=container.status == "running",
+            spec_sha256=found.get(labels.SPEC_SHA256), url=f"docker://{container.name}",
+            started_at=parse_docker_time(state.get("StartedAt")), ident=container.id,
+            image=container.attrs.get("Image"), managed=is_ours(found, spec, self.target),
+            state=container.status,
+        )
+
+    # -- acting --------------------------------------------------------------------------------
+    def bring_up(self, request: Request, decision: Decision, observed: Observed | None,
+                 ) -> Observed:
+        spec, name = request.spec, check_name(request.name)
+        tag = image_tag(spec, name)
+        self._check_bases(request.out_dir)
+        if request.network == "host" and observed is None:
+            self._check_ports(spec)
+        built: str | None = None
+        container: Container | None = None
+        try:
+            if decision is Decision.ABSENT and self._image_sha(tag) == spec.sha256:
+                self.display.phase(f"image {tag} is already built from this spec; not rebuilding")
+            else:
+                built = self._build(request, tag)
+            if observed is not None:
+                self.display.phase(f"replacing container {observed.name}")
+                self._remove_container(observed.ident or observed.name)
+                if request.network == "host":
+                    self._check_ports(spec)
+            self.display.phase(f"starting container {name} (network {request.network})")
+            container = self._run(request, tag)
+            self._wait_ready(container, spec)
+            container.reload()
+            return self._observed(container, spec)
+        except BaseException:
+            self._cleanup(container, built, tag)
+            raise
+        finally:
+            if built and observed is not None and observed.image and observed.image != built:
+                self._remove_image(observed.image, quiet=True)
+
+    def start(self, spec: Spec, observed: Observed) -> Observed:
+        self.display.phase(f"starting stopped container {observed.name}")
+        container = self.client.containers.get(observed.ident or observed.name)
+        container.start()
+        container.reload()
+        return Observed(**{**observed.__dict__, "running": container.status == "running",
+                           "started_at": parse_docker_time(container.attrs["State"]["StartedAt"]),
+                           "state": container.status})
+
+    def down(self, spec: Spec, name: str, *, keep_image: bool = False) -> list[str]:
+        removed: list[str] = []
+        for env in self.list(spec):
+            if env.name == name:
+                self._remove_container(env.ident or env.name)
+                removed.append(f"container {env.name} ({(env.ident or '')[:12]})")
+        if not keep_image:
+            tag = image_tag(spec, name)
+            image = self._image(tag)
+            if image is not None and is_ours(image.labels, spec, self.target) and not (
+                    self.client.containers.list(all=True, filters={"ancestor": image.id})):
+                self._remove_image(image.id)
+                removed.append(f"image {tag} ({image.short_id.removeprefix('sha256:')})")
+        return removed
+
+    # -- steps ---------------------------------------------------------------------------------
+    def _check_bases(self, out_dir: Path) -> None:
+        """Every ``FROM`` image must be here: parity never pulls (and here nothing can be)."""
+        dockerfile = (out_dir / "Dockerfile").read_text(encoding="utf-8")
+        for ref in base_images(dockerfile):
+            if self._image(ref) is None:
+                raise EnvironmentError_(
+                    f"The base image {ref} is not in the local Docker Engine, and parity does not "
+                    "pull images; nothing was built.",
+                    hint=f"Pull it where a registry is reachable (`docker pull {ref}`), or build "
+                         "it offline (see README, \"Base images\"): "
+                         "`debootstrap --variant=minbase bookworm /tmp/rootfs && "
+                         f"tar -C /tmp/rootfs -c . | docker import - {ref}`.",
+                )
+
+    def _check_ports(self, spec: Spec) -> None:
+        busy = portcheck.taken(spec.ports)
+        if busy:
+            keys = ", ".join(p.key for p in busy)
+            raise EnvironmentError_(
+                f"Port {keys} {'is' if len(busy) == 1 else 'are'} already in use on this machine, "
+                f"and the environment runs with host networking so its services need "
+                f"{'it' if len(busy) == 1 else 'them'}; nothing was built or started.",
+                hint="Stop whatever listens there (`ss -ltnup` shows it), or run the environment "
+                     "isolated with `parity up --network none`.",
+            )
+
+    def _image(self, ref: str) -> Any:
+        from docker.errors import ImageNotFound, NotFound
+
+        try:
+            return self.client.images.get(ref)
+        except (ImageNotFound, NotFound):
+            return None
+
+    def _image_sha(self, tag: str) -> str | None:
+        image = self._image(tag)
+        return (image.labels or {}).get(labels.SPEC_SHA256) if image is not None else None
+
+    def _build(self, request: Request, tag: str) -> str:
+        """Stream ``docker build``; return the image id. A failing step raises with its output."""
+        self.display.phase(f"building image {tag} from {request.out_dir}")
+        image_id: str | None = None
+        step = ""
+        stream = self.client.api.build(
+            path=str(request.out_dir), tag=tag, decode=True, network_mode="host", rm=True,
+            forcerm=True, pull=False, labels=env_labels(request.spec, self.target),
+        )
+        try:
+            for chunk in stream:
+                if "stream" in chunk:
+                    text = chunk["stream"]
+                    if text.startswith("Step "):
+                        step = text.strip()
+                    self.display.line(text)
+                elif "status" in chunk:
+                    self.display.line(" ".join(str(chunk[k]) for k in ("status", "progress")
+                                               if chunk.get(k)))
+                elif "aux" in chunk and isinstance(chunk["aux"], dict) and "ID" in chunk["aux"]:
+                    image_id = chunk["aux"]["ID"]
+                elif "error" in chunk:
+                    raise EnvironmentError_(
+                        f"docker build of {tag} failed at {step or 'the first step'}: "
+                        f"{chunk['error'].strip()}\nLast lines of the build output:\n"
+                        f"{self.display.tail_text()}",
+                        hint="Fix the failing step and run `parity up` again. A package version "
+                             "the distro does not have? Check with `apt-cache policy NAME` in the "
+                             "base image. The rendered build context is in "
+                             f"{request.out_dir}.",
+                    )
+        except BaseException:
+            # closing the connection makes the daemon cancel the build (and, with forcerm, drop
+            # its intermediate containers); otherwise a Ctrl-C'd build would carry on and tag
+            self.client.api.close()
+            self.client = connect()
+            raise
+        if image_id is None:
+            image = self._image(tag)
+            if image is None:
+                raise EnvironmentError_(f"docker build of {tag} ended without an image",
+                                        hint=f"Last lines of the build output:\n"
+                                             f"{self.display.tail_text()}")
+            image_id = image.id
+        return image_id
+
+    def _run(self, request: Request, tag: str) -> Container:
+        from docker.errors import APIError
+
+        spec = request.spec
+        options: dict[str, Any] = {
+            "name": request.name, "labels": env_labels(spec, self.target),
+            "environment": dict(request.secrets), "network_mode": request.network,
+            "detach": True, "stdin_open": False, "tty": False,
+        }
+        if request.network != "host":
+            options["hostname"] = request.name[:63]
+        try:
+            container = self.client.containers.create(tag, **options)
+        except APIError as exc:
+            if exc.status_code == 409:
+                raise EnvironmentError_(
+                    f"A container named {request.name} already exists that parity did not create "
+                    f"for {spec.path}; parity leaves it alone.",
+                    hint="Remove it yourself if it is yours (`docker rm -f NAME`), or choose "
+                         "another name with `parity up --name NAME`.",
+                ) from None
+            raise _api_error("create the container", exc) from None
+        try:
+            container.start()
+        except APIError as exc:
+            with contextlib.suppress(Exception):
+                container.remove(force=True)
+            raise _api_error("start the container", exc) from None
+        except BaseException:
+            with contextlib.suppress(Exception):
+                container.remove(force=True)
+            raise
+        return container
+
+    def _wait_ready(self, container: Container, spec: Spec) -> None:
+        """Wait until the entrypoint wrote a pid file for every service that should run.
+
+        A container whose entrypoint exits is a failed ``up`` (its log tail is shown); services
+        still missing after :data:`READY_TIMEOUT` are a warning, because the environment is up
+        and ``docker logs`` is the way to see why one service did not start.
+        """
+        wanted = sorted(n for n, s in spec.model.services.items() if s.running and s.enabled)
+        deadline = time.monotonic() + READY_TIMEOUT
+        missing = wanted
+        while True:
+            container.reload()
+            if container.status != "running":
+                logs = container.logs(tail=20).decode("utf-8", "replace")
+                raise EnvironmentError_(
+                    f"container {container.name} stopped right after starting "
+                    f"(status {container.status}).\nLast lines of its log:\n"
+                    + "\n".join(f"  | {line}" for line in logs.splitlines()),
+                    hint="Its entrypoint failed; fix the cause shown above and run `parity up` "
+                         "again (the container was removed).",
+                )
+            if not wanted:
+                return
+            result = container.exec_run(["ls", "-1", labels.PID_DIR])
+            have = {line.removesuffix(".pid") for line in
+                    result.output.decode("utf-8", "replace").split()}
+            missing = [s for s in wanted if s not in have]
+            if not missing:
+                self.display.info(f"services started: {', '.join(wanted)}")
+                return
+            if time.monotonic() > deadline:
+                self.display.info(
+                    f"warning: service {', '.join(missing)} did not report started within "
+                    f"{READY_TIMEOUT:.0f}s; see `docker logs {container.name}`")
+                return
+            time.sleep(0.5)
+
+    def _remove_container(self, ident: str) -> None:
+        from docker.errors import NotFound
+
+        with contextlib.suppress(NotFound):
+            self.client.containers.get(ident).remove(force=True)
+
+    def _remove_image(self, ident: str, *, quiet: bool = False) -> None:
+        from docker.errors import APIError, NotFound
+
+        try:
+            self.client.images.remove(ident, force=False)
+        except NotFound:
+            pass
+        except APIError as exc:
+            if not quiet:
+                self.display.info(f"warning: could not remove image {ident[:19]}: "
+                                  f"{exc.explanation or exc}")
+
+    def _cleanup(self, container: Container | None, built: str | None, tag: str) -> None:
+        """Undo this call's work after a failure or Ctrl-C: its container, then its image."""
+        if container is not None:
+            with contextlib.suppress(Exception):
+                self._remove_container(container.id)
+        if built is not None:
+            with contextlib.suppress(Exception):
+                self._remove_image(built, quiet=True)
+
+
+def _api_error(what: str, exc: Exception) -> EnvironmentError_:
+    explanation = getattr(exc, "explanation", None) or str(exc)
+    hint = "Check `docker info` and the message above, then run `parity up` again."
+    if "address already in use" in str(explanation):
+        hint = ("A port the environment needs is taken; stop what holds it (`ss -ltnup`) or use "
+                "`parity up --network none`.")
+    return EnvironmentError_(f"Docker could not {what}: {explanation}", hint=hint)

@@ -1,0 +1,49 @@
+"""What ``up`` and ``status`` print: one summary paragraph, a table, or JSON for scripts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from parity.spec import Spec
+from parity.up.decision import Decision
+from parity.up.run import UpResult
+
+STATUS_COLUMNS = (("TARGET", "target"), ("NAME", "name"), ("STATE", "state"),
+                  ("SPEC", "freshness"), ("URL", "url"), ("UPTIME", "uptime"))
+
+
+def up_summary(spec: Spec, result: UpResult) -> str:
+    """One paragraph: what ``up`` did, and for a replaced environment what changed."""
+    what = f"{result.target} environment {result.name}"
+    short = spec.sha256[:12]
+    took = f" in {result.seconds:.1f}s"
+    if result.decision is Decision.UP_TO_DATE:
+        return f"{what} is up to date (spec {short}), nothing to do."
+    if result.decision is Decision.STOPPED:
+        return f"{what} was stopped; started it again (spec {short} unchanged){took}."
+    if result.decision is Decision.ABSENT:
+        return f"{what} created from spec {short}{took}."
+    old = (result.previous_sha256 or "unknown")[:12]
+    head = f"{what} replaced: spec changed ({old} -> {short}){took}."
+    if not result.changes_known:
+        return head + "\nWhat changed is unknown: the previous spec was not recorded."
+    if not result.changes:
+        return head + "\nNo spec change (rebuilt on request)."
+    return head + "\nChanges:\n" + "\n".join(f"  {line}" for line in result.changes)
+
+
+def status_json(spec: Spec, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"spec": str(spec.path), "spec_sha256": spec.sha256, "environments": rows}
+
+
+def status_text(spec: Spec, rows: list[dict[str, Any]]) -> str:
+    """A table like ``docker ps``: one row per environment; errors below it."""
+    table = [[h for h, _ in STATUS_COLUMNS]]
+    for row in rows:
+        table.append([str(row.get(key) or "-") for _, key in STATUS_COLUMNS])
+    widths = [max(len(r[i]) for r in table) for i in range(len(STATUS_COLUMNS))]
+    lines = [f"spec {spec.path} (sha256 {spec.sha256[:12]})"]
+    lines += ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip()
+              for r in table]
+    lines += [f"{row['target']}: {row['error']}" for row in rows if row.get("error")]
+    return "\n".join(lines)

@@ -1,0 +1,190 @@
+"""The order of ``up``, ``down`` and ``status``: decide first, act only when needed.
+
+``up`` looks before it renders: when the environment already runs from the current spec hash it
+returns at once (no render, no build), which is what keeps the no-op under three seconds. Secrets
+are resolved before anything is rendered or built, so a missing one costs nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from parity.errors import UsageError
+from parity.spec import Spec
+from parity.up.base import NETWORK_MODES, Request, get_driver
+from parity.up.changes import diff_snapshots, snapshot, summary_lines
+from parity.up.decision import Decision, Observed, decide, format_uptime, freshness
+from parity.up.display import Display
+from parity.up.secrets import resolve_secrets
+from parity.up.state import State, work_dir
+
+PROVIDERS = ("docker", "virtualbox", "libvirt")
+
+
+@dataclass
+class UpResult:
+    """What ``up`` did, for the CLI to print and tests to check."""
+
+    decision: Decision
+    target: str
+    name: str
+    url: str | None
+    #: one line per changed section ("packages: + vim *") when a stale environment was replaced
+    changes: list[str] = field(default_factory=list)
+    #: False when the previous spec was not recorded, so no change list could be made
+    changes_known: bool = True
+    seconds: float = 0.0
+    observed: Observed | None = None
+    #: the spec hash the replaced environment ran (stale case)
+    previous_sha256: str | None = None
+
+
+def up(spec: Spec, *, target: str = "docker", provider: str | None = None,
+       name: str | None = None, env_file: str | Path | None = None,
+       environ: Mapping[str, str] | None = None, network: str = "host", force: bool = False,
+       display: Display | None = None) -> UpResult:
+    """Bring ``spec``'s ``target`` environment to the current spec; idempotent."""
+    started = time.monotonic()
+    display = display or Display()
+    _check_options(target, provider, network, name)
+    driver = get_driver(target, display)
+    name = name or driver.default_name(spec)
+    observed = driver.observe(spec, name)
+    decision = decide(spec.sha256, observed, force=force)
+    if decision is Decision.CONFLICT:
+        driver.conflict(spec, name)  # raises
+    if decision is Decision.UP_TO_DATE:
+        return UpResult(decision, target, name, observed.url if observed else None,
+                        seconds=time.monotonic() - started, observed=observed)
+    secrets = resolve_secrets(spec.secret_env, os.environ if environ is None else environ,
+                              env_file, spec_path=str(spec.path))
+    if decision is Decision.STOPPED and observed is not None:
+        now = driver.start(spec, observed)
+        return UpResult(decision, target, name, now.url, seconds=time.monotonic() - started,
+                        observed=now)
+    state = State.load(spec.root)
+    previous = state.get(target, name)
+    out_dir = work_dir(spec.root) / target
+    display.phase(f"rendering {target} files into {out_dir}")
+    _render(spec, target, out_dir)
+    request = Request(spec=spec, name=name, out_dir=out_dir, provider=provider,
+                      network=network, secrets=secrets)
+    now = driver.bring_up(request, decision, observed)
+    current = snapshot(spec.model.model_dump(mode="json"), spec.file_hashes)
+    changes: list[str] = []
+    known = True
+    if decision is Decision.STALE and observed is not None:
+        if previous and previous.get("spec_sha256") == observed.spec_sha256:
+            changes = summary_lines(diff_snapshots(previous["snapshot"], current))
+        else:
+            known = False
+    state.put(target, name, {"spec_sha256": spec.sha256, "snapshot": current, "url": now.url,
+                             "provider": provider, "network": network if target == "docker"
+                             else None})
+    return UpResult(decision, target, name, now.url, changes, known,
+                    time.monotonic() - started, now,
+                    observed.spec_sha256 if observed is not None else None)
+
+
+def down(spec: Spec, *, target: str = "docker", name: str | None = None,
+         keep_image: bool = False, display: Display | None = None) -> list[str]:
+    """Remove what ``up`` created for ``spec``'s ``target`` (found by label / Vagrant machine)."""
+    display = display or Display()
+    _check_options(target, None, "host", name)
+    driver = get_driver(target, display)
+    name = name or driver.default_name(spec)
+    removed = driver.down(spec, name, keep_image=keep_image)
+    State.load(spec.root).drop(target, name)
+    return removed
+
+
+def status(spec: Spec, *, targets: tuple[str, ...] = ("docker", "vagrant"),
+           display: Display | None = None) -> list[dict[str, Any]]:
+    """One row per target (and per named docker environment) for ``parity status``."""
+    from parity.errors import ParityError
+
+    display = display or Display(quiet=True)
+    rows: list[dict[str, Any]] = []
+    for target in targets:
+        try:
+            driver = get_driver(target, display)
+            found = [o for o in driver.list(spec) if o.managed]
+        except ParityError as exc:
+            # one unreachable target (no daemon) must not hide the others; the CLI exits 4
+            rows.append({**_row(spec, target, "-", None), "state": "unknown",
+                         "error": exc.render()})
+            continue
+        if not found:
+            rows.append(_row(spec, target, driver.default_name(spec), None))
+        rows += [_row(spec, target, o.name, o) for o in found]
+    return rows
+
+
+def _row(spec: Spec, target: str, name: str, observed: Observed | None) -> dict[str, Any]:
+    uptime = observed.uptime() if observed else None
+    return {
+        "target": target,
+        "name": name,
+        "exists": observed is not None,
+        "running": bool(observed and observed.running),
+        "state": (observed.state or ("running" if observed.running else "stopped"))
+        if observed else "absent",
+        "freshness": freshness(spec.sha256, observed),
+        "spec_sha256": observed.spec_sha256 if observed else None,
+        "current_sha256": spec.sha256,
+        "url": observed.url if observed and observed.running else None,
+        "uptime_seconds": round(uptime, 1) if uptime is not None else None,
+        "uptime": format_uptime(uptime),
+        "started_at": observed.started_at.isoformat() if observed and observed.started_at
+        else None,
+        "error": None,
+    }
+
+
+def dev_url(spec: Spec) -> str | None:
+    """The testinfra URL of ``spec``'s running dev environment, or None.
+
+    The drift checker resolves the host name ``dev`` with this. Preference: the default docker
+    environment, then any other docker environment parity made for this spec, then the Vagrant
+    one. Never raises for a missing daemon or tool: no environment reachable means None.
+    """
+    from parity.errors import ParityError
+
+    display = Display(quiet=True)
+    for target in ("docker", "vagrant"):
+        try:
+            driver = get_driver(target, display)
+            default = driver.default_name(spec)
+            running = [o for o in driver.list(spec) if o.managed and o.running and o.url]
+        except ParityError:
+            continue
+        running.sort(key=lambda o: (o.name != default, o.name))
+        if running:
+            return running[0].url
+    return None
+
+
+def _check_options(target: str, provider: str | None, network: str, name: str | None) -> None:
+    if network not in NETWORK_MODES:
+        raise UsageError(f"--network {network!r} is not supported",
+                         hint=f"Choose one of: {', '.join(NETWORK_MODES)}.")
+    if provider is not None and provider not in PROVIDERS:
+        raise UsageError(f"--provider {provider!r} is not supported",
+                         hint=f"Choose one of: {', '.join(PROVIDERS)}.")
+    if provider is not None and target != "vagrant":
+        raise UsageError("--provider applies to --target vagrant only",
+                         hint="Use `parity up --target vagrant --provider docker`.")
+    if name is not None and target == "vagrant":
+        raise UsageError("--name applies to the docker target only",
+                         hint="Vagrant names its machine itself; its URL is printed by `up`.")
+
+
+def _render(spec: Spec, target: str, out_dir: Path) -> None:
+    from parity.render import render_target
+
+    render_target(spec, target, out_dir, force=True)

@@ -1,0 +1,78 @@
+"""Secret env values: taken from the caller at run time, handed to the container, kept nowhere.
+
+The spec only names secrets (``SECRET_KEY: {secret: true}``). Values come from the caller's
+environment or a ``.env`` file given with ``--env-file``; the environment wins, so a one-off
+``SECRET_KEY=x parity up`` overrides the file. They are never rendered into build files, image
+layers, labels or ``.parity/state.json``; they reach the container's runtime environment only.
+Every missing name is reported together, before anything is rendered or built.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+from parity.errors import UsageError
+
+_LINE = re.compile(r"^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$")
+
+
+def parse_env_file(path: str | Path) -> dict[str, str]:
+    """Read ``KEY=value`` lines (``#`` comments, blank lines, ``export``, quotes) from a .env file.
+
+    Malformed lines are an error naming ``file:line`` rather than being skipped, so a typo does
+    not silently turn into a missing secret.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"--env-file {path}: cannot read it: {exc.strerror or exc}",
+                         hint="Give the path of a readable KEY=value file.") from None
+    values: dict[str, str] = {}
+    for lineno, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        match = _LINE.match(line)
+        if not match:
+            raise UsageError(f"{path}:{lineno}: expected KEY=value, got {line[:40]!r}",
+                             hint="Each line of an env file is KEY=value; # starts a comment.")
+        key, value = match.group(1), match.group(2).strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        elif " #" in value:
+            value = value.split(" #", 1)[0].rstrip()
+        values[key] = value
+    return values
+
+
+def resolve_secrets(names: list[str], environ: Mapping[str, str],
+                    env_file: str | Path | None = None, *, spec_path: str = "parity.yaml",
+                    ) -> dict[str, str]:
+    """Values for every secret name, from ``environ`` first, then ``env_file``.
+
+    Raises :class:`UsageError` listing every missing name and where it could come from.
+    """
+    from_file = parse_env_file(env_file) if env_file else {}
+    values: dict[str, str] = {}
+    missing: list[str] = []
+    for name in names:
+        if name in environ:
+            values[name] = environ[name]
+        elif name in from_file:
+            values[name] = from_file[name]
+        else:
+            missing.append(name)
+    if missing:
+        where = " or in --env-file " + str(env_file) if env_file else ""
+        listed = ", ".join(missing)
+        raise UsageError(
+            f"{spec_path}: secret env {listed} {'is' if len(missing) == 1 else 'are'} declared "
+            f"({'{secret: true}'}) but not set in your environment{where}; nothing was built.",
+            hint=f"Export {'it' if len(missing) == 1 else 'them'} (e.g. `export {missing[0]}=...`)"
+                 " or pass `--env-file .env` with KEY=value lines. Secret values are passed to "
+                 "the container at run time only and are never written to disk by parity.",
+        )
+    return values

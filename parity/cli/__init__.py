@@ -20,6 +20,8 @@ from parity.errors import ExitCode, ParityError
 COMMANDS: dict[str, str] = {
     "validate": "parity.cli.spec_cmds:validate",
     "schema": "parity.cli.spec_cmds:schema",
+    "render": "parity.cli.render_cmd:render",
+    "build-aci": "parity.cli.render_cmd:build_aci",
     "up": "parity.cli.up_cmds:up",
     "down": "parity.cli.up_cmds:down",
     "status": "parity.cli.up_cmds:status",

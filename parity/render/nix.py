@@ -1,10 +1,78 @@
-"""nix target: placeholder."""
+"""nix target: ``flake.nix`` (dev shell + layered image) and ``shell.nix`` for non-flake users.
+
+Distro package names are mapped to nixpkgs attribute paths: the spec's ``targets.nix.attrs``
+first, then :data:`NIXPKGS_NAMES` (common Debian names whose attribute differs), else the name
+itself. Version constraints are not expressed in Nix (the pinned nixpkgs decides versions); the
+``nixpkgs`` input is the pin.
+"""
 
 from __future__ import annotations
 
-from parity.render.base import PlannedFile
+from parity import labels
+from parity.render.base import PlannedFile, header_text
+from parity.render.jinja import render
+from parity.render.lang import shell
 from parity.spec import Spec
+
+#: Debian/Fedora/Alpine package names whose nixpkgs attribute is spelled differently
+NIXPKGS_NAMES: dict[str, str] = {
+    "ca-certificates": "cacert",
+    "docker.io": "docker",
+    "build-essential": "gcc",
+    "make": "gnumake",
+    "python3-venv": "python3",
+    "python3-dev": "python3",
+    "python3-pip": "python3Packages.pip",
+    "openssh-client": "openssh",
+    "openssh-server": "openssh",
+    "procps-ng": "procps",
+    "g++": "gcc",
+}
+
+
+def nix_attr(spec: Spec, package: str) -> str:
+    return spec.model.targets.nix.attrs.get(package) or NIXPKGS_NAMES.get(package, package)
+
+
+def _attrs(spec: Spec, names: dict[str, str]) -> list[str]:
+    """Attribute paths, de-duplicated (python3-venv and python3 both map to python3)."""
+    return sorted({nix_attr(spec, n) for n in names})
+
+
+def _shell_hook(spec: Spec) -> str:
+    """Shell text run on entering the dev shell: exports, and a reminder for each secret."""
+    lines = [f"export {k}={shell.quote(v)}" for k, v in spec.plain_env.items()]
+    for name in spec.secret_env:
+        lines.append(f'[ -n "${{{name}:-}}" ] || echo "parity: export {name} (a secret) '
+                     f'before running the app" >&2')
+    lines.append(f"echo {shell.quote(f'parity dev shell for {spec.name}')} >&2")
+    return "\n".join(lines) + "\n"
+
+
+def context(spec: Spec) -> dict[str, object]:
+    docker = spec.model.targets.docker
+    image = docker.image or f"{spec.name}:dev"
+    name, _, tag = image.rpartition(":") if ":" in image.rsplit("/", 1)[-1] else (image, "", "")
+    return {
+        "header": header_text(spec),
+        "spec": spec,
+        "nix": spec.model.targets.nix,
+        "packages": _attrs(spec, spec.model.packages),
+        "dev_packages": [a for a in _attrs(spec, spec.model.dev_packages)
+                         if a not in _attrs(spec, spec.model.packages)],
+        "shell_hook": _shell_hook(spec),
+        "env": spec.plain_env,
+        "ports": spec.ports,
+        "image_name": name,
+        "image_tag": tag or "latest",
+        "cmd": list(docker.cmd or []),
+        "labels": {labels.SPEC_SHA256: spec.sha256, labels.SPEC_NAME: spec.name},
+    }
 
 
 def plan(spec: Spec) -> list[PlannedFile]:
-    return []
+    ctx = context(spec)
+    return [
+        PlannedFile("flake.nix", render("nix/flake.nix.j2", **ctx).encode()),
+        PlannedFile("shell.nix", render("nix/shell.nix.j2", **ctx).encode()),
+    ]

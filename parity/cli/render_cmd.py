@@ -1,0 +1,58 @@
+"""``parity render`` and ``parity build-aci``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from parity.cli.options import spec_argument
+
+TARGET_CHOICES = ["docker", "vagrant", "nix", "aci", "all"]
+
+
+@click.command()
+@spec_argument
+@click.option("--target", "-t", type=click.Choice(TARGET_CHOICES), required=True,
+              help="What to render; 'all' puts each target in a subfolder of -o.")
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: .parity/<target> beside the spec; "
+                   "with --target all: .parity/).")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 listing files that differ.")
+@click.option("--force", is_flag=True, help="Overwrite files that lack the parity header.")
+def render(spec: str, target: str, out: Path | None, check: bool, force: bool) -> None:
+    """Render SPEC (default ./parity.yaml) into TARGET's files."""
+    from parity.errors import ExitCode
+    from parity.render import TARGETS, check_target, render_target
+    from parity.spec import load_spec
+
+    loaded = load_spec(spec)
+    base = out if out is not None else loaded.root / ".parity"
+    jobs = [(t, base / t) for t in TARGETS] if target == "all" else [
+        (target, out if out is not None else base / target)]
+    problems = []
+    for name, folder in jobs:
+        if check:
+            problems += check_target(loaded, name, folder)
+        else:
+            written = render_target(loaded, name, folder, force=force)
+            click.echo(f"{name}: {len(written)} files in {folder}")
+    for line in problems:
+        click.echo(line)
+    if problems:
+        raise SystemExit(int(ExitCode.DRIFT))
+    if check:
+        click.echo("up to date")
+
+
+@click.command("build-aci")
+@spec_argument
+@click.option("--image", required=True, help="Docker image built from the docker target.")
+@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Where to write the .aci file.")
+def build_aci(spec: str, image: str, out: Path) -> None:
+    """Build an ACI from IMAGE's root filesystem and the spec's manifest (needs actool)."""
+    from parity.render.aci import build_aci as build
+    from parity.spec import load_spec
+
+    click.echo(f"wrote {build(load_spec(spec), image, out)} (actool validate: ok)")

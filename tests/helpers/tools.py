@@ -1,0 +1,99 @@
+"""Is a tool usable on this machine? One cached probe per pytest marker.
+
+Each probe runs the cheapest command that proves the tool *works* (not merely that a binary is on
+PATH): ``docker info`` needs a reachable daemon, ``podman run`` needs a runtime that can start a
+container. Probes run lazily, at most once per process, so ``pytest tests/spec`` never touches
+docker.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+BASE_IMAGE = "debian:12"
+
+
+@dataclass(frozen=True)
+class Probe:
+    """The outcome of probing one tool: usable or not, and why not."""
+
+    ok: bool
+    reason: str = ""
+
+
+def _run(argv: Sequence[str], timeout: float = 60) -> Probe:
+    """Probe by running ``argv``: usable when it exits 0."""
+    if shutil.which(argv[0]) is None:
+        return Probe(False, f"{argv[0]} is not installed (run scripts/bootstrap.sh)")
+    try:
+        proc = subprocess.run(
+            list(argv), capture_output=True, text=True, timeout=timeout, check=False
+        )
+    except subprocess.TimeoutExpired:
+        return Probe(False, f"`{' '.join(argv)}` timed out after {timeout:.0f} s")
+    if proc.returncode != 0:
+        detail = (proc.stderr or proc.stdout).strip().splitlines()
+        last = detail[-1] if detail else f"exit {proc.returncode}"
+        return Probe(False, f"`{' '.join(argv)}` failed: {last} (run scripts/bootstrap.sh)")
+    return Probe(True)
+
+
+def _all(*probes: Callable[[], Probe]) -> Probe:
+    for probe in probes:
+        result = probe()
+        if not result.ok:
+            return result
+    return Probe(True)
+
+
+@functools.cache
+def docker() -> Probe:
+    return _run(["docker", "info", "--format", "{{.ServerVersion}}"])
+
+
+@functools.cache
+def vagrant() -> Probe:
+    # the docker provider is the only one available here, so vagrant needs docker too
+    return _all(lambda: _run(["vagrant", "--version"]), docker)
+
+
+@functools.cache
+def nix() -> Probe:
+    return _run(["nix-instantiate", "--version"])
+
+
+@functools.cache
+def actool() -> Probe:
+    return _run(["actool", "version"])
+
+
+@functools.cache
+def podman() -> Probe:
+    return _run(["podman", "run", "--rm", "--network", "none", BASE_IMAGE, "true"], timeout=120)
+
+
+@functools.cache
+def ssh() -> Probe:
+    # sshd test hosts are docker containers; testinfra's ssh backend shells out to `ssh`
+    return _all(lambda: _run(["ssh", "-V"]), docker)
+
+
+#: pytest marker name -> probe; markers not listed here (``slow``) need no tool
+PROBES: dict[str, Callable[[], Probe]] = {
+    "docker": docker,
+    "vagrant": vagrant,
+    "nix": nix,
+    "actool": actool,
+    "podman": podman,
+    "ssh": ssh,
+}
+
+
+def in_ci() -> bool:
+    """True under ``CI=true``, where a missing tool must fail tests instead of skipping them."""
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}

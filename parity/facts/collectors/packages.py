@@ -1,6 +1,7 @@
 """Installed packages with versions, from whichever package database the host has.
 
-Order of preference: ``dpkg-query`` (Debian, Ubuntu), ``rpm`` (Fedora, RHEL clones), Alpine's
+Order of preference: ``dpkg-query`` (Debian, Ubuntu), ``rpm`` with an rpm database (Fedora,
+RHEL clones; BusyBox's ``rpm`` applet alone does not count), Alpine's
 database file ``/lib/apk/db/installed`` (plain text, so it needs no tool at all), then
 ``apk info -v``. Versions are reported exactly as the manager prints them (dpkg epoch and
 revision, rpm ``epoch:version-release``, apk ``-rN``) so :func:`parity.versions.compare` can order
@@ -28,7 +29,7 @@ def snippet(request: CollectRequest) -> str:
 if have dpkg-query; then
   echo "manager dpkg"
   dpkg-query -W -f='${Package}\t${Version}\t${Architecture}\t${Status}\n'
-elif have rpm; then
+elif have rpm && { [ -d /var/lib/rpm ] || [ -d /usr/lib/sysimage/rpm ]; }; then
   echo "manager rpm"
   rpm -qa --qf '%{NAME}\t%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}\t%{ARCH}\t'\
 'install ok installed\n'

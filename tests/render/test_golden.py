@@ -1,0 +1,30 @@
+"""Golden files for every artefact of every example and target.
+
+``pytest tests/render --update-golden`` rewrites them; review the diff before committing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from parity.render import TARGETS, plan_files
+from parity.spec import Spec
+from tests.render.conftest import EXAMPLES, REPO
+
+GOLDEN = REPO / "tests" / "golden"
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+@pytest.mark.parametrize("target", list(TARGETS))
+def test_golden(example_specs: dict[str, Spec], golden: Callable[[str, Path], None],
+                update_golden: bool, example: str, target: str) -> None:
+    folder = GOLDEN / example / target
+    files = plan_files(example_specs[example], target)
+    for rel, data in files.items():
+        golden(data.decode(), folder / rel)
+    if not update_golden and folder.is_dir():
+        extra = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+        assert extra <= set(files), f"golden files no longer rendered: {sorted(extra - set(files))}"

@@ -84,7 +84,7 @@ def split_output(script: Script, output: str) -> Sections:
     sections = Sections()
     current: str | None = None
     body: list[str] = []
-    done = False
+    done = seen = False
     for line in output.split("\n"):
         line = line.rstrip("\r")
         if not line.startswith(marker):
@@ -94,6 +94,7 @@ def split_output(script: Script, output: str) -> Sections:
                 # text outside any section: a login banner or a shell rc printing; tolerated
                 continue
             continue
+        seen = True
         words = line[len(marker):].split()
         if words[:1] == ["BEGIN"] and len(words) == 2 and current is None:
             current, body = words[1], []
@@ -107,7 +108,7 @@ def split_output(script: Script, output: str) -> Sections:
             done = True
         else:
             raise ScriptOutputError(f"unexpected marker line {line!r}")
-    if not sections.text and not done:
+    if not seen:
         raise ScriptOutputError("the output holds none of the collection markers")
     if current is not None or not done:
         got = ", ".join(sections.text) or "none"

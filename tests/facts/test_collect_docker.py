@@ -164,8 +164,8 @@ def test_hung_host_does_not_hold_up_the_others(hung_host: Any, debian_host: Any)
 def test_busybox_host(container_factory: Any, busybox_image: str) -> None:
     c = container_factory.start(busybox_image, ["sleep", "600"])
     exec_ok(c, "mkdir -p '/srv/a b' && echo hi > '/srv/a b/c' && chmod 600 '/srv/a b/c' "
-               "&& chown 1234:1 '/srv/a b/c' && ln -s c '/srv/a b/l' && mkdir -p /etc/parity/services "
-               "&& touch /etc/parity/services/httpd")
+               "&& chown 1234:1 '/srv/a b/c' && ln -s c '/srv/a b/l' "
+               "&& mkdir -p /etc/parity/services && touch /etc/parity/services/httpd")
     before = _diff(c)
     facts = collect(f"docker://{c.name}", CollectRequest(
         paths=("/srv/a b/c", "/srv/a b/l", "/etc/motd", "/bin/sh", "/nope"),

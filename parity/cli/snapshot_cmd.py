@@ -1,0 +1,46 @@
+"""``parity snapshot URL -o FILE.json``: save one host's facts as versioned JSON (docs/facts.md)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from parity.errors import UsageError
+
+
+@click.command()
+@click.argument("host")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the snapshot here (atomically); default: print it.")
+@click.option("--spec", "spec_path", type=click.Path(path_type=str),
+              help="Also collect what this spec declares (files, sysctl keys, services) and "
+                   "resolve its hosts: names.")
+@click.option("--path", "paths", multiple=True, help="Extra file path to collect (repeatable).")
+@click.option("--inventory", type=click.Path(exists=True, dir_okay=False, path_type=str),
+              help="Ansible inventory for group or host names.")
+@click.option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True,
+              help="Seconds before the host counts as unreachable.")
+def snapshot(host: str, output: Path | None, spec_path: str | None, paths: tuple[str, ...],
+             inventory: str | None, timeout: float) -> None:
+    """Collect HOST's facts in one round trip and save them (exit 3 if HOST cannot be read)."""
+    from parity.facts import CollectRequest, collect, resolve_hosts
+    from parity.spec import load_spec
+
+    spec = load_spec(spec_path) if spec_path else None
+    targets = resolve_hosts([host], spec=spec, inventory=inventory)
+    if len(targets) != 1:
+        raise UsageError(f"{host!r} names {len(targets)} hosts; a snapshot is of one host",
+                         hint=f"Pick one: {', '.join(t.name for t in targets[:10])}")
+    try:
+        request = CollectRequest.from_spec(spec, extra_paths=paths)
+    except ValueError as exc:
+        raise UsageError(f"--path: {exc}") from None
+    facts = collect(targets[0], request, timeout=timeout)
+    if output is None:
+        click.echo(json.dumps(facts.to_dict(), indent=2, sort_keys=True))
+    else:
+        facts.save(output)
+        click.echo(f"saved {len(facts.packages)} packages, {len(facts.files)} files of "
+                   f"{facts.host} to {output}", err=True)

@@ -19,12 +19,16 @@ from parity.errors import ExitCode, ParityError
 #: command name -> "module:attribute" (a click.Command), imported lazily
 COMMANDS: dict[str, str] = {
     "validate": "parity.cli.spec_cmds:validate",
+    "snapshot": "parity.cli.snapshot_cmd:snapshot",
     "schema": "parity.cli.spec_cmds:schema",
     "render": "parity.cli.render_cmd:render",
     "build-aci": "parity.cli.render_cmd:build_aci",
     "up": "parity.cli.up_cmds:up",
     "down": "parity.cli.up_cmds:down",
     "status": "parity.cli.up_cmds:status",
+    "check": "parity.cli.check_cmds:check",
+    "diff": "parity.cli.check_cmds:diff",
+    "capture": "parity.cli.check_cmds:capture",
 }
 
 

@@ -15,6 +15,8 @@ from collections import deque
 from typing import IO, Any
 
 TAIL_LINES = 20
+#: colour and cursor escapes docker and vagrant put in their output (docker marks stderr red)
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _STEP = re.compile(r"^(Step \d+/\d+ :|==> |\w+: (Building|Creating|Starting|Running))")
 
 
@@ -32,7 +34,7 @@ class Display:
 
     def line(self, text: str) -> None:
         """One line of tool output (docker build, vagrant)."""
-        for part in text.rstrip("\n").split("\n"):
+        for part in _ANSI.sub("", text).rstrip("\n").split("\n"):
             part = part.rstrip("\r")
             if not part.strip():
                 continue

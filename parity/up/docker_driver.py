@@ -287,7 +287,7 @@ class DockerDriver(Driver):
         still missing after :data:`READY_TIMEOUT` are a warning, because the environment is up
         and ``docker logs`` is the way to see why one service did not start.
         """
-        wanted = sorted(n for n, s in spec.model.services.items() if s.running and s.enabled)
+        wanted = sorted(n for n, s in spec.model.services.items() if s.running)
         deadline = time.monotonic() + READY_TIMEOUT
         missing = wanted
         while True:

@@ -21,6 +21,7 @@ from typing import IO, Any
 
 from parity import labels
 from parity.errors import EnvironmentError_
+from parity.fsutil import atomic_write
 from parity.spec import Spec
 from parity.up.base import Driver, Request
 from parity.up.decision import Decision, Observed
@@ -28,6 +29,8 @@ from parity.up.dockerclient import connect, parse_docker_time
 from parity.up.state import State, work_dir
 
 MACHINE = "default"
+#: the run-time overlay (build network, secret env) that loads the rendered Vagrantfile
+OVERLAY = "Vagrantfile.up"
 
 
 class VagrantDriver(Driver):
@@ -93,6 +96,8 @@ class VagrantDriver(Driver):
                  ) -> Observed:
         spec = request.spec
         provider = request.provider or "docker"
+        atomic_write(self.root(spec) / OVERLAY,
+                     (Path(__file__).parent / OVERLAY).read_bytes(), 0o644)
         vagrant = self._vagrant(spec, request.secrets)
         if observed is not None:
             self.display.phase("destroying the previous Vagrant machine (spec changed)")
@@ -137,12 +142,19 @@ class VagrantDriver(Driver):
         if found is None:
             return []
         provider, ident = found
-        self._destroy(spec)
-        return [f"vagrant machine {MACHINE} ({provider} {ident[:12]}) in {self.root(spec)}"]
+        removed = [f"vagrant machine {MACHINE} ({provider} {ident[:12]}) in {self.root(spec)}"]
+        image = self._destroy(spec)
+        if image:
+            removed.append(f"image {image[:12]} (built by Vagrant's docker provider)")
+        return removed
 
     # -- vagrant -------------------------------------------------------------------------------
-    def _env(self, secrets: dict[str, str] | None = None) -> dict[str, str]:
+    def _env(self, spec: Spec, secrets: dict[str, str] | None = None) -> dict[str, str]:
         env = {**os.environ, "VAGRANT_CHECKPOINT_DISABLE": "1", "VAGRANT_NO_COLOR": "1"}
+        if (self.root(spec) / OVERLAY).is_file():
+            env["VAGRANT_VAGRANTFILE"] = OVERLAY
+            env["PARITY_BUILD_NETWORK"] = "host"
+            env["PARITY_SECRET_ENV"] = ",".join(sorted(secrets or {}))
         env.update(secrets or {})
         return env
 
@@ -160,7 +172,7 @@ class VagrantDriver(Driver):
             )
         import vagrant
 
-        return vagrant.Vagrant(root=str(self.root(spec)), env=self._env(secrets),
+        return vagrant.Vagrant(root=str(self.root(spec)), env=self._env(spec, secrets),
                                out_cm=_capture_cm,
                                err_cm=vagrant.devnull_cm if parse else _merge_cm)
 
@@ -176,13 +188,21 @@ class VagrantDriver(Driver):
                      "spec that produced it.",
             )
 
-    def _destroy(self, spec: Spec, *, quiet: bool = False) -> None:
-        """``vagrant destroy -f`` in our working folder (the only machine parity made)."""
+    def _destroy(self, spec: Spec, *, quiet: bool = False) -> str | None:
+        """``vagrant destroy -f`` in our working folder (the only machine parity made).
+
+        Vagrant's docker provider builds an untagged image and leaves it behind on destroy;
+        parity removes it too (when no container uses it), so ``down`` leaves nothing dangling.
+        Returns that image's id when it was removed.
+        """
+        image_file = self.root(spec) / ".vagrant" / "machines" / MACHINE / "docker" / (
+            "docker_build_image")
+        image = image_file.read_text().strip() if image_file.is_file() else None
         try:
             vagrant = self._vagrant(spec)
         except EnvironmentError_:
             if quiet:
-                return
+                return None
             raise
         with _captured() as out:
             vagrant.out_cm = lambda: _nullcm(out)
@@ -196,6 +216,8 @@ class VagrantDriver(Driver):
                         f"`vagrant destroy -f` failed in {self.root(spec)}:\n"
                         + "\n".join(f"  | {line}" for line in text),
                         hint="Run it there by hand to see the whole message.") from None
+                return None
+        return _remove_image(image) if image else None
 
     def _vagrant_state(self, spec: Spec) -> str | None:
         with contextlib.suppress(Exception):
@@ -210,6 +232,18 @@ class VagrantDriver(Driver):
             key = conf.get("IdentityFile")
             return f"{url}?ssh_identity_file={key}" if key else url
         return None
+
+
+def _remove_image(ident: str) -> str | None:
+    """Remove an image Vagrant built, unless a container still uses it; its id when removed."""
+    from docker.errors import APIError, NotFound
+
+    with contextlib.suppress(EnvironmentError_, NotFound, APIError):
+        client = connect(timeout=60)
+        if not client.containers.list(all=True, filters={"ancestor": ident}):
+            client.images.remove(ident)
+            return ident
+    return None
 
 
 def _provider_hint(provider: str) -> str:

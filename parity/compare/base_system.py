@@ -43,6 +43,7 @@ class BaseSystem:
     users: frozenset[str] = field(default_factory=frozenset)
     groups: frozenset[str] = field(default_factory=frozenset)
     ports: frozenset[str] = field(default_factory=frozenset)
+    services: frozenset[str] = field(default_factory=frozenset)
 
     @classmethod
     def from_facts(cls, facts: Facts, source: str) -> BaseSystem:
@@ -52,6 +53,7 @@ class BaseSystem:
             users=frozenset(facts.users),
             groups=frozenset(facts.groups),
             ports=frozenset(facts.ports),
+            services=frozenset(facts.services),
         )
 
     @classmethod
@@ -96,3 +98,63 @@ def load_base_facts(path: Path) -> BaseSystem:
     except (ValueError, json.JSONDecodeError) as exc:
         raise UsageError(f"{path}: not a parity facts snapshot: {exc}") from None
     return BaseSystem.from_facts(facts, source=str(path))
+
+
+def from_docker_image(image: str, timeout: float = 60.0) -> BaseSystem | None:
+    """The base system of a local Docker image, collected once and cached by image id.
+
+    Returns ``None`` when Docker is not reachable or the image is not present locally (it is never
+    pulled: checking a host must not download anything). The probe container runs with
+    ``--network none`` and is always removed.
+    """
+    try:
+        import docker
+        import docker.errors
+
+        client = docker.from_env(timeout=int(timeout))
+        image_id = client.images.get(image).id
+    except Exception:  # no SDK, no daemon, no image: the base system is simply unknown
+        return None
+    cached = cache_dir() / f"{image_id.replace(':', '-')}.json"
+    source = f"docker image {image} ({image_id[:19]})"
+    if cached.is_file():
+        try:
+            return BaseSystem.from_facts(Facts.load(cached), source)
+        except (ValueError, OSError):
+            cached.unlink(missing_ok=True)
+    facts = _probe(client, image, timeout)
+    if facts is None:
+        return None
+    facts.save(cached)
+    return BaseSystem.from_facts(facts, source)
+
+
+def _probe(client: object, image: str, timeout: float) -> Facts | None:
+    import uuid
+
+    from parity.facts import collect
+    from parity.labels import MANAGED
+
+    name = f"parity-base-probe-{uuid.uuid4().hex[:12]}"
+    container = client.containers.run(  # type: ignore[attr-defined]
+        image, ["sleep", "3600"], detach=True, name=name, network_mode="none",
+        entrypoint=[], labels={MANAGED: "base-probe"},
+    )
+    try:
+        return collect(f"docker://{name}", None, timeout)  # type: ignore[no-any-return]
+    except Exception:
+        return None
+    finally:
+        container.remove(force=True)
+
+
+def resolve_base_system(base_image: str, base_facts: Path | None = None,
+                        use_docker: bool = True, timeout: float = 60.0) -> BaseSystem:
+    """The base system by the documented order: ``--base-facts``, the Docker image, nothing."""
+    if base_facts is not None:
+        return load_base_facts(base_facts)
+    if use_docker:
+        found = from_docker_image(base_image, timeout)
+        if found is not None:
+            return found
+    return BaseSystem.empty()

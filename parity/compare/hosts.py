@@ -16,6 +16,9 @@ from parity.facts.model import KINDS, Facts
 
 #: facts that differ between any two hosts by nature and say nothing about drift
 VOLATILE_OS_KEYS = frozenset({"hostname", "uptime"})
+#: kinds collected only for the paths/keys a run asks for; an absent file is reported as
+#: ``type: absent``, so a key on one side only means that side was never asked about it
+REQUESTED_KINDS = frozenset({"files", "sysctl"})
 
 
 def compare_hosts(a: Facts, b: Facts) -> list[Finding]:
@@ -35,6 +38,13 @@ def compare_hosts_full(a: Facts, b: Facts) -> Comparison:
         if kind == "os":
             left = {k: v for k, v in left.items() if k not in VOLATILE_OS_KEYS}
             right = {k: v for k, v in right.items() if k not in VOLATILE_OS_KEYS}
+        if kind in REQUESTED_KINDS:
+            one_sided = sorted(set(left) ^ set(right))
+            if one_sided:
+                out.notes.append(f"{kind} collected on one side only, not compared: "
+                                 f"{', '.join(one_sided)}")
+            left = {k: v for k, v in left.items() if k in right}
+            right = {k: v for k, v in right.items() if k in left}
         out.findings.extend(_diff_kind(b.host, SINGULAR[kind], left, right))
         out.checked[SINGULAR[kind]] = len(set(left) | set(right))
     out.findings.sort(key=_order)

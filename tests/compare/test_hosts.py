@@ -57,3 +57,13 @@ def test_unavailable_on_either_side_skips_the_kind(clean):
     out = compare_hosts_full(clean, b)
     assert out.findings == []
     assert out.notes == ["docker://clean: packages not compared: no package manager database found"]
+
+
+def test_files_and_sysctl_asked_on_one_side_only_are_notes(clean):
+    b = copy.deepcopy(clean)
+    b.files["/etc/extra"] = {"type": "absent"}
+    del b.sysctl["net.core.somaxconn"]
+    out = compare_hosts_full(clean, b)
+    assert out.findings == []
+    assert out.notes == ["files collected on one side only, not compared: /etc/extra",
+                         "sysctl collected on one side only, not compared: net.core.somaxconn"]

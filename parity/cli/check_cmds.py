@@ -1,0 +1,114 @@
+"""``parity check``, ``parity diff`` and ``parity capture``: thin shells over parity.compare."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from parity.cli.options import spec_argument
+from parity.report import REPORTERS
+
+_format = click.option("--format", "fmt", type=click.Choice(sorted(REPORTERS)), default="text",
+                       show_default=True, help="Report format.")
+_output = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+                       help="Write the report to FILE (atomically) instead of stdout.")
+_timeout = click.option("--timeout", type=click.FloatRange(min=1), default=60.0,
+                        show_default=True, help="Seconds per host, connection included.")
+_paths = click.option("--path", "paths", multiple=True, metavar="P",
+                      help="Also compare this absolute path (repeatable).")
+
+
+def _emit(report: object, fmt: str, output: Path | None) -> int:
+    from parity.fsutil import atomic_write
+    from parity.report import render_report
+
+    text = render_report(report, fmt, tty=output is None and fmt == "text" and sys.stdout.isatty())  # type: ignore[arg-type]
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        atomic_write(output, text)
+    return int(report.exit_code)  # type: ignore[attr-defined]
+
+
+@click.command()
+@spec_argument
+@click.option("--host", "-H", "hosts", multiple=True, metavar="URL",
+              help="docker://NAME, ssh://user@host:port, local://, a spec hosts: name, dev.")
+@click.option("--inventory", type=click.Path(dir_okay=False), help="Ansible inventory file.")
+@click.option("--role", type=click.Choice(["dev", "prod"]),
+              help="Default: prod, and dev for the host named dev.")
+@click.option("--strict", is_flag=True, help="Also report undeclared packages/users/groups/ports.")
+@click.option("--base-facts", type=click.Path(dir_okay=False, path_type=Path),
+              help="Snapshot of the pristine base system for --strict.")
+@_format
+@_output
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path),
+              help="Only findings not in this baseline fail.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path),
+              help="Record the current failing findings as a baseline.")
+@click.option("--jobs", type=click.IntRange(min=1), help="Hosts collected at once.")
+@_timeout
+@_paths
+def check(spec: str, hosts: tuple[str, ...], inventory: str | None, role: str | None,
+          strict: bool, base_facts: Path | None, fmt: str, output: Path | None,
+          baseline: Path | None, write_baseline: Path | None, jobs: int | None, timeout: float,
+          paths: tuple[str, ...]) -> int:
+    """Check hosts against SPEC. Exit 0 no drift, 1 drift, 2 usage, 3 a host not checked."""
+    from parity.compare.check import CheckOptions, run_check
+    from parity.spec import load_spec
+
+    options = CheckOptions(role=role, strict=strict, paths=paths, jobs=jobs,  # type: ignore[arg-type]
+                           timeout=timeout, baseline=baseline, base_facts=base_facts)
+    report = run_check(load_spec(spec), hosts, inventory, options)
+    if write_baseline is not None:
+        from parity.compare.check import record_baseline
+
+        record_baseline(report, write_baseline)
+    return _emit(report, fmt, output)
+
+
+@click.command()
+@click.argument("a")
+@click.argument("b")
+@click.option("--spec", "spec_path", type=click.Path(path_type=Path),
+              help="Spec for host names and ignore rules (default: ./parity.yaml if present).")
+@_format
+@_output
+@_timeout
+@_paths
+def diff(a: str, b: str, spec_path: Path | None, fmt: str, output: Path | None,
+         timeout: float, paths: tuple[str, ...]) -> int:
+    """Compare host B with host A (URLs, spec host names or snapshot .json files)."""
+    from parity.compare.check import run_diff
+    from parity.spec import load_spec
+
+    if spec_path is None and Path("parity.yaml").is_file():
+        spec_path = Path("parity.yaml")
+    spec = load_spec(spec_path) if spec_path is not None else None
+    return _emit(run_diff(a, b, spec, paths, timeout), fmt, output)
+
+
+@click.command()
+@click.argument("url")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("parity.yaml"), show_default=True, help="Spec file to write.")
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@click.option("--name", help="Spec name (default: from the host).")
+@click.option("--no-pin", is_flag=True, help='Write "*" instead of =version pins.')
+@click.option("--base-facts", type=click.Path(dir_okay=False, path_type=Path),
+              help="Snapshot of the pristine base system (default: the local base image).")
+@_timeout
+def capture(url: str, output: Path, force: bool, name: str | None, no_pin: bool,
+            base_facts: Path | None, timeout: float) -> None:
+    """Write a spec describing the live host URL beyond its base system."""
+    from parity.compare.capture import capture_host, write_captured_spec
+    from parity.errors import UsageError
+
+    if output.exists() and not force:
+        raise UsageError(f"{output} already exists; not overwriting it",
+                         hint="Pass --force to replace it, or choose another -o path.")
+    text = capture_host(url, base_facts=base_facts, name=name, pin=not no_pin, timeout=timeout)
+    write_captured_spec(text, output, force=force)
+    click.echo(f"{output}: captured from {url}; review it, then `parity validate {output}`")

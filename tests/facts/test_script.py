@@ -73,7 +73,7 @@ def test_any_path_text_is_inert(tmp_path_factory: pytest.TempPathFactory,
     root = tmp_path_factory.mktemp("paths")
     real = root / "real file"
     real.write_text("x")
-    paths = tuple(f"{root}/{p}" for p in parts) + (str(real),)
+    paths = (*(f"{root}/{p}" for p in parts), str(real))
     files = _run_locally(CollectRequest(paths=paths, kinds=("files",)))
     assert list(files) == list(dict.fromkeys(paths))
     assert files[str(real)]["sha256"] == (

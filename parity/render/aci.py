@@ -13,13 +13,15 @@ image, streams ``docker export`` into ``<tmp>/rootfs``, writes ``<tmp>/manifest`
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import stat
 import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from parity.errors import EnvironmentError_
+from parity.errors import EnvironmentError_, UsageError
 from parity.render.base import PlannedFile, header_text
 from parity.spec import Spec
 
@@ -71,6 +73,29 @@ def _run(cmd: list[str], what: str) -> None:
         raise EnvironmentError_(f"{what} failed ({' '.join(cmd)}):\n{proc.stderr.strip()}")
 
 
+def _prepare_rootfs(rootfs: Path) -> None:
+    """Make an exported docker filesystem acceptable to ``actool build``.
+
+    actool copies every non-directory's *content* into the tar, so device nodes (``/dev/zero``
+    never ends) and hard links (header size 0) fail with "archive/tar: write too long". The ACI
+    executor provides ``/dev`` itself (appc spec), so device nodes, fifos and sockets are dropped
+    and each hard-linked file gets its own copy.
+    """
+    for dirpath, _dirs, names in os.walk(rootfs):
+        for name in names:
+            path = Path(dirpath) / name
+            st = path.lstat()
+            if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) or \
+                    stat.S_ISFIFO(st.st_mode) or stat.S_ISSOCK(st.st_mode):
+                path.unlink()
+            elif stat.S_ISREG(st.st_mode) and st.st_nlink > 1:
+                tmp = path.with_name(f".{name}.parity-copy")
+                shutil.copy2(path, tmp)
+                os.chown(tmp, st.st_uid, st.st_gid, follow_symlinks=False)
+                os.chmod(tmp, stat.S_IMODE(st.st_mode))
+                os.replace(tmp, path)
+
+
 def build_aci(spec: Spec, image: str, out: Path) -> Path:
     """Build ``out`` (an ``.aci``) from the root filesystem of docker ``image``; return ``out``."""
     if shutil.which("actool") is None:
@@ -89,6 +114,8 @@ def build_aci(spec: Spec, image: str, out: Path) -> Path:
     except DockerException as exc:
         raise EnvironmentError_(f"cannot reach the docker engine: {exc}") from None
     out = Path(out)
+    if out.suffix != ".aci":
+        raise UsageError(f"{out}: an ACI file name must end in .aci")
     with tempfile.TemporaryDirectory(prefix="parity-aci-") as tmp:
         layout = Path(tmp)
         rootfs = layout / "rootfs"
@@ -106,9 +133,10 @@ def build_aci(spec: Spec, image: str, out: Path) -> Path:
                                         f"{tar.stderr.read().decode(errors='replace') if tar.stderr else ''}")
         finally:
             container.remove(force=True)
+        _prepare_rootfs(rootfs)
         (layout / "manifest").write_bytes(manifest_bytes(spec))
         out.parent.mkdir(parents=True, exist_ok=True)
-        tmp_out = out.with_name(f".{out.name}.tmp")
+        tmp_out = out.with_name(f".{out.stem}.partial.aci")
         _run(["actool", "build", "--overwrite", str(layout), str(tmp_out)], "actool build")
         try:
             _run(["actool", "validate", str(tmp_out)], "actool validate")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from parity.facts import CollectRequest, collect_many  # noqa: E402
+from parity.facts import CollectRequest, collect_many
 
 
 def main() -> None:

@@ -112,8 +112,10 @@ def _explain(out: transport.RunOutput, exc: ScriptOutputError) -> str:
     """Say why the output was unusable, with the transport's own words when it has some."""
     err = out.stderr.decode("utf-8", "replace").strip()
     detail = f"; the transport said: {err[-300:]}" if err else ""
-    if out.rc == 137 or out.rc == -9:
-        return f"the collection was killed on the host (exit {out.rc}){detail}"
+    if out.rc < 0:
+        return f"the transport process was killed (signal {-out.rc}){detail}"
+    if out.rc == 137:
+        return f"the collection was killed on the host (exit 137: SIGKILL){detail}"
     if out.rc not in (0, 1) and not out.stdout.strip():
         return f"the command failed with exit status {out.rc}{detail}"
     return f"unusable output ({exc}; exit status {out.rc}){detail}"

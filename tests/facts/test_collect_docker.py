@@ -187,3 +187,20 @@ def test_busybox_host(container_factory: Any, busybox_image: str) -> None:
     # httpd is enabled (parity service file) but not running; sleep runs (process match)
     assert facts.services["httpd"] == {"running": False, "enabled": True}
     assert facts.services["sleep"] == {"running": True, "enabled": False}
+
+
+def test_kill_all_stops_running_collections(hung_host: Any) -> None:
+    """What Ctrl-C does: every in-flight transport process is killed, the pool returns."""
+    results: list[Any] = []
+    t = threading.Thread(target=lambda: results.extend(
+        collect_many([f"docker://{hung_host.name}"], timeout=120, progress=False)))
+    start = time.monotonic()
+    t.start()
+    while not _local_clients(hung_host.name):
+        assert time.monotonic() - start < 30
+        time.sleep(0.1)
+    transport.kill_all()
+    t.join(30)
+    assert not t.is_alive() and time.monotonic() - start < 30
+    assert not results[0].ok and hung_host.name in results[0].error
+    assert _local_clients(hung_host.name) == []

@@ -16,6 +16,8 @@ from parity.facts.model import KINDS, Facts
 
 #: facts that differ between any two hosts by nature and say nothing about drift
 VOLATILE_OS_KEYS = frozenset({"hostname", "uptime"})
+#: per-item fields that are bookkeeping, not state: apt's "installed as a dependency" mark
+IGNORED_FIELDS = {"packages": frozenset({"auto"})}
 #: kinds collected only for the paths/keys a run asks for; an absent file is reported as
 #: ``type: absent``, so a key on one side only means that side was never asked about it
 REQUESTED_KINDS = frozenset({"files", "sysctl"})
@@ -45,10 +47,20 @@ def compare_hosts_full(a: Facts, b: Facts) -> Comparison:
                                  f"{', '.join(one_sided)}")
             left = {k: v for k, v in left.items() if k in right}
             right = {k: v for k, v in right.items() if k in left}
+        skip = IGNORED_FIELDS.get(kind)
+        if skip:
+            left = {k: _without(v, skip) for k, v in left.items()}
+            right = {k: _without(v, skip) for k, v in right.items()}
         out.findings.extend(_diff_kind(b.host, SINGULAR[kind], left, right))
         out.checked[SINGULAR[kind]] = len(set(left) | set(right))
     out.findings.sort(key=_order)
     return out
+
+
+def _without(item: Any, fields: frozenset[str]) -> Any:
+    if isinstance(item, dict):
+        return {k: v for k, v in item.items() if k not in fields}
+    return item
 
 
 def _diff_kind(host: str, kind: str, left: dict[str, Any],

@@ -7,6 +7,12 @@ database file ``/lib/apk/db/installed`` (plain text, so it needs no tool at all)
 revision, rpm ``epoch:version-release``, apk ``-rN``) so :func:`parity.versions.compare` can order
 them with the distro's own rules. dpkg packages in a non-installed state (``config-files``,
 ``not-installed``, ``half-installed``) are left out.
+
+Where the manager records why a package is there, each package also gets ``auto``: ``true`` when
+it was pulled in as a dependency (apt's ``/var/lib/apt/extended_states``, Alpine: absent from
+``/etc/apk/world``). ``parity check --strict`` and ``parity capture`` use it so that a host is
+judged on what someone chose to install, not on every library that came with it. rpm keeps no
+such mark outside dnf's history database, so rpm packages carry no ``auto`` key.
 """
 
 from __future__ import annotations
@@ -29,6 +35,8 @@ def snippet(request: CollectRequest) -> str:
 if have dpkg-query; then
   echo "manager dpkg"
   dpkg-query -W -f='${Package}\t${Version}\t${Architecture}\t${Status}\n'
+  echo "@auto apt"
+  if [ -r /var/lib/apt/extended_states ]; then cat /var/lib/apt/extended_states; fi
 elif have rpm && { [ -d /var/lib/rpm ] || [ -d /usr/lib/sysimage/rpm ]; }; then
   echo "manager rpm"
   rpm -qa --qf '%{NAME}\t%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}\t%{ARCH}\t'\
@@ -36,6 +44,8 @@ elif have rpm && { [ -d /var/lib/rpm ] || [ -d /usr/lib/sysimage/rpm ]; }; then
 elif [ -r /lib/apk/db/installed ]; then
   echo "manager apk-db"
   cat /lib/apk/db/installed
+  echo "@auto apk-world"
+  if [ -r /etc/apk/world ]; then cat /etc/apk/world; fi
 elif have apk; then
   echo "manager apk"
   apk info -v
@@ -106,6 +116,46 @@ def _apk_info(body: list[str]) -> dict[str, dict[str, Any]]:
     return out
 
 
+def _apt_auto(body: list[str]) -> set[tuple[str, str | None]]:
+    """(name, arch) pairs apt marked ``Auto-Installed: 1`` in its extended_states stanzas."""
+    auto: set[tuple[str, str | None]] = set()
+    stanza: dict[str, str] = {}
+    for line in [*body, ""]:
+        if not line.strip():
+            if stanza.get("Auto-Installed") == "1" and "Package" in stanza:
+                auto.add((stanza["Package"], stanza.get("Architecture")))
+            stanza = {}
+            continue
+        key, colon, value = line.partition(":")
+        if not colon:
+            raise ParseError(f"apt extended_states line is not 'Key: value': {line!r}")
+        stanza[key.strip()] = value.strip()
+    return auto
+
+
+def _mark_apt(pkgs: dict[str, dict[str, Any]], auto: set[tuple[str, str | None]]) -> None:
+    names = {name for name, _ in auto}
+    for key, info in pkgs.items():
+        name = key.split(":", 1)[0]
+        info["auto"] = (name, info["arch"]) in auto or (
+            name in names and (name, None) in auto
+        )
+
+
+def _mark_apk(pkgs: dict[str, dict[str, Any]], world: list[str]) -> None:
+    wanted = {re.split(r"[=<>~@]", entry.strip(), maxsplit=1)[0] for entry in world}
+    for key, info in pkgs.items():
+        info["auto"] = key.split(":", 1)[0] not in wanted
+
+
+def _split_auto(raw: list[str]) -> tuple[list[str], list[str] | None]:
+    """The package list and, when present, the lines after the ``@auto`` marker."""
+    for i, line in enumerate(raw):
+        if line.startswith("@auto "):
+            return raw[:i], raw[i + 1:]
+    return raw, None
+
+
 def parse(text: str, request: CollectRequest) -> dict[str, Any]:
     raw = [ln.rstrip("\r") for ln in text.splitlines()]
     while raw and not raw[0].strip():
@@ -115,11 +165,18 @@ def parse(text: str, request: CollectRequest) -> dict[str, Any]:
     tag, _, manager = raw[0].partition(" ")
     if tag != "manager":
         raise ParseError(f"packages output does not start with the manager line: {raw[0]!r}")
+    listing, marks = _split_auto(raw[1:])
     if manager == "apk-db":
-        return _apk_db(raw[1:])
-    body = lines("\n".join(raw[1:]))
+        pkgs = _apk_db(listing)
+        if marks is not None:
+            _mark_apk(pkgs, lines("\n".join(marks)))
+        return pkgs
+    body = lines("\n".join(listing))
     if manager in ("dpkg", "rpm"):
-        return _tabbed(body, manager)
+        pkgs = _tabbed(body, manager)
+        if manager == "dpkg" and marks is not None:
+            _mark_apt(pkgs, _apt_auto(marks))
+        return pkgs
     if manager == "apk":
         return _apk_info(body)
     raise ParseError(f"unknown package manager {manager!r}")

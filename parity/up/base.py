@@ -76,6 +76,9 @@ class Driver(ABC):
     def __init__(self, display: Display) -> None:
         self.display = display
 
+    def preflight(self) -> None:  # noqa: B027 - most drivers check their tool in __init__
+        """Check the tools ``up`` needs, before anything is rendered or built."""
+
     @abstractmethod
     def default_name(self, spec: Spec) -> str:
         """The environment name when ``--name`` is not given."""

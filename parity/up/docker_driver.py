@@ -110,7 +110,7 @@ class DockerDriver(Driver):
                  ) -> Observed:
         spec, name = request.spec, check_name(request.name)
         tag = image_tag(spec, name)
-        self._check_bases(request.out_dir)
+        self._check_bases(request.out_dir, spec)
         if request.network == "host" and observed is None:
             self._check_ports(spec)
         built: str | None = None
@@ -162,7 +162,7 @@ class DockerDriver(Driver):
         return removed
 
     # -- steps ---------------------------------------------------------------------------------
-    def _check_bases(self, out_dir: Path) -> None:
+    def _check_bases(self, out_dir: Path, spec: Spec) -> None:
         """Every ``FROM`` image must be here: parity never pulls (and here nothing can be)."""
         dockerfile = (out_dir / "Dockerfile").read_text(encoding="utf-8")
         for ref in base_images(dockerfile):
@@ -171,9 +171,7 @@ class DockerDriver(Driver):
                     f"The base image {ref} is not in the local Docker Engine, and parity does not "
                     "pull images; nothing was built.",
                     hint=f"Pull it where a registry is reachable (`docker pull {ref}`), or build "
-                         "it offline (see README, \"Base images\"): "
-                         "`debootstrap --variant=minbase bookworm /tmp/rootfs && "
-                         f"tar -C /tmp/rootfs -c . | docker import - {ref}`.",
+                         f"it offline (see README, \"Base images\"): {_offline_base(spec, ref)}.",
                 )
 
     def _check_ports(self, spec: Spec) -> None:
@@ -236,6 +234,7 @@ class DockerDriver(Driver):
             # its intermediate containers); otherwise a Ctrl-C'd build would carry on and tag
             self.client.api.close()
             self.client = connect()
+            self._remove_partial_build(request.spec)
             raise
         if image_id is None:
             image = self._image(tag)
@@ -245,6 +244,27 @@ class DockerDriver(Driver):
                                              f"{self.display.tail_text()}")
             image_id = image.id
         return image_id
+
+    def _remove_partial_build(self, spec: Spec) -> None:
+        """Drop the untagged images a failed or cancelled build of this spec left behind.
+
+        The classic builder keeps an image for every step that succeeded; the last of them shows
+        up as a dangling ``<none>`` image. They carry the spec hash (a ``LABEL`` in the rendered
+        Dockerfile), so only leftovers of builds of exactly this spec are removed, and only
+        dangling ones (no tag, no child): never an image someone uses.
+        """
+        from docker.errors import APIError, NotFound
+
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            leftovers = self.client.images.list(filters={
+                "dangling": True, "label": f"{labels.SPEC_SHA256}={spec.sha256}"})
+            if not leftovers:
+                return
+            for image in leftovers:
+                with contextlib.suppress(NotFound, APIError):
+                    self.client.images.remove(image.id)
+            time.sleep(0.2)
 
     def _run(self, request: Request, tag: str) -> Container:
         from docker.errors import APIError
@@ -343,6 +363,14 @@ class DockerDriver(Driver):
         if built is not None:
             with contextlib.suppress(Exception):
                 self._remove_image(built, quiet=True)
+
+
+def _offline_base(spec: Spec, ref: str) -> str:
+    distro = spec.distro
+    if distro.name == "debian" and distro.codename and ref == distro.docker_image:
+        return (f"`debootstrap --variant=minbase {distro.codename} /tmp/rootfs && "
+                f"tar -C /tmp/rootfs -c . | docker import - {ref}`")
+    return f"import a root filesystem of it with `tar -C ROOTFS -c . | docker import - {ref}`"
 
 
 def _api_error(what: str, exc: Exception) -> EnvironmentError_:

@@ -53,6 +53,7 @@ def up(spec: Spec, *, target: str = "docker", provider: str | None = None,
     display = display or Display()
     _check_options(target, provider, network, name)
     driver = get_driver(target, display)
+    driver.preflight()
     name = name or driver.default_name(spec)
     observed = driver.observe(spec, name)
     decision = decide(spec.sha256, observed, force=force)

@@ -37,6 +37,9 @@ class VagrantDriver(Driver):
     target = "vagrant"
 
     # -- looking -------------------------------------------------------------------------------
+    def preflight(self) -> None:
+        _require_vagrant()
+
     def default_name(self, spec: Spec) -> str:
         return MACHINE
 
@@ -162,14 +165,7 @@ class VagrantDriver(Driver):
                  parse: bool = False) -> Any:
         """A python-vagrant handle; ``parse`` keeps stderr apart for commands whose stdout is
         parsed (status, ssh-config), otherwise stderr joins the streamed output."""
-        if shutil.which("vagrant") is None:
-            raise EnvironmentError_(
-                "The `vagrant` command is not installed (not found on PATH), so the vagrant "
-                "target cannot be brought up or down; nothing was built.",
-                hint="Install Vagrant (https://developer.hashicorp.com/vagrant/install, or "
-                     "`apt-get install vagrant` on Debian), or use the docker target: "
-                     "`parity up --target docker`.",
-            )
+        _require_vagrant()
         import vagrant
 
         return vagrant.Vagrant(root=str(self.root(spec)), env=self._env(spec, secrets),
@@ -232,6 +228,17 @@ class VagrantDriver(Driver):
             key = conf.get("IdentityFile")
             return f"{url}?ssh_identity_file={key}" if key else url
         return None
+
+
+def _require_vagrant() -> None:
+    if shutil.which("vagrant") is None:
+        raise EnvironmentError_(
+            "The `vagrant` command is not installed (not found on PATH), so the vagrant "
+            "target cannot be brought up or down; nothing was built.",
+            hint="Install Vagrant (https://developer.hashicorp.com/vagrant/install, or "
+                 "`apt-get install vagrant` on Debian), or use the docker target: "
+                 "`parity up --target docker`.",
+        )
 
 
 def _remove_image(ident: str) -> str | None:

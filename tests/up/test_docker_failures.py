@@ -1,0 +1,187 @@
+"""Every way ``up`` can fail: one clear paragraph, the right exit code, nothing left behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from parity import labels
+from parity.spec import load_spec
+
+from .helpers import copy_example, parity_cli, unique
+
+
+def write_spec(root: Path, body: str, files: dict[str, str] | None = None) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    for rel, text in (files or {}).items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    path = root / "parity.yaml"
+    path.write_text(f"parity: 1\nbase: debian:12\n{body}")
+    return path
+
+
+def ours(client, spec_path: Path, *, by_sha: bool = False) -> list:
+    """Containers and images carrying this spec's path, or with ``by_sha`` its hash too
+    (intermediate build containers carry the hash label from the Dockerfile; only for specs
+    unique to the test, since other suites build the examples with the same hash)."""
+    found = []
+    wanted = [f"{labels.SPEC_PATH}={spec_path.resolve()}"]
+    if by_sha:
+        wanted.append(f"{labels.SPEC_SHA256}={load_spec(spec_path).sha256}")
+    for label in wanted:
+        found += client.containers.list(all=True, filters={"label": label})
+        found += client.images.list(filters={"label": label})
+    return found
+
+
+def assert_one_paragraph(stderr: str) -> None:
+    """No traceback; the error is the last thing printed (progress lines may precede it)."""
+    assert "Traceback" not in stderr
+    assert "error: " in stderr
+    assert "==>" not in stderr[stderr.index("error: "):]
+
+
+def test_no_docker_daemon(tmp_path: Path) -> None:
+    """DOCKER_HOST at a dead socket stands in for a stopped daemon (the shared one keeps
+    running)."""
+    spec_path = copy_example(tmp_path)
+    dead = f"unix://{tmp_path}/dead/docker.sock"
+    proc = parity_cli("up", str(spec_path), env={"DOCKER_HOST": dead, "SECRET_KEY": "x"})
+    assert proc.returncode == 4
+    assert_one_paragraph(proc.stderr)
+    assert dead in proc.stderr and "dockerd" in proc.stderr and "docker info" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    status = parity_cli("status", str(spec_path), env={"DOCKER_HOST": dead})
+    assert status.returncode == 4 and "Traceback" not in status.stderr
+    assert "docker: Cannot reach the Docker daemon" in status.stdout
+
+
+def test_no_vagrant_binary(tmp_path: Path) -> None:
+    spec_path = copy_example(tmp_path)
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    (bindir / "python").symlink_to(sys.executable)
+    proc = parity_cli("up", str(spec_path), "--target", "vagrant",
+                      env={"PATH": str(bindir), "SECRET_KEY": "x"})
+    assert proc.returncode == 4, proc.stderr
+    assert_one_paragraph(proc.stderr)
+    assert "`vagrant` command is not installed" in proc.stderr
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    spec_path = copy_example(tmp_path)
+    proc = parity_cli("up", str(spec_path), "--provider", "docker")
+    assert proc.returncode == 2 and "--target vagrant" in proc.stderr
+    proc = parity_cli("up", str(spec_path), "--name", "a b")
+    assert proc.returncode in (2, 4) and "Traceback" not in proc.stderr
+
+
+@pytest.mark.docker
+def test_missing_secret_fails_before_anything_is_built(workdir: Path, docker_client) -> None:
+    spec_path = copy_example(workdir)
+    proc = parity_cli("up", str(spec_path), "--name", unique("nosecret"), "--network", "none",
+                      drop=("SECRET_KEY",))
+    assert proc.returncode == 2
+    assert_one_paragraph(proc.stderr)
+    assert "SECRET_KEY" in proc.stderr and "--env-file" in proc.stderr
+    assert "building" not in proc.stderr
+    assert ours(docker_client, spec_path) == []
+    env_file = workdir / "secrets.env"
+    env_file.write_text("SECRET_KEY=from-the-file\n")
+    # the env file is read (a bad line in it is reported, proving it was consulted)
+    env_file.write_text("SECRET_KEY from-the-file\n")
+    proc = parity_cli("up", str(spec_path), "--env-file", str(env_file), "--network", "none",
+                      "--name", unique("nosecret"), drop=("SECRET_KEY",))
+    assert proc.returncode == 2 and f"{env_file}:1:" in proc.stderr
+
+
+@pytest.mark.docker
+def test_missing_base_image(workdir: Path, docker_client) -> None:
+    import docker.errors
+
+    try:
+        docker_client.images.get("debian:11")
+        pytest.skip("debian:11 exists on this daemon; the test needs a base image that does not")
+    except docker.errors.ImageNotFound:
+        pass
+    spec_path = write_spec(workdir / "old", "name: old\n").resolve()
+    spec_path.write_text(spec_path.read_text().replace("debian:12", "debian:11"))
+    proc = parity_cli("up", str(spec_path), "--name", unique("nobase"), "--network", "none")
+    assert proc.returncode == 4
+    assert_one_paragraph(proc.stderr)
+    assert "debian:11" in proc.stderr and "debootstrap" in proc.stderr
+    assert "bullseye" in proc.stderr
+    assert ours(docker_client, spec_path) == []
+
+
+@pytest.mark.docker
+def test_failing_build_step_shows_its_output_and_cleans_up(workdir: Path, docker_client) -> None:
+    spec_path = write_spec(workdir / "broken", "name: broken\nprovision: [boom.sh]\n",
+                           {"boom.sh": "echo parity-test-about-to-fail\nexit 3\n"})
+    name = unique("broken")
+    proc = parity_cli("up", str(spec_path), "--name", name, "--network", "none")
+    assert proc.returncode == 4
+    assert "Traceback" not in proc.stderr
+    message = proc.stderr[proc.stderr.index("error: "):]
+    assert "docker build of" in message and "failed at Step" in message
+    assert "parity-test-about-to-fail" in message  # the last lines of the build output
+    assert "Fix the failing step" in message
+    assert ours(docker_client, spec_path, by_sha=True) == []
+    assert not docker_client.images.list(name=f"{name}")
+
+
+@pytest.mark.docker
+def test_port_already_taken(workdir: Path, docker_client) -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        spec_path = write_spec(workdir / "ports", f"name: ports\nports: [{port}]\n")
+        proc = parity_cli("up", str(spec_path), "--name", unique("ports"), "--network", "host")
+    assert proc.returncode == 4
+    assert_one_paragraph(proc.stderr)
+    assert f"Port tcp/{port} is already in use" in proc.stderr and "--network none" in proc.stderr
+    assert "building" not in proc.stderr
+    assert ours(docker_client, spec_path) == []
+
+
+@pytest.mark.docker
+def test_ctrl_c_during_build_leaves_nothing(workdir: Path, docker_client) -> None:
+    marker = f"parity-test-slow-{os.getpid()}-{time.time_ns()}"
+    spec_path = write_spec(workdir / "slow", "name: slow\nprovision: [slow.sh]\n",
+                           {"slow.sh": f"echo {marker}\nsleep 300\n"})
+    name = unique("sigint")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "parity", "up", str(spec_path), "--name", name,
+         "--network", "none"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    seen: list[str] = []
+    try:
+        assert proc.stderr is not None
+        for line in proc.stderr:  # the build is inside the slow RUN step once the marker shows
+            seen.append(line)
+            if marker in line:
+                break
+        else:
+            pytest.fail("the build never reached the slow step:\n" + "".join(seen[-20:]))
+        proc.send_signal(signal.SIGINT)
+        rest = proc.communicate(timeout=120)[1]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, "".join(seen[-5:]) + rest
+    assert "Traceback" not in rest and "interrupted" in rest
+    # the daemon cancels the build once the client hangs up; give it a moment to clean up
+    deadline = time.monotonic() + 60
+    while ours(docker_client, spec_path, by_sha=True) and time.monotonic() < deadline:
+        time.sleep(1)
+    assert ours(docker_client, spec_path, by_sha=True) == []
+    assert not docker_client.containers.list(all=True, filters={"name": name})

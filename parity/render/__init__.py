@@ -19,7 +19,8 @@ Output layout, per target:
 * vagrant: ``Vagrantfile`` plus ``parity-context/`` (the docker context above, used as the docker
   provider's ``build_dir`` and uploaded to VMs for the shell provisioner).
 * nix: ``flake.nix`` and ``shell.nix``.
-* aci: ``manifest`` (an appc ImageManifest; build the ``.aci`` with :func:`parity.render.aci.build_aci`).
+* aci: ``manifest`` (an appc ImageManifest); :func:`parity.render.aci.build_aci` builds the
+  ``.aci`` from the docker image.
 """
 
 from __future__ import annotations

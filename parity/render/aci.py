@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from parity.errors import EnvironmentError_, UsageError
-from parity.render.base import PlannedFile, header_text
+from parity.render.base import PlannedFile, encode, header_text
 from parity.spec import Spec
 
 AC_VERSION = "0.8.11"
@@ -60,7 +60,7 @@ def manifest(spec: Spec) -> dict[str, Any]:
 
 
 def manifest_bytes(spec: Spec) -> bytes:
-    return (json.dumps(manifest(spec), indent=2, ensure_ascii=False) + "\n").encode()
+    return encode(json.dumps(manifest(spec), indent=2, ensure_ascii=False) + "\n", "manifest")
 
 
 def plan(spec: Spec) -> list[PlannedFile]:
@@ -92,8 +92,8 @@ def _prepare_rootfs(rootfs: Path) -> None:
                 tmp = path.with_name(f".{name}.parity-copy")
                 shutil.copy2(path, tmp)
                 os.chown(tmp, st.st_uid, st.st_gid, follow_symlinks=False)
-                os.chmod(tmp, stat.S_IMODE(st.st_mode))
-                os.replace(tmp, path)
+                tmp.chmod(stat.S_IMODE(st.st_mode))
+                tmp.replace(path)
 
 
 def build_aci(spec: Spec, image: str, out: Path) -> Path:
@@ -129,8 +129,8 @@ def build_aci(spec: Spec, image: str, out: Path) -> Path:
                 tar.stdin.write(chunk)
             tar.stdin.close()
             if tar.wait() != 0:
-                raise EnvironmentError_(f"extracting {image}'s filesystem failed: "
-                                        f"{tar.stderr.read().decode(errors='replace') if tar.stderr else ''}")
+                detail = tar.stderr.read().decode(errors="replace") if tar.stderr else ""
+                raise EnvironmentError_(f"extracting {image}'s filesystem failed: {detail}")
         finally:
             container.remove(force=True)
         _prepare_rootfs(rootfs)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from parity.errors import RenderError
 from parity.spec import Spec
 
 #: every generated file carries this phrase near its top; the writer refuses to overwrite files
@@ -39,6 +40,16 @@ def header_text(spec: Spec) -> str:
     """
     name = re.sub(r"[\x00-\x1f\x7f]", "?", spec.path.name)
     return f"{MARKER} {name} ({spec.name}) sha256 {spec.sha256} — do not edit"
+
+
+def encode(text: str, what: str) -> bytes:
+    """UTF-8 bytes of a rendered file; text that cannot be UTF-8 (lone surrogates) is a
+    clear error rather than a traceback."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise RenderError(f"{what}: the spec holds text that is not valid Unicode "
+                          f"({exc.object[exc.start:exc.end]!r}); fix the spec") from None
 
 
 def has_marker(data: bytes) -> bool:

@@ -16,7 +16,7 @@ import os
 from typing import Any
 
 from parity import __version__, labels
-from parity.render.base import PlannedFile, header_text
+from parity.render.base import PlannedFile, encode, header_text
 from parity.render.jinja import render
 from parity.render.pkgmgr import PACKAGE_MANAGERS, SHELL_OPS
 from parity.render.writer import MANIFEST, manifest_data
@@ -113,14 +113,12 @@ def _copies(spec: Spec) -> dict[str, tuple[bytes, int]]:
 def plan_context(spec: Spec, prefix: str = "") -> list[PlannedFile]:
     """The docker build context, each path under ``prefix`` (``""`` or ``"parity-context/"``)."""
     ctx = provision_context(spec)
-    files = [
-        PlannedFile(prefix + "Dockerfile", render("docker/Dockerfile.j2", **ctx).encode()),
-        PlannedFile(prefix + ".dockerignore", render("docker/dockerignore.j2", **ctx).encode()),
-        PlannedFile(prefix + "provision.sh", render("provision/provision.sh.j2", **ctx).encode(),
-                    0o755),
-        PlannedFile(prefix + "entrypoint.sh", render("provision/entrypoint.sh.j2", **ctx).encode(),
-                    0o755),
-    ]
+    templates = {"Dockerfile": ("docker/Dockerfile.j2", 0o644),
+                 ".dockerignore": ("docker/dockerignore.j2", 0o644),
+                 "provision.sh": ("provision/provision.sh.j2", 0o755),
+                 "entrypoint.sh": ("provision/entrypoint.sh.j2", 0o755)}
+    files = [PlannedFile(prefix + name, encode(render(template, **ctx), name), mode)
+             for name, (template, mode) in templates.items()]
     copies = _copies(spec)
     for rel, (data, mode) in sorted(copies.items()):
         files.append(PlannedFile(prefix + rel, data, mode, generated=False))

@@ -9,7 +9,7 @@ itself. Version constraints are not expressed in Nix (the pinned nixpkgs decides
 from __future__ import annotations
 
 from parity import labels
-from parity.render.base import PlannedFile, header_text
+from parity.render.base import PlannedFile, encode, header_text
 from parity.render.jinja import render
 from parity.render.lang import shell
 from parity.spec import Spec
@@ -73,6 +73,6 @@ def context(spec: Spec) -> dict[str, object]:
 def plan(spec: Spec) -> list[PlannedFile]:
     ctx = context(spec)
     return [
-        PlannedFile("flake.nix", render("nix/flake.nix.j2", **ctx).encode()),
-        PlannedFile("shell.nix", render("nix/shell.nix.j2", **ctx).encode()),
+        PlannedFile("flake.nix", encode(render("nix/flake.nix.j2", **ctx), "nix/flake.nix.j2")),
+        PlannedFile("shell.nix", encode(render("nix/shell.nix.j2", **ctx), "nix/shell.nix.j2")),
     ]

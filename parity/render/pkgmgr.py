@@ -30,10 +30,12 @@ class PackageManager:
 
 
 PACKAGE_MANAGERS: dict[str, PackageManager] = {
-    "apt": PackageManager("apt", "provision/pm/apt.sh.j2", {"useradd": "passwd", "sysctl": "procps"}),
-    "dnf": PackageManager("dnf", "provision/pm/dnf.sh.j2", {"useradd": "shadow-utils", "sysctl": "procps-ng"}),
-    "apk": PackageManager("apk", "provision/pm/apk.sh.j2", {"useradd": "shadow", "sysctl": "procps",
-                                                        "install": "coreutils"}),
+    "apt": PackageManager("apt", "provision/pm/apt.sh.j2",
+                          {"useradd": "passwd", "sysctl": "procps"}),
+    "dnf": PackageManager("dnf", "provision/pm/dnf.sh.j2",
+                          {"useradd": "shadow-utils", "sysctl": "procps-ng"}),
+    "apk": PackageManager("apk", "provision/pm/apk.sh.j2",
+                          {"useradd": "shadow", "sysctl": "procps", "install": "coreutils"}),
 }
 
 

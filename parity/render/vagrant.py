@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from parity.render.base import PlannedFile, header_text
+from parity.render.base import PlannedFile, encode, header_text
 from parity.render.context import plan_context
 from parity.render.jinja import render
 from parity.spec import Spec
@@ -33,4 +33,5 @@ def plan(spec: Spec) -> list[PlannedFile]:
         hostname=_hostname(spec), box=vagrant.box or spec.distro.vagrant_box or "",
         vagrant=vagrant, ports=spec.ports,
     )
-    return [PlannedFile("Vagrantfile", text.encode()), *plan_context(spec, prefix=f"{CONTEXT}/")]
+    return [PlannedFile("Vagrantfile", encode(text, "Vagrantfile")),
+            *plan_context(spec, prefix=f"{CONTEXT}/")]

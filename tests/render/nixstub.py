@@ -17,15 +17,17 @@ from parity.render.lang.nix import quote
 
 #: attribute names known to exist in nixpkgs (nixos-24.05) that parity's examples and default
 #: name table use
-KNOWN_ATTRS = (
-    "bashInteractive cacert cassandra_4 coreutils curl debootstrap docker gcc git gnumake less "
-    "nginx openjdk17_headless openssh postgresql_15 procps python3 python311 ruby tini"
-).split()
+KNOWN_ATTRS = [
+    "bashInteractive", "cacert", "cassandra_4", "coreutils", "curl", "debootstrap", "docker",
+    "gcc", "git", "gnumake", "less", "nginx", "openjdk17_headless", "openssh", "postgresql_15",
+    "procps", "python3", "python311", "ruby", "tini",
+]
 
 STUB = """
 let
   drv = name: { type = "derivation"; inherit name; outPath = "/nix/store/stub-" + name; };
-  pkgs = builtins.listToAttrs (map (n: { name = n; value = drv n; }) [ KNOWN ]) // {
+  known = [ KNOWN ];
+  pkgs = builtins.listToAttrs (map (n: { name = n; value = drv n; }) known) // {
     python3Packages = { pip = drv "pip"; };
     mkShell = args: args // { stub = "mkShell"; };
     dockerTools = { buildLayeredImage = args: args // { stub = "buildLayeredImage"; }; };
@@ -54,7 +56,8 @@ in {
 def evaluate(folder: Path) -> dict[str, Any]:
     """``nix-instantiate --eval --strict --json`` of the stub applied to ``folder``'s files."""
     expr = (STUB.replace("KNOWN", " ".join(quote(a) for a in KNOWN_ATTRS))
-            .replace("FLAKE", str(folder / "flake.nix")).replace("SHELL", str(folder / "shell.nix")))
+            .replace("FLAKE", str(folder / "flake.nix"))
+            .replace("SHELL", str(folder / "shell.nix")))
     proc = subprocess.run(["nix-instantiate", "--eval", "--strict", "--json", "-E", expr],
                           capture_output=True, text=True, check=False)
     if proc.returncode != 0:

@@ -70,7 +70,7 @@ def test_dockerfile_parses_and_carries_spec(rendered: dict[tuple[str, str], Path
     prod.content = parser.content.split("FROM prod AS dev")[0]
     parser = prod
     assert parser.labels["org.parity.spec-sha256"] == spec.sha256
-    assert {k: v for k, v in parser.envs.items()} == spec.plain_env
+    assert dict(parser.envs.items()) == spec.plain_env
     exposed = " ".join(i["value"] for i in parser.structure if i["instruction"] == "EXPOSE")
     assert exposed.split() == [f"{p.number}/{p.protocol}" for p in spec.ports]
     entry = [i["value"] for i in parser.structure if i["instruction"] == "ENTRYPOINT"]

@@ -96,7 +96,7 @@ def test_edited_copy_is_protected_and_stale_copies_removed(example_copy: Callabl
     render_target(spec, "docker", tmp_path)
     copy = tmp_path / "src" / "files" / "shop.conf"
     copy.write_text("edited by hand\n")
-    with pytest.raises(RenderError, match="shop.conf exists and was not written by parity"):
+    with pytest.raises(RenderError, match=r"shop\.conf exists and was not written by parity"):
         render_target(spec, "docker", tmp_path)
     copy.write_bytes((spec_path.parent / "files" / "shop.conf").read_bytes())
     # drop the provision script from the spec: its stale copy leaves the build context

@@ -207,6 +207,11 @@ class VagrantDriver(Driver):
             except subprocess.CalledProcessError:
                 out.seek(0)
                 text = out.read().decode("utf-8", "replace").strip().splitlines()[-20:]
+                # Vagrant deletes the container, forgets the machine, then removes the image it
+                # built; that last step fails when other images build on it (a docker-target
+                # environment of the same spec shares its layers). The machine is gone: done.
+                if self.machine(spec) is None:
+                    return _remove_image(image) if image else None
                 if not quiet:
                     raise EnvironmentError_(
                         f"`vagrant destroy -f` failed in {self.root(spec)}:\n"
@@ -242,11 +247,18 @@ def _require_vagrant() -> None:
 
 
 def _remove_image(ident: str) -> str | None:
-    """Remove an image Vagrant built, unless a container still uses it; its id when removed."""
-    from docker.errors import APIError, NotFound
+    """Make sure the image Vagrant built is gone, unless something still uses or builds on it.
 
-    with contextlib.suppress(EnvironmentError_, NotFound, APIError):
+    Returns its id when it no longer exists (removed by Vagrant or here), None when it stays.
+    """
+    from docker.errors import APIError, ImageNotFound, NotFound
+
+    with contextlib.suppress(EnvironmentError_, APIError):
         client = connect(timeout=60)
+        try:
+            client.images.get(ident)
+        except (ImageNotFound, NotFound):
+            return ident
         if not client.containers.list(all=True, filters={"ancestor": ident}):
             client.images.remove(ident)
             return ident

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import re
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -203,6 +204,7 @@ class DockerDriver(Driver):
         self.display.phase(f"building image {tag} from {request.out_dir}")
         image_id: str | None = None
         step = ""
+        started = datetime.now(UTC) - timedelta(seconds=2)  # allow for clock rounding
         stream = self.client.api.build(
             path=str(request.out_dir), tag=tag, decode=True, network_mode="host", rm=True,
             forcerm=True, pull=False, labels=env_labels(request.spec, self.target),
@@ -234,7 +236,7 @@ class DockerDriver(Driver):
             # its intermediate containers); otherwise a Ctrl-C'd build would carry on and tag
             self.client.api.close()
             self.client = connect()
-            self._remove_partial_build(request.spec)
+            self._remove_partial_build(request.spec, started)
             raise
         if image_id is None:
             image = self._image(tag)
@@ -245,7 +247,17 @@ class DockerDriver(Driver):
             image_id = image.id
         return image_id
 
-    def _remove_partial_build(self, spec: Spec) -> None:
+    def _build_containers(self, mark: str, since: datetime) -> list[Container]:
+        """Intermediate containers of our build: the hash label, no ``managed`` label (those are
+        environments), created after the build started."""
+        found = []
+        for container in self.client.containers.list(all=True, filters={"label": mark}):
+            created = parse_docker_time(container.attrs.get("Created"))
+            if labels.MANAGED not in (container.labels or {}) and created and created >= since:
+                found.append(container)
+        return found
+
+    def _remove_partial_build(self, spec: Spec, since: datetime) -> None:
         """Drop the untagged images a failed or cancelled build of this spec left behind.
 
         The classic builder keeps an image for every step that succeeded; the last of them shows
@@ -255,16 +267,20 @@ class DockerDriver(Driver):
         """
         from docker.errors import APIError, NotFound
 
-        deadline = time.monotonic() + 30
+        mark = f"{labels.SPEC_SHA256}={spec.sha256}"
+        deadline = time.monotonic() + 60
+        # a cancelled build's RUN container (it carries the hash label too) goes away first;
+        # until then the image it runs from cannot be removed
+        while time.monotonic() < deadline and self._build_containers(mark, since):
+            time.sleep(0.5)
         while time.monotonic() < deadline:
-            leftovers = self.client.images.list(filters={
-                "dangling": True, "label": f"{labels.SPEC_SHA256}={spec.sha256}"})
+            leftovers = self.client.images.list(filters={"dangling": True, "label": mark})
             if not leftovers:
                 return
             for image in leftovers:
                 with contextlib.suppress(NotFound, APIError):
                     self.client.images.remove(image.id)
-            time.sleep(0.2)
+            time.sleep(0.5)
 
     def _run(self, request: Request, tag: str) -> Container:
         from docker.errors import APIError

@@ -183,5 +183,6 @@ def test_ctrl_c_during_build_leaves_nothing(workdir: Path, docker_client) -> Non
     deadline = time.monotonic() + 60
     while ours(docker_client, spec_path, by_sha=True) and time.monotonic() < deadline:
         time.sleep(1)
-    assert ours(docker_client, spec_path, by_sha=True) == []
+    left = ours(docker_client, spec_path, by_sha=True)
+    assert left == [], [(x.id, x.attrs.get("Created"), x.attrs.get("State")) for x in left]
     assert not docker_client.containers.list(all=True, filters={"name": name})

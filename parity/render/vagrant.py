@@ -15,6 +15,7 @@ from parity.render.base import PlannedFile, encode, header_text
 from parity.render.context import plan_context
 from parity.render.jinja import render
 from parity.spec import Spec
+from parity.sysctls import container_sysctls
 
 CONTEXT = "parity-context"
 
@@ -32,6 +33,7 @@ def plan(spec: Spec) -> list[PlannedFile]:
         header=header_text(spec), spec=spec, distro=spec.distro, context=CONTEXT,
         hostname=_hostname(spec), box=vagrant.box or spec.distro.vagrant_box or "",
         vagrant=vagrant, ports=spec.ports,
+        container_sysctls=container_sysctls(spec.model.sysctl, "none"),
     )
     return [PlannedFile("Vagrantfile", encode(text, "Vagrantfile")),
             *plan_context(spec, prefix=f"{CONTEXT}/")]

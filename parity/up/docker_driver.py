@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from parity import labels
 from parity.errors import EnvironmentError_, UsageError
 from parity.spec import Spec
+from parity.sysctls import container_sysctls
 from parity.up import ports as portcheck
 from parity.up.base import Driver, Request, env_labels, is_ours
 from parity.up.decision import Decision, Observed
@@ -293,7 +294,7 @@ class DockerDriver(Driver):
         }
         if request.network != "host":
             options["hostname"] = request.name[:63]
-        sysctls = namespaced_sysctls(spec.model.sysctl, request.network)
+        sysctls = container_sysctls(spec.model.sysctl, request.network)
         if sysctls:
             options["sysctls"] = sysctls
         try:
@@ -399,26 +400,3 @@ def _api_error(what: str, exc: Exception) -> EnvironmentError_:
         hint = ("A port the environment needs is taken; stop what holds it (`ss -ltnup`) or use "
                 "`parity up --network none`.")
     return EnvironmentError_(f"Docker could not {what}: {explanation}", hint=hint)
-
-
-#: sysctls the kernel keeps per IPC namespace; Docker lets a container set exactly these
-_IPC_SYSCTLS = frozenset({"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
-                          "kernel.shmall", "kernel.shmmax", "kernel.shmmni",
-                          "kernel.shm_rmid_forced"})
-
-
-def namespaced_sysctls(sysctl: dict[str, str], network: str) -> dict[str, str]:
-    """The spec's sysctls a container can really have: its own namespace's settings.
-
-    ``net.*`` belongs to the network namespace, so it is settable unless the container shares the
-    host's network; IPC and ``fs.mqueue.*`` keys always are. Machine-wide keys (``vm.*``, most
-    ``kernel.*``) cannot differ per container: provisioning writes them to
-    ``/etc/sysctl.d/99-parity.conf`` for VMs and real hosts, and a drift check of a container
-    shows the host's value.
-    """
-    out = {}
-    for key, value in sysctl.items():
-        if (key.startswith("net.") and network != "host") or key in _IPC_SYSCTLS \
-                or key.startswith("fs.mqueue."):
-            out[key] = value
-    return out

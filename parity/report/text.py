@@ -17,7 +17,9 @@ STATUS = {"ok": "ok", "drift": "DRIFT", "error": "ERROR"}
 def title(report: Report) -> str:
     if report.command == "diff":
         return f"parity diff: reference {report.reference}"
-    extra = [f"role {report.role}"] if report.role else []
+    role = "role dev for the host named dev, prod for others" if report.role == "auto" \
+        else f"role {report.role}"
+    extra = [role] if report.role else []
     if report.strict:
         extra.append("strict")
     if report.baseline:

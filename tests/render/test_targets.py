@@ -172,3 +172,16 @@ def test_actool_rejects_a_broken_manifest(tmp_path: Path) -> None:
     proc = subprocess.run(["actool", "validate", "--type", "manifest", str(bad)],
                           capture_output=True, check=False)
     assert proc.returncode != 0
+
+
+def test_apt_repository_suite_defaults_to_the_distro_codename(tmp_path: Path) -> None:
+    from parity.render import plan_files
+    from parity.spec import load_spec_text
+
+    spec = load_spec_text(
+        "parity: 1\nname: app\nbase: debian:12\n"
+        "repositories:\n  - {name: extra, url: 'https://example.org/debian'}\n",
+        tmp_path / "parity.yaml",
+    )
+    script = plan_files(spec, "docker")["provision.sh"].decode()
+    assert "Suites: bookworm" in script and "Suites: None" not in script

@@ -40,6 +40,11 @@ class Clause:
     def __str__(self) -> str:
         return self.version if self.op == "glob" else f"{self.op}{self.version}"
 
+    def is_upstream_pin(self, scheme: str) -> bool:
+        """``=1.22.1`` on Debian: users pin upstream versions, distros add ``-revision``s, so
+        the pin matches any revision of that upstream version (and any epoch)."""
+        return self.op == "==" and scheme == "deb" and "-" not in self.version
+
 
 @dataclass(frozen=True)
 class Constraint:
@@ -108,8 +113,7 @@ def _clause_allows(clause: Clause, version: str, scheme: str) -> bool:
         c = compare(version, clause.version, scheme)
     except Exception:  # univers raises assorted errors on versions it cannot parse
         return False
-    if clause.op == "==" and c != 0 and scheme == "deb" and "-" not in clause.version:
-        # "=1.22.1" matches "1.22.1-9": users pin upstream versions, distros add revisions
+    if c != 0 and clause.is_upstream_pin(scheme):
         c = compare(_upstream(version), clause.version, scheme)
     return {
         "==": c == 0, "!=": c != 0, ">=": c >= 0, "<=": c <= 0, ">": c > 0, "<": c < 0,

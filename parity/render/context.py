@@ -26,14 +26,19 @@ from parity.versions import Constraint
 SRC = "src"
 
 
-def _clauses(constraint: Constraint) -> list[str]:
-    return [f"{SHELL_OPS[c.op]}:{c.version}" for c in constraint.clauses]
+def shell_clauses(constraint: Constraint, scheme: str) -> list[str]:
+    """``OP:VERSION`` words for ``parity_allows`` in provision.sh, same meaning as
+    :meth:`Constraint.allows` (an upstream pin becomes ``upeq``)."""
+    return [f"{'upeq' if c.is_upstream_pin(scheme) else SHELL_OPS[c.op]}:{c.version}"
+            for c in constraint.clauses]
 
 
 def _packages(spec: Spec, *, dev: bool) -> list[dict[str, Any]]:
     names = spec.model.dev_packages if dev else spec.model.packages
     pkgs = {k: v for k, v in spec.packages(dev=True).items() if k in names}
-    return [{"name": n, "text": c.text, "clauses": _clauses(c)} for n, c in sorted(pkgs.items())]
+    scheme = spec.distro.version_scheme
+    return [{"name": n, "text": c.text, "clauses": shell_clauses(c, scheme)}
+            for n, c in sorted(pkgs.items())]
 
 
 def _files(spec: Spec) -> list[dict[str, Any]]:

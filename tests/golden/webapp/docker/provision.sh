@@ -44,14 +44,19 @@ pm_installed() {
 pm_clean() { apt-get clean; rm -rf /var/lib/apt/lists/*; }
 
 # --- version constraints ----------------------------------------------------------------------
-# A clause is OP:VERSION with OP in glob eq ne ge le gt lt; a version must satisfy every clause.
+# A clause is OP:VERSION with OP in glob upeq eq ne ge le gt lt; a version must satisfy every
+# clause. Same rules as parity.versions: a glob may match with or without the epoch, and upeq
+# (Debian "=1.22.1") compares the upstream part only, ignoring epoch and -revision.
 parity_allows() {
     _v=$1; shift
+    _noepoch=${_v#*:}
     for _c in "$@"; do
         _op=${_c%%:*}; _want=${_c#*:}
         if [ "$_op" = glob ]; then
             # shellcheck disable=SC2254
-            case $_v in $_want) ;; *) return 1 ;; esac
+            case $_v in $_want) ;; *) case $_noepoch in $_want) ;; *) return 1 ;; esac ;; esac
+        elif [ "$_op" = upeq ]; then
+            pm_vercmp "${_noepoch%-*}" eq "$_want" || return 1
         else
             pm_vercmp "$_v" "$_op" "$_want" || return 1
         fi

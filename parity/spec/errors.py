@@ -67,6 +67,8 @@ def _message(err: dict[str, Any], loc: tuple[Any, ...], model: type[BaseModel]) 
 def _pattern_help(loc: tuple[Any, ...]) -> str:
     top = str(loc[0]) if loc else ""
     field = str(loc[-1]) if loc else ""
+    if top == "name" or (top == "hosts" and len(loc) == 2) or field == "hostname":
+        return "names use letters, digits, _ . - and start with a letter or digit (max 64)"
     if top in {"packages", "dev_packages"} or (field == "name" and top == "repositories"):
         return "package names use letters, digits and + . _ - only"
     if top in {"users", "groups"} or field in {"owner", "group"}:

@@ -90,9 +90,10 @@ def compare_spec_full(spec: Spec, facts: Facts, role: Role = "prod", strict: boo
         if not base.known:
             out.notes.append(f"{host}: base system unknown; --strict may report packages the "
                              "base image brings (see docs/findings.md, 'Strict mode')")
+        tools = provisioning_packages(spec.distro.family)
         for kind in STRICT_KINDS:
             if kind not in skip:
-                out.findings.extend(_unexpected(host, kind, exp, facts, base))
+                out.findings.extend(_unexpected(host, kind, exp, facts, base, tools))
     out.findings.sort(key=_order)
     return out
 
@@ -130,9 +131,20 @@ def _membership(want: list[str], have: Any) -> list[str]:
     return list(want) if set(want) <= have_set else sorted(have_set)
 
 
+def provisioning_packages(family: str) -> frozenset[str]:
+    """Packages parity's provisioning script installs for its own use when the base lacks the
+    command (``procps`` for ``sysctl``, ...): present on every host it built, declared by nobody."""
+    from parity.render.pkgmgr import PACKAGE_MANAGERS
+
+    pm = PACKAGE_MANAGERS.get(family)
+    return frozenset(pm.bootstrap.values()) if pm is not None else frozenset()
+
+
 def _unexpected(host: str, kind: str, exp: Expected, facts: Facts,
-                base: BaseSystem) -> list[Finding]:
+                base: BaseSystem, tools: frozenset[str] = frozenset()) -> list[Finding]:
     declared = set(getattr(exp, kind)) | set(exp.tolerated.get(kind, ()))
+    if kind == "packages":
+        declared |= tools
     if kind == "groups":
         # a declared user's primary group and groups it joins are declared implicitly
         declared |= set(exp.users)

@@ -117,3 +117,11 @@ def test_unavailable_kinds_are_notes_not_findings(webapp, clean):
 def test_wrong_distro_release_is_an_os_finding(webapp, clean):
     clean.os["release"] = "11"
     assert triples(compare_spec(webapp, clean)) == {("os", "release", None, "changed")}
+
+
+def test_strict_excuses_the_tools_provisioning_installs(webapp, clean):
+    """provision.sh installs procps for `sysctl` (apt marks it manual): not someone's addition."""
+    clean.packages["procps"] = {"version": "2:4.0.2-3", "arch": "amd64", "auto": False}
+    clean.packages["passwd"] = {"version": "1:4.13+dfsg1-1", "arch": "amd64", "auto": False}
+    base = BaseSystem("test", packages=frozenset({"libc6"}))
+    assert compare_spec(webapp, clean, strict=True, base=base) == []

@@ -138,6 +138,8 @@ def drifted(twins: tuple[str, str], docker_client: Any,
         "strict": report("check", str(WEBAPP), "--host", f"docker://{b}", "--strict",
                          "--base-facts", str(base)),
         "diff": report("diff", f"docker://{a}", f"docker://{b}", "--spec", str(WEBAPP)),
+        # the default base system: the spec's base image, probed in the local engine
+        "strict_image": report("check", str(WEBAPP), "--host", f"docker://{b}", "--strict"),
     }
     cb = docker_client.containers.get(b)
     deb = _dummy_deb(tmp)
@@ -188,6 +190,15 @@ def test_clean_hosts_pass(drifted: dict[str, Any]) -> None:
     assert [h["status"] for h in doc["hosts"]] == ["ok", "ok"]
     code, doc = drifted["before"]["strict"]
     assert (code, triples(doc)) == (0, set())
+
+
+def test_fresh_host_is_clean_under_strict_with_the_base_image(drifted: dict[str, Any]) -> None:
+    """Dependencies apt marked automatic (also Architecture: all ones such as nginx-common) and
+    the tools provision.sh installs (procps) are nobody's addition."""
+    code, doc = drifted["before"]["strict_image"]
+    assert (code, triples(doc)) == (0, set())
+    assert any(w.startswith("--strict base system: docker image debian:12")
+               for w in doc["warnings"])
 
 
 def test_drifted_host_shows_exactly_the_injected_changes(drifted: dict[str, Any]) -> None:

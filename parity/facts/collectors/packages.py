@@ -134,12 +134,13 @@ def _apt_auto(body: list[str]) -> set[tuple[str, str | None]]:
 
 
 def _mark_apt(pkgs: dict[str, dict[str, Any]], auto: set[tuple[str, str | None]]) -> None:
+    """Set ``auto`` per package. apt files an ``Architecture: all`` package under the native
+    architecture (``nginx-common`` is recorded as ``amd64``), so those match on the name alone."""
     names = {name for name, _ in auto}
     for key, info in pkgs.items():
         name = key.split(":", 1)[0]
-        info["auto"] = (name, info["arch"]) in auto or (
-            name in names and (name, None) in auto
-        )
+        info["auto"] = (name, info["arch"]) in auto or (name in names and (
+            (name, None) in auto or info["arch"] == "all"))
 
 
 def _mark_apk(pkgs: dict[str, dict[str, Any]], world: list[str]) -> None:

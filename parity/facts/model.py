@@ -26,6 +26,8 @@ from typing import Any
 
 FACTS_FORMAT = 1
 KINDS = ("os", "packages", "services", "users", "groups", "files", "ports", "sysctl")
+#: kinds whose values are per-item objects (``os`` and ``sysctl`` map keys to plain values)
+ITEM_KINDS = ("packages", "services", "users", "groups", "files", "ports")
 
 
 @dataclass
@@ -57,15 +59,32 @@ class Facts:
         return doc
 
     @classmethod
-    def from_dict(cls, doc: dict[str, Any]) -> Facts:
-        fmt = doc.get("format")
+    def from_dict(cls, doc: Any) -> Facts:
+        """The facts in ``doc``; raise ``ValueError`` saying what is wrong with its shape.
+
+        A snapshot is user input (hand-edited, truncated, another tool's JSON), and the
+        comparisons index into every item, so the shape is checked here, once.
+        """
+        if not isinstance(doc, dict):
+            raise ValueError(f"a facts document is a JSON object, not {type(doc).__name__}")
+        if "format" not in doc:
+            raise ValueError('no "format" key (write snapshots with `parity snapshot`)')
+        fmt = doc["format"]
         if fmt != FACTS_FORMAT:
             raise ValueError(f"facts format {fmt!r} is not supported (expected {FACTS_FORMAT})")
+        kinds = {k: _mapping(doc, k) for k in KINDS}
+        for kind in ITEM_KINDS:
+            for name, item in kinds[kind].items():
+                if not isinstance(item, dict):
+                    raise ValueError(f"{kind}.{name} must be an object, not {_json_type(item)}")
+        for key, value in kinds["sysctl"].items():
+            if not isinstance(value, str):
+                raise ValueError(f"sysctl.{key} must be a string, not {_json_type(value)}")
         return cls(
             host=str(doc.get("host", "")),
             collected_at=doc.get("collected_at"),
-            unavailable=dict(doc.get("unavailable") or {}),
-            **{k: dict(doc.get(k) or {}) for k in KINDS},
+            unavailable=_mapping(doc, "unavailable"),
+            **kinds,
         )
 
     def save(self, path: Path) -> None:
@@ -76,3 +95,18 @@ class Facts:
     @classmethod
     def load(cls, path: Path) -> Facts:
         return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def _json_type(value: Any) -> str:
+    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean",
+             int: "a number", float: "a number", type(None): "null"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _mapping(doc: dict[str, Any], key: str) -> dict[str, Any]:
+    value = doc.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValueError(f'"{key}" must be an object, not {_json_type(value)}')
+    return dict(value)

@@ -50,16 +50,15 @@ def _emit(report: object, fmt: str, output: Path | None) -> int:
               help="Record the current failing findings as a baseline.")
 @click.option("--jobs", type=click.IntRange(min=1), help="Hosts collected at once.")
 @_timeout
-@_paths
 def check(spec: str, hosts: tuple[str, ...], inventory: str | None, role: str | None,
           strict: bool, base_facts: Path | None, fmt: str, output: Path | None,
-          baseline: Path | None, write_baseline: Path | None, jobs: int | None, timeout: float,
-          paths: tuple[str, ...]) -> int:
+          baseline: Path | None, write_baseline: Path | None, jobs: int | None,
+          timeout: float) -> int:
     """Check hosts against SPEC. Exit 0 no drift, 1 drift, 2 usage, 3 a host not checked."""
     from parity.compare.check import CheckOptions, run_check
     from parity.spec import load_spec
 
-    options = CheckOptions(role=role, strict=strict, paths=paths, jobs=jobs,  # type: ignore[arg-type]
+    options = CheckOptions(role=role, strict=strict, jobs=jobs,  # type: ignore[arg-type]
                            timeout=timeout, baseline=baseline, base_facts=base_facts)
     report = run_check(load_spec(spec), hosts, inventory, options)
     if write_baseline is not None:

@@ -33,11 +33,7 @@ def snapshot(host: str, output: Path | None, spec_path: str | None, paths: tuple
     if len(targets) != 1:
         raise UsageError(f"{host!r} names {len(targets)} hosts; a snapshot is of one host",
                          hint=f"Pick one: {', '.join(t.name for t in targets[:10])}")
-    try:
-        request = CollectRequest.from_spec(spec, extra_paths=paths)
-    except ValueError as exc:
-        raise UsageError(f"--path: {exc}") from None
-    facts = collect(targets[0], request, timeout=timeout)
+    facts = collect(targets[0], CollectRequest.from_spec(spec, extra_paths=paths), timeout=timeout)
     if output is None:
         click.echo(json.dumps(facts.to_dict(), indent=2, sort_keys=True))
     else:

@@ -34,7 +34,6 @@ class CheckOptions:
 
     role: Role | None = None
     strict: bool = False
-    paths: tuple[str, ...] = ()
     jobs: int | None = None
     timeout: float = 60.0
     baseline: Path | None = None
@@ -90,7 +89,7 @@ def run_check(spec: Spec, hosts: Sequence[str], inventory: str | None = None,
     if inventory and not names:
         names = ["ansible://all"]
     targets = resolve_hosts(names, spec=spec, inventory=inventory)
-    request = CollectRequest.from_spec(spec, options.paths)
+    request = CollectRequest.from_spec(spec)
     collected: list[Facts | tuple[str, str]] = []
     for res in collect_many(targets, request, jobs=options.jobs, timeout=options.timeout):
         if res.facts is not None:

@@ -47,9 +47,20 @@ class CollectRequest:
 
     @classmethod
     def from_spec(cls, spec: Spec | None, extra_paths: Iterable[str] = ()) -> CollectRequest:
-        """Everything ``spec`` declares (files, sysctl keys, services) plus ``extra_paths``."""
+        """Everything ``spec`` declares (files, sysctl keys, services) plus ``extra_paths``.
+
+        ``extra_paths`` come from the command line (``--path``), so a relative one is a
+        :class:`~parity.errors.UsageError`, not a ``ValueError``.
+        """
+        extra_paths = tuple(extra_paths)
+        for path in extra_paths:
+            if not path.startswith("/") or "\0" in path:
+                from parity.errors import UsageError
+
+                raise UsageError(f"--path {path!r}: must be absolute",
+                                 hint="Give the full path on the host, e.g. /etc/hostname.")
         if spec is None:
-            return cls(paths=tuple(extra_paths))
+            return cls(paths=extra_paths)
         m = spec.model
         return cls(
             paths=(*sorted(m.files), *extra_paths),

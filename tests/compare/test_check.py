@@ -112,3 +112,14 @@ def test_cli_diff_two_snapshots(clean, tmp_path):
     res = cli("diff", "a.json", "a.json", "--format", "markdown", "-o", str(out), cwd=tmp_path)
     assert res.returncode == 0 and res.stdout == ""
     assert out.read_text().startswith("### :white_check_mark: no drift")
+
+
+def test_cli_path_must_be_absolute_and_only_diff_takes_it(tmp_path, clean):
+    clean.save(tmp_path / "a.json")
+    res = cli("diff", "a.json", "a.json", "--path", "etc/hostname", cwd=tmp_path)
+    assert res.returncode == 2, res.stderr
+    assert res.stderr.startswith("error: --path 'etc/hostname': must be absolute")
+    assert "Traceback" not in res.stderr
+    # check compares with the spec, which says nothing about an extra path: no silent no-op flag
+    res = cli("check", str(ROOT / "examples" / "webapp"), "--host", "local://", "--path", "/etc")
+    assert res.returncode == 2 and "No such option '--path'" in res.stderr

@@ -1,7 +1,7 @@
 """JUnit XML report, for CI test tabs (GitLab, Jenkins, GitHub test reporters).
 
 One ``<testsuite>`` per host. Each finding is a test case named by its path (a failure when it
-fails, skipped when ignored or baselined); each checked kind without failing findings is one
+fails, skipped when ignored or baselined); each kind with items checked and no findings is one
 passing case (``package: 12 checked``), so a green host still shows what was looked at. A host
 that could not be checked is one case with an ``<error>``. Built with ``xml.etree`` so names
 with ``<``, ``&`` or quotes always produce valid XML.
@@ -25,7 +25,7 @@ def _suite(parent: ET.Element, result: HostReport) -> None:
     else:
         failing_kinds = {f.kind for f in result.findings}
         for kind, n in sorted(result.checked.items()):
-            if kind not in failing_kinds:
+            if n and kind not in failing_kinds:
                 ET.SubElement(suite, "testcase", classname=f"{result.host}.{kind}",
                               name=f"{kind}: {n} checked")
                 counts["tests"] += 1

@@ -1,11 +1,11 @@
-"""Every reporter against golden files (``PARITY_UPDATE_GOLDEN=1`` rewrites them), plus the
+"""Every reporter against golden files (``pytest --update-golden`` rewrites them), plus the
 properties goldens cannot show: valid XML, a stable JSON schema, one exit code for all formats."""
 
 from __future__ import annotations
 
 import json
-import os
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,32 +16,21 @@ from parity.report import REPORTERS, get_reporter, render_report
 from .samples import CASES, H1, clean_report, drift_report, error_report
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "report"
-UPDATE = os.environ.get("PARITY_UPDATE_GOLDEN") == "1"
 EXT = {"text": "txt", "json": "json", "junit": "xml", "markdown": "md"}
-
-
-def check_golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if UPDATE or not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        if not UPDATE:
-            pytest.fail(f"golden {name} was missing and has been written; review and commit it")
-    assert text == path.read_text(encoding="utf-8"), (
-        f"{name} differs from its golden; if intended, rerun with PARITY_UPDATE_GOLDEN=1")
+Golden = Callable[[str, Path], None]
 
 
 @pytest.mark.parametrize("fmt", sorted(REPORTERS))
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_golden(case: str, fmt: str) -> None:
+def test_golden(case: str, fmt: str, golden: Golden) -> None:
     report = CASES[case]()
     text = render_report(report, fmt)
-    check_golden(f"{case}.{int(report.exit_code)}.{EXT[fmt]}", text)
+    golden(text, GOLDEN / f"{case}.{int(report.exit_code)}.{EXT[fmt]}")
 
 
-def test_golden_text_tty() -> None:
+def test_golden_text_tty(golden: Golden) -> None:
     report = drift_report()
-    check_golden("drift.1.tty.txt", render_report(report, "text", tty=True))
+    golden(render_report(report, "text", tty=True), GOLDEN / "drift.1.tty.txt")
 
 
 def test_exit_codes_error_beats_drift() -> None:
@@ -87,3 +76,14 @@ def test_markdown_escapes_table_breakers() -> None:
 def test_unknown_format() -> None:
     with pytest.raises(UsageError, match="known: json, junit, markdown, text"):
         get_reporter("html")
+
+
+def test_junit_has_no_passing_case_for_a_kind_nothing_was_checked_in() -> None:
+    """A spec without services checks 0 services: that is no test, passing or otherwise."""
+    from parity.compare.result import HostReport, Report
+
+    report = Report(command="check", reference="parity.yaml", results=[
+        HostReport("docker://x", [], checked={"package": 3, "service": 0, "port": 0})])
+    root = ET.fromstring(render_report(report, "junit"))
+    assert [c.get("name") for c in root.iter("testcase")] == ["package: 3 checked"]
+    assert root.get("tests") == "1"

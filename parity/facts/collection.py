@@ -116,7 +116,7 @@ def _explain(out: transport.RunOutput, exc: ScriptOutputError) -> str:
         return f"the transport process was killed (signal {-out.rc}){detail}"
     if out.rc == 137:
         return f"the collection was killed on the host (exit 137: SIGKILL){detail}"
-    if out.rc not in (0, 1) and not out.stdout.strip():
+    if not out.stdout.strip() and (out.rc not in (0, 1) or err):  # our script never ran
         return f"the command failed with exit status {out.rc}{detail}"
     return f"unusable output ({exc}; exit status {out.rc}){detail}"
 

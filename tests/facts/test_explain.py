@@ -1,0 +1,22 @@
+"""How an unusable collection output is explained: the transport's own words, no parser jargon."""
+
+from __future__ import annotations
+
+from parity.facts.collection import _explain
+from parity.facts.script import ScriptOutputError
+from parity.facts.transport import RunOutput
+
+NO_MARKERS = ScriptOutputError("the output holds none of the collection markers")
+
+
+def test_no_output_at_all_says_the_command_failed() -> None:
+    out = RunOutput(1, b"", b"Error response from daemon: No such container: web-9\n")
+    assert _explain(out, NO_MARKERS) == (
+        "the command failed with exit status 1; the transport said: "
+        "Error response from daemon: No such container: web-9")
+
+
+def test_garbage_output_names_the_parser_problem() -> None:
+    out = RunOutput(0, b"garbage\n", b"")
+    assert _explain(out, NO_MARKERS) == (
+        "unusable output (the output holds none of the collection markers; exit status 0)")

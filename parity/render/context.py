@@ -13,6 +13,7 @@ each quoted with :func:`parity.render.lang.shell.quote`; file contents written o
 from __future__ import annotations
 
 import os
+from pathlib import PurePosixPath
 from typing import Any
 
 from parity import __version__, labels
@@ -76,7 +77,8 @@ def provision_context(spec: Spec) -> dict[str, Any]:
         "pm": PACKAGE_MANAGERS[d.family],
         "repositories": [
             {"name": r.name, "url": r.url, "suite": r.suite or d.codename or d.release,
-             "components": r.components, "key": f"{SRC}/{r.key}" if r.key else None}
+             "components": r.components, "key": f"{SRC}/{r.key}" if r.key else None,
+             "key_name": PurePosixPath(r.key).name if r.key else None}
             for r in spec.model.repositories
         ],
         "packages": _packages(spec, dev=False),

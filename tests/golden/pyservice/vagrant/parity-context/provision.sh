@@ -86,7 +86,7 @@ parity_want() {
         if [ -z "$_best" ] || pm_vercmp "$_v" gt "$_best"; then _best=$_v; fi
     done < "$PARITY_TMP/candidates"
     if [ -z "$_best" ]; then
-        _avail=$(tr '\n' ' ' < "$PARITY_TMP/candidates")
+        _avail=$(paste -s -d ' ' "$PARITY_TMP/candidates")
         PARITY_MISSING="$PARITY_MISSING
   $_name ($*): available: ${_avail:-none}"
         return 0

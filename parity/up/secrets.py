@@ -16,6 +16,8 @@ from pathlib import Path
 from parity.errors import UsageError
 
 _LINE = re.compile(r"^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$")
+#: a quoted value, optionally followed by a comment: ``"two words"  # why``
+_QUOTED = re.compile(r"^([\"'])(.*?)\1(?:\s+#.*)?$")
 
 
 def parse_env_file(path: str | Path) -> dict[str, str]:
@@ -26,10 +28,14 @@ def parse_env_file(path: str | Path) -> dict[str, str]:
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        # utf-8-sig: a byte order mark (Windows editors) is not part of the first key
+        text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise UsageError(f"--env-file {path}: cannot read it: {exc.strerror or exc}",
                          hint="Give the path of a readable KEY=value file.") from None
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"--env-file {path}: not UTF-8 text (byte {exc.start})",
+                         hint="Save the file as UTF-8.") from None
     values: dict[str, str] = {}
     for lineno, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
@@ -37,11 +43,16 @@ def parse_env_file(path: str | Path) -> dict[str, str]:
             continue
         match = _LINE.match(line)
         if not match:
-            raise UsageError(f"{path}:{lineno}: expected KEY=value, got {line[:40]!r}",
-                             hint="Each line of an env file is KEY=value; # starts a comment.")
+            # the line itself is not shown: it may well hold a secret value
+            problem = ("no '=' in it" if "=" not in line else
+                       f"{line.split('=', 1)[0].strip()[:40]!r} is not a variable name")
+            raise UsageError(f"{path}:{lineno}: expected KEY=value: {problem}",
+                             hint="Each line of an env file is KEY=value (KEY: letters, digits "
+                                  "and '_', not starting with a digit); # starts a comment.")
         key, value = match.group(1), match.group(2).strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-            value = value[1:-1]
+        quoted = _QUOTED.match(value)
+        if quoted:
+            value = quoted.group(2)
         elif " #" in value:
             value = value.split(" #", 1)[0].rstrip()
         values[key] = value

@@ -52,3 +52,37 @@ def test_every_missing_secret_is_listed_with_a_fix() -> None:
 
 def test_no_secrets_declared_needs_nothing() -> None:
     assert resolve_secrets([], {}) == {}
+
+
+def test_quoted_value_followed_by_a_comment(tmp_path: Path) -> None:
+    """The quotes go even when a comment follows them (they used to stay in the value)."""
+    env = tmp_path / ".env"
+    env.write_text("A='x' # note\nexport B=\"two words\"   # note\nC=\"say \"hi\"\"\n"
+                   "D=\"x\" # say \"hi\"\n")
+    assert parse_env_file(env) == {"A": "x", "B": "two words", "C": 'say "hi"', "D": "x"}
+
+
+def test_env_file_with_byte_order_mark(tmp_path: Path) -> None:
+    """Editors on Windows save a BOM; it is not part of the first key."""
+    env = tmp_path / ".env"
+    env.write_bytes(b"\xef\xbb\xbfTOKEN=bom\n")
+    assert parse_env_file(env) == {"TOKEN": "bom"}
+
+
+def test_env_file_that_is_not_utf8(tmp_path: Path) -> None:
+    env = tmp_path / ".env"
+    env.write_bytes(b"TOKEN=\xff\xfe\n")
+    with pytest.raises(UsageError) as info:
+        parse_env_file(env)
+    assert str(env) in info.value.message and "UTF-8" in info.value.message
+
+
+@pytest.mark.parametrize("line", ["SECRET_KEY hunter2-value", "my-key=hunter2-value"])
+def test_malformed_line_is_not_echoed(tmp_path: Path, line: str) -> None:
+    """A typo must not print the secret value on it (into a terminal or a CI log)."""
+    env = tmp_path / ".env"
+    env.write_text(f"{line}\n")
+    with pytest.raises(UsageError) as info:
+        parse_env_file(env)
+    assert f"{env}:1:" in info.value.message
+    assert "hunter2" not in info.value.render()

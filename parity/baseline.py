@@ -7,7 +7,8 @@ failing), so a pre-merge check fails only on what a change introduces.
 Matching is host-agnostic: an entry is ``kind``, ``name``, ``field``, ``change`` (not the values,
 not the host), so a baseline written on one host applies to its peers and to a later run where
 the wrong version became a different wrong version. An entry with a non-null ``host`` applies to
-that host only (write one by hand, or with ``--baseline-per-host``). The file (``format`` 1)::
+that host only (write one by hand, or with ``write_baseline(..., per_host=True)``). The file
+(``format`` 1)::
 
     {"format": 1, "kind": "parity-baseline", "created_at": "2024-05-01T12:00:00Z",
      "entries": [{"kind": "package", "name": "curl", "field": "version", "change": "changed",

@@ -131,10 +131,13 @@ def run_diff(a: str, b: str, spec: Spec | None = None, paths: Sequence[str] = ()
     live = [x for x in (a, b) if x not in snapshots]
     side: dict[str, Facts] = dict(snapshots)
     if live:
-        targets = resolve_hosts(live, spec=spec)
-        if len(targets) != len(live):
-            raise UsageError("parity diff compares exactly two hosts; an argument expanded to "
-                             f"{len(targets)} hosts", hint="Name single hosts, not groups.")
+        targets = []
+        for arg in live:  # one side at a time: `diff X X` compares X with itself
+            found = resolve_hosts([arg], spec=spec)
+            if len(found) != 1:
+                raise UsageError(f"parity diff compares two single hosts; {arg!r} names "
+                                 f"{len(found)}", hint="Name single hosts, not groups.")
+            targets.append(found[0])
         errors = []
         for arg, res in zip(live, collect_many(targets, request, timeout=timeout), strict=True):
             if res.facts is None:

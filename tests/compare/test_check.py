@@ -123,3 +123,10 @@ def test_cli_path_must_be_absolute_and_only_diff_takes_it(tmp_path, clean):
     # check compares with the spec, which says nothing about an extra path: no silent no-op flag
     res = cli("check", str(ROOT / "examples" / "webapp"), "--host", "local://", "--path", "/etc")
     assert res.returncode == 2 and "No such option '--path'" in res.stderr
+
+
+def test_cli_diff_a_host_with_itself_is_not_a_usage_error(tmp_path):
+    """Both sides name one host: compare it with itself (0, or 1 if it changed in between)."""
+    res = cli("diff", "local://", "local://", cwd=tmp_path)
+    assert res.returncode in (0, 1), res.stderr
+    assert res.stdout.startswith("parity diff: reference local://")

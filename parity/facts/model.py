@@ -7,7 +7,8 @@ comparison, and a snapshot is just this document saved to disk. Keys (documented
 * ``os``: ``{"distro": "debian", "release": "12", "codename": "bookworm", "arch": "x86_64",
   "kernel": "6.1.0-18-amd64", "family": "apt", "version": "12"}`` (``version``: the full
   ``VERSION_ID``, e.g. Alpine's ``3.19.1`` where ``release`` is ``3.19``)
-* ``packages``: ``{name: {"version": "1.22.1-9", "arch": "amd64"}}``
+* ``packages``: ``{name: {"version": "1.22.1-9", "arch": "amd64", "auto": False}}`` (``auto``
+  only where the package manager records it)
 * ``services``: ``{name: {"running": bool, "enabled": bool | None}}``
 * ``users``: ``{name: {"uid": int, "gid": int, "home": str, "shell": str, "groups": [str]}}``
 * ``groups``: ``{name: {"gid": int, "members": [str]}}``

@@ -45,12 +45,11 @@ def _packages(spec: Spec, *, dev: bool) -> list[dict[str, Any]]:
 def _files(spec: Spec) -> list[dict[str, Any]]:
     out = []
     for path, f in sorted(spec.model.files.items()):
-        default_mode = {"file": "0644", "directory": "0755", "link": ""}[f.type]
         out.append({
-            "path": path, "type": f.type, "mode": f.mode or default_mode,
+            "path": path, "type": f.type, "mode": f.mode or "",
             "owner": f.owner, "group": f.group, "target": f.target,
             "source": f"{SRC}/{f.source}" if f.source else None,
-            "content": f.content if f.content is not None else "",
+            "content": f.content,
         })
     return out
 

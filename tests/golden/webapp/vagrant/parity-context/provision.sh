@@ -154,24 +154,45 @@ parity_user() {  # NAME UID HOME SHELL GROUPS(comma-separated) SYSTEM
 }
 
 # --- files ----------------------------------------------------------------------------------------
+# An empty MODE means the spec pins none: new files get 0644, new directories 0755, and existing
+# ones keep theirs (the drift checker does not judge what the spec leaves open either).
 parity_write() {  # DEST MODE OWNER GROUP CONTENT
     mkdir -p "$(dirname "$1")"
     printf '%s' "$5" > "$PARITY_TMP/content"
-    install -m "$2" -o "$3" -g "$4" "$PARITY_TMP/content" "$1"
+    install -m "${2:-0644}" -o "$3" -g "$4" "$PARITY_TMP/content" "$1"
 }
 
 parity_copy() {  # DEST MODE OWNER GROUP SOURCE (relative to this script's folder)
     [ -f "$PARITY_HERE/$5" ] || die "missing $PARITY_HERE/$5 (was the build context copied whole?)"
     mkdir -p "$(dirname "$1")"
-    install -m "$2" -o "$3" -g "$4" "$PARITY_HERE/$5" "$1"
+    install -m "${2:-0644}" -o "$3" -g "$4" "$PARITY_HERE/$5" "$1"
+}
+
+parity_attrs() {  # DEST MODE OWNER GROUP: a file whose content the spec leaves alone
+    if [ ! -e "$1" ]; then
+        mkdir -p "$(dirname "$1")"
+        : > "$1"
+        chmod "${2:-0644}" "$1"
+    fi
+    [ -f "$1" ] || die "$1 exists but is not a regular file"
+    if [ -n "$2" ]; then chmod "$2" "$1"; fi
+    chown "$3:$4" "$1"
 }
 
 parity_dir() {  # DEST MODE OWNER GROUP
-    install -d -m "$2" -o "$3" -g "$4" "$1"
+    if [ -z "$2" ] && [ -d "$1" ]; then
+        chown "$3:$4" "$1"
+    else
+        install -d -m "${2:-0755}" -o "$3" -g "$4" "$1"
+    fi
 }
 
 parity_link() {  # DEST TARGET OWNER GROUP
     mkdir -p "$(dirname "$1")"
+    if [ -d "$1" ] && [ ! -L "$1" ]; then  # ln would put the link inside the directory
+        rmdir "$1" 2>/dev/null \
+            || die "$1 is a directory with files in it; parity will not replace it with a link to $2"
+    fi
     ln -sfn "$2" "$1"
     chown -h "$3:$4" "$1"
 }

@@ -1,0 +1,111 @@
+"""provision.sh's files phase, run for real on paths under tmp_path (no container needed).
+
+The drift checker only judges what a file entry pins (see ``parity.compare.expect``): an entry
+without ``source``/``content`` pins no content, one without ``mode`` pins no mode. Provisioning
+must not change what the spec leaves open, or it would wipe a package's config file to set its
+owner, or turn ``/tmp`` into 0755.
+"""
+
+from __future__ import annotations
+
+import grp
+import os
+import pwd
+import stat
+import subprocess
+from pathlib import Path
+
+from parity.render import plan_files
+from parity.spec import load_spec_text
+
+OWNER = pwd.getpwuid(os.getuid()).pw_name
+GROUP = grp.getgrgid(os.getgid()).gr_name
+
+
+def provision_files(tmp_path: Path, entries: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Render a spec whose ``files:`` are ``entries`` (path -> flow mapping) and run its files
+    phase twice (the second run must change nothing and succeed too)."""
+    lines = "".join(f"  {path}: {{{body}, owner: {OWNER}, group: {GROUP}}}\n"
+                    for path, body in entries.items())
+    spec_dir = tmp_path / "spec"
+    spec_dir.mkdir(exist_ok=True)
+    spec = load_spec_text(f"parity: 1\nname: f\nbase: debian:12\nfiles:\n{lines}",
+                          spec_dir / "parity.yaml")
+    script = spec_dir / "provision.sh"
+    script.write_bytes(plan_files(spec, "docker")["provision.sh"])
+    first = subprocess.run(["sh", str(script), "files"], capture_output=True, text=True,
+                           check=False)
+    if first.returncode != 0:
+        return first
+    return subprocess.run(["sh", str(script), "files"], capture_output=True, text=True,
+                          check=False)
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.lstat().st_mode)
+
+
+def test_file_without_content_keeps_its_content(tmp_path: Path) -> None:
+    conf = tmp_path / "etc" / "app.conf"
+    conf.parent.mkdir()
+    conf.write_text("listen 80;\n")
+    proc = provision_files(tmp_path, {str(conf): 'mode: "0600"'})
+    assert proc.returncode == 0, proc.stderr
+    assert conf.read_text() == "listen 80;\n"
+    assert mode(conf) == 0o600
+
+
+def test_file_without_content_is_created_empty_when_missing(tmp_path: Path) -> None:
+    log = tmp_path / "var" / "log" / "app.log"
+    proc = provision_files(tmp_path, {str(log): "type: file"})
+    assert proc.returncode == 0, proc.stderr
+    assert log.read_text() == ""
+    assert mode(log) == 0o644
+
+
+def test_directory_without_mode_keeps_an_existing_mode(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    new = tmp_path / "new" / "dir"
+    proc = provision_files(tmp_path, {str(shared): "type: directory",
+                                      str(new): "type: directory"})
+    assert proc.returncode == 0, proc.stderr
+    assert mode(shared) == 0o1777
+    assert mode(new) == 0o755
+
+
+def test_directory_mode_is_enforced_when_given(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir(mode=0o755)
+    proc = provision_files(tmp_path, {str(data): 'type: directory, mode: "0700"'})
+    assert proc.returncode == 0, proc.stderr
+    assert mode(data) == 0o700
+
+
+def test_content_and_mode(tmp_path: Path) -> None:
+    dest = tmp_path / "a" / "b" / "c.txt"
+    proc = provision_files(tmp_path, {str(dest): 'content: "x $HOME `id`\\n"'})
+    assert proc.returncode == 0, proc.stderr
+    assert dest.read_text() == "x $HOME `id`\n"
+    assert mode(dest) == 0o644
+
+
+def test_link_replaces_an_empty_directory(tmp_path: Path) -> None:
+    link = tmp_path / "current"
+    link.mkdir()
+    proc = provision_files(tmp_path, {str(link): f"type: link, target: {tmp_path}"})
+    assert proc.returncode == 0, proc.stderr
+    assert link.is_symlink()
+    assert link.readlink() == tmp_path
+
+
+def test_link_never_lands_inside_a_directory_with_files(tmp_path: Path) -> None:
+    """``ln -sfn TARGET DIR`` would quietly create DIR/<name>; the spec asked for DIR itself."""
+    busy = tmp_path / "sites-enabled"
+    busy.mkdir()
+    (busy / "default").write_text("x")
+    proc = provision_files(tmp_path, {str(busy): "type: link, target: /etc"})
+    assert proc.returncode == 1
+    assert f"{busy} is a directory with files in it" in proc.stderr
+    assert sorted(p.name for p in busy.iterdir()) == ["default"]

@@ -31,7 +31,10 @@ from parity.up.dockerclient import connect, parse_docker_time
 if TYPE_CHECKING:
     from docker.models.containers import Container
 
-_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$")
+#: a name that is both a Docker container name and, lower-cased, the repository part of the
+#: image tag ``up`` derives from it (``NAME:dev``): alphanumeric runs joined by one ``.``, one or
+#: two ``_``, or dashes (Docker's reference grammar); the container name needs two characters
+_NAME = re.compile(r"^(?=.{2,128}$)[a-zA-Z0-9]+(?:(?:[._]|__|-+)[a-zA-Z0-9]+)*$")
 _FROM = re.compile(r"^\s*FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?", re.IGNORECASE | re.MULTILINE)
 #: how long ``up`` waits for the entrypoint to report every declared service started
 READY_TIMEOUT = 90.0
@@ -39,9 +42,11 @@ READY_TIMEOUT = 90.0
 
 def check_name(name: str) -> str:
     if not _NAME.match(name):
-        raise UsageError(f"--name {name!r} is not a valid container name",
-                         hint="Use letters, digits, '_', '.' and '-', starting with a letter or "
-                              "digit (e.g. shop-dev).")
+        raise UsageError(f"{name!r} cannot name a docker environment: it is not a valid "
+                         "container name, or not valid in the image tag NAME:dev parity gives it",
+                         hint="Pass --name with 2 to 128 letters and digits, joined by single '.' "
+                              "or '_' or by '-' (e.g. shop-dev), starting and ending with a "
+                              "letter or digit. Without --name the name is <spec name>-dev.")
     return name
 
 
@@ -149,6 +154,7 @@ class DockerDriver(Driver):
                            "state": container.status})
 
     def down(self, spec: Spec, name: str, *, keep_image: bool = False) -> list[str]:
+        check_name(name)
         removed: list[str] = []
         for env in self.list(spec):
             if env.name == name:

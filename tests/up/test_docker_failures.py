@@ -85,6 +85,23 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
 
 
 @pytest.mark.docker
+@pytest.mark.parametrize("command", ["up", "down"])
+def test_name_docker_accepts_but_no_image_tag_can_use(workdir: Path, docker_client,
+                                                      command: str) -> None:
+    """``a..b`` is a legal container name but ``a..b:dev`` no legal tag: a usage error (it was a
+    traceback from the Docker SDK), before anything is rendered or built."""
+    spec_path = copy_example(workdir)
+    proc = parity_cli(command, str(spec_path), "--name", "a..b", "--network", "none",
+                      env={"SECRET_KEY": "x"}) if command == "up" else parity_cli(
+        command, str(spec_path), "--name", "a..b")
+    assert proc.returncode == 2, proc.stderr
+    assert_one_paragraph(proc.stderr)
+    assert "'a..b'" in proc.stderr and "--name" in proc.stderr
+    assert "rendering" not in proc.stderr
+    assert ours(docker_client, spec_path) == []
+
+
+@pytest.mark.docker
 def test_missing_secret_fails_before_anything_is_built(workdir: Path, docker_client) -> None:
     spec_path = copy_example(workdir)
     proc = parity_cli("up", str(spec_path), "--name", unique("nosecret"), "--network", "none",

@@ -31,10 +31,19 @@ def test_image_tag_rule() -> None:
     assert image_tag(bare, "app-dev") == "app:dev"
 
 
-@pytest.mark.parametrize("bad", ["", "-x", "a b", "a/b", "$(id)", "x" * 200])
+@pytest.mark.parametrize("bad", ["", "-x", "a b", "a/b", "$(id)", "x" * 200,
+                                 # legal container names whose image tag (NAME:dev) is not, or
+                                 # too short for Docker: these used to end in a traceback
+                                 "x", "a..b", "x.", "x-", "a_-b", "a___b", "a.-b"])
 def test_container_names_are_checked(bad: str) -> None:
     with pytest.raises(UsageError):
         check_name(bad)
+
+
+@pytest.mark.parametrize("good", ["shop-dev", "Shop-Second", "ab", "a__b", "a--b", "a.b_c-d",
+                                  "parity-test-up-0123abcd-shop"])
+def test_container_names_that_work(good: str) -> None:
+    assert check_name(good) == good
 
 
 def test_labels_identify_spec_and_target() -> None:

@@ -44,6 +44,10 @@ def spec_name(host: str) -> str:
 def capture_document(facts: Facts, base: BaseSystem, *, name: str | None = None,
                      pin: bool = True) -> dict[str, Any]:
     """The spec (as plain data) that describes ``facts`` beyond ``base``."""
+    if not facts.os.get("distro"):
+        raise HostError(f"{facts.host}: reports no distro (no /etc/os-release), so a spec's "
+                        "base: cannot be chosen",
+                        hint=f"Known bases: {', '.join(sorted(DISTROS))}.")
     base_key = f"{facts.os.get('distro')}:{facts.os.get('release')}"
     if base_key not in DISTROS:
         raise HostError(f"{facts.host}: runs {base_key}, which parity has no base for",

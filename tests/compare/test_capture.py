@@ -55,3 +55,10 @@ def test_stopped_disabled_services_are_not_captured(clean):
     clean.services["cron"] = {"running": False, "enabled": True}
     text = capture_text(clean, BaseSystem.empty())
     assert "procps" not in text and "cron:" in text
+
+
+def test_host_without_os_release_says_so(clean):
+    clean.os = {"distro": None, "release": None, "arch": "x86_64"}
+    with pytest.raises(HostError, match=r"reports no distro \(no /etc/os-release\)") as err:
+        capture_text(clean, BaseSystem.empty())
+    assert "None" not in str(err.value)

@@ -70,26 +70,29 @@ def _plain(report: Report) -> str:
 def _rich(report: Report) -> str:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
+    # every string from a host or spec goes in as Text: rich would read "[/]" in a file name or
+    # "[Errno 111]" in an error as markup
     buf = io.StringIO()
     console = Console(file=buf, force_terminal=True, width=120, highlight=False)
-    console.print(f"[bold]{title(report)}[/bold]")
+    console.print(Text(title(report), style="bold"))
     style = {"ok": "green", "drift": "red", "error": "bold red"}
     for r in report.results:
         console.print()
-        console.print(f"[{style[r.status]}]{_host_line(r)}[/]", markup=True)
+        console.print(Text(_host_line(r), style=style[r.status]))
         for group in _groups(r):
             table = Table(title=str(group["kind"]), title_justify="left", show_edge=False)
             for c in COLUMNS:
                 table.add_column(c)
             for row in group["rows"]:  # type: ignore[attr-defined]
                 dim = bool(row["note"])
-                table.add_row(*(str(row[c]) for c in COLUMNS), style="dim" if dim else None)
+                table.add_row(*(Text(str(row[c])) for c in COLUMNS), style="dim" if dim else None)
             console.print(table)
     for w in report.warnings:
-        console.print(f"[yellow]warning:[/] {w}")
+        console.print(Text.assemble(("warning:", "yellow"), " ", w))
     console.print()
-    console.print(report.summary_line())
+    console.print(Text(report.summary_line()))
     return buf.getvalue()
 
 

@@ -87,3 +87,19 @@ def test_junit_has_no_passing_case_for_a_kind_nothing_was_checked_in() -> None:
     root = ET.fromstring(render_report(report, "junit"))
     assert [c.get("name") for c in root.iter("testcase")] == ["package: 3 checked"]
     assert root.get("tests") == "1"
+
+
+def test_tty_text_shows_square_brackets_literally() -> None:
+    """rich reads ``[bold]`` and ``[/]`` as markup: host data must never be parsed as such."""
+    from parity.compare.finding import Finding
+    from parity.compare.result import HostReport, Report
+
+    odd = "/etc/[bold]x[/bold]"
+    report = Report(command="check", reference="[red]p.yaml", warnings=["rule '[/]' expired"],
+                    results=[
+                        HostReport("docker://x", [Finding("docker://x", "file", odd, "mode",
+                                                          "0644", "[/]", "changed")]),
+                        HostReport("ssh://h", error="ssh://h: [Errno 111] refused [/]")])
+    text = render_report(report, "text", tty=True)
+    for literal in (odd, "[/]", "[Errno 111] refused [/]", "[red]p.yaml", "rule '[/]' expired"):
+        assert literal in text, literal

@@ -136,6 +136,10 @@ parity_group() {  # NAME GID SYSTEM
 
 parity_user() {  # NAME UID HOME SHELL GROUPS(comma-separated) SYSTEM
     _name=$1 _uid=$2 _home=$3 _shell=$4 _groups=$5 _system=$6
+    for _g in $(printf '%s' "$_groups" | tr ',' ' '); do
+        getent group "$_g" >/dev/null 2>&1 || die "user $_name: group $_g does not exist;" \
+            "declare it under groups: in the spec (or install the package that creates it)"
+    done
     if id -u "$_name" >/dev/null 2>&1; then
         if [ -n "$_uid" ] && [ "$(id -u "$_name")" != "$_uid" ]; then usermod -u "$_uid" "$_name"; fi
         if [ -n "$_home" ]; then usermod -d "$_home" "$_name"; fi

@@ -187,7 +187,7 @@ def _progress(progress: bool | ProgressHook | None, total: int) -> tuple[Progres
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     bar = Progress(TextColumn("collecting"), BarColumn(), MofNCompleteColumn(),
-                   TextColumn("{task.fields[last]}"), console=Console(stderr=True),
+                   TextColumn("{task.fields[last]}", markup=False), console=Console(stderr=True),
                    transient=True)
     task = bar.add_task("hosts", total=total, last="")
     bar.start()

@@ -20,3 +20,23 @@ def test_garbage_output_names_the_parser_problem() -> None:
     out = RunOutput(0, b"garbage\n", b"")
     assert _explain(out, NO_MARKERS) == (
         "unusable output (the output holds none of the collection markers; exit status 0)")
+
+
+def test_progress_line_shows_host_names_literally() -> None:
+    """An IPv6 URL (``ssh://root@[::1]``) or an inventory name may hold brackets: not markup."""
+    import io
+
+    from rich.console import Console
+
+    from parity.facts.collection import HostResult, _progress
+    from parity.facts.hosts import HostTarget
+
+    hook, bar = _progress(True, 1)
+    try:
+        assert hook is not None
+        hook(HostResult(HostTarget("web[/]1", "docker://web"), error="x"))
+        buf = io.StringIO()
+        Console(file=buf, force_terminal=True, width=200).print(bar.get_renderable())
+    finally:
+        bar.stop()
+    assert "web[/]1: error" in buf.getvalue()

@@ -145,10 +145,26 @@ class DockerDriver(Driver):
                 self._remove_image(observed.image, quiet=True)
 
     def start(self, spec: Spec, observed: Observed) -> Observed:
+        """Start the stopped container as it is (no build); with host networking its ports are
+        checked first, as for a new one, and a container that stops at once is an error."""
+        from docker.errors import APIError
+
         self.display.phase(f"starting stopped container {observed.name}")
         container = self.client.containers.get(observed.ident or observed.name)
-        container.start()
+        if container.attrs.get("HostConfig", {}).get("NetworkMode") == "host":
+            self._check_ports(spec, started="started")
+        try:
+            container.start()
+        except APIError as exc:
+            raise _api_error("start the container", exc) from None
         container.reload()
+        if container.status != "running":
+            raise EnvironmentError_(
+                f"container {container.name} stopped right after starting again "
+                f"(status {container.status}).\n" + _log_tail(container),
+                hint="Fix the cause shown above, or recreate the environment with "
+                     "`parity up --force`.",
+            )
         return Observed(**{**observed.__dict__, "running": container.status == "running",
                            "started_at": parse_docker_time(container.attrs["State"]["StartedAt"]),
                            "state": container.status})
@@ -182,14 +198,14 @@ class DockerDriver(Driver):
                          f"it offline (see README, \"Base images\"): {_offline_base(spec, ref)}.",
                 )
 
-    def _check_ports(self, spec: Spec) -> None:
+    def _check_ports(self, spec: Spec, started: str = "built or started") -> None:
         busy = portcheck.taken(spec.ports)
         if busy:
             keys = ", ".join(p.key for p in busy)
             raise EnvironmentError_(
                 f"Port {keys} {'is' if len(busy) == 1 else 'are'} already in use on this machine, "
                 f"and the environment runs with host networking so its services need "
-                f"{'it' if len(busy) == 1 else 'them'}; nothing was built or started.",
+                f"{'it' if len(busy) == 1 else 'them'}; nothing was {started}.",
                 hint="Stop whatever listens there (`ss -ltnup` shows it), or run the environment "
                      "isolated with `parity up --network none`.",
             )
@@ -339,11 +355,9 @@ class DockerDriver(Driver):
         while True:
             container.reload()
             if container.status != "running":
-                logs = container.logs(tail=20).decode("utf-8", "replace")
                 raise EnvironmentError_(
                     f"container {container.name} stopped right after starting "
-                    f"(status {container.status}).\nLast lines of its log:\n"
-                    + "\n".join(f"  | {line}" for line in logs.splitlines()),
+                    f"(status {container.status}).\n" + _log_tail(container),
                     hint="Its entrypoint failed; fix the cause shown above and run `parity up` "
                          "again (the container was removed).",
                 )
@@ -389,6 +403,11 @@ class DockerDriver(Driver):
         if built is not None:
             with contextlib.suppress(Exception):
                 self._remove_image(built, quiet=True)
+
+
+def _log_tail(container: Container) -> str:
+    logs = container.logs(tail=20).decode("utf-8", "replace")
+    return "Last lines of its log:\n" + "\n".join(f"  | {line}" for line in logs.splitlines())
 
 
 def _offline_base(spec: Spec, ref: str) -> str:

@@ -171,6 +171,48 @@ def test_port_already_taken(workdir: Path, docker_client) -> None:
 
 
 @pytest.mark.docker
+def test_port_taken_when_a_stopped_environment_is_started_again(workdir: Path,
+                                                                docker_client) -> None:
+    """Starting a stopped host-network environment checks its ports like a first ``up``
+    (it used to start it and let the service fail inside), and leaves the container as it was."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    spec_path = write_spec(workdir / "restart", f"name: restart\nports: [{port}]\n")
+    name = unique("restart")
+    first = parity_cli("up", str(spec_path), "--name", name, "--network", "host")
+    assert first.returncode == 0, first.stderr
+    docker_client.containers.get(name).stop(timeout=1)
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", port))
+        holder.listen()
+        proc = parity_cli("up", str(spec_path), "--name", name, "--network", "host")
+    assert proc.returncode == 4, proc.stderr
+    assert_one_paragraph(proc.stderr)
+    assert f"Port tcp/{port} is already in use" in proc.stderr
+    assert docker_client.containers.get(name).status == "exited"  # still there, not started
+    again = parity_cli("up", str(spec_path), "--name", name, "--network", "host")
+    assert again.returncode == 0, again.stderr
+    assert "started it again" in again.stderr
+    assert docker_client.containers.get(name).status == "running"
+
+
+@pytest.mark.docker
+def test_stopped_environment_that_cannot_start_again(workdir: Path, docker_client) -> None:
+    """Docker refusing to start the stopped container is one paragraph (it was a traceback)."""
+    spec_path = write_spec(workdir / "nostart", "name: nostart\n")
+    name = unique("nostart")
+    assert parity_cli("up", str(spec_path), "--name", name, "--network", "none").returncode == 0
+    container = docker_client.containers.get(name)
+    container.exec_run(["rm", "/usr/local/bin/parity-entrypoint"])
+    container.stop(timeout=1)
+    proc = parity_cli("up", str(spec_path), "--name", name, "--network", "none")
+    assert proc.returncode == 4, proc.stderr
+    assert_one_paragraph(proc.stderr)
+    assert "Docker could not start the container" in proc.stderr
+
+
+@pytest.mark.docker
 def test_ctrl_c_during_build_leaves_nothing(workdir: Path, docker_client) -> None:
     marker = f"parity-test-slow-{os.getpid()}-{time.time_ns()}"
     spec_path = write_spec(workdir / "slow", "name: slow\nprovision: [slow.sh]\n",

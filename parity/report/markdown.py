@@ -3,6 +3,8 @@ host with failing findings, everything else (non-failing findings, warnings) col
 
 from __future__ import annotations
 
+import re
+
 from parity.compare.result import Report
 from parity.report.text import title
 from parity.report.values import rows
@@ -20,9 +22,12 @@ def _cell(text: str) -> str:
 
 
 def _code(text: str) -> str:
-    """A code span for names and hosts; a backtick inside gets a longer fence."""
+    """A code span for names and hosts; its fence is longer than any backtick run inside."""
     text = " ".join(text.split()).replace("|", "\\|")
-    return f"`` {text} ``" if "`" in text else f"`{text}`"
+    if "`" not in text:
+        return f"`{text}`"
+    fence = "`" * (max(len(run) for run in re.findall("`+", text)) + 1)
+    return f"{fence} {text} {fence}"
 
 
 def render(report: Report, *, tty: bool = False) -> str:

@@ -103,3 +103,15 @@ def test_tty_text_shows_square_brackets_literally() -> None:
     text = render_report(report, "text", tty=True)
     for literal in (odd, "[/]", "[Errno 111] refused [/]", "[red]p.yaml", "rule '[/]' expired"):
         assert literal in text, literal
+
+
+@pytest.mark.parametrize(("name", "span"), [
+    ("plain", "`plain`"),
+    ("a`b", "`` a`b ``"),
+    ("a``b", "``` a``b ```"),  # the fence is longer than any backtick run inside
+    ("`x`", "`` `x` ``"),
+])
+def test_markdown_code_span_fences(name: str, span: str) -> None:
+    from parity.report.markdown import _code
+
+    assert _code(name) == span

@@ -69,7 +69,9 @@ def _pattern_help(loc: tuple[Any, ...]) -> str:
     field = str(loc[-1]) if loc else ""
     if top == "name" or (top == "hosts" and len(loc) == 2) or field == "hostname":
         return "names use letters, digits, _ . - and start with a letter or digit (max 64)"
-    if top in {"packages", "dev_packages"} or (field == "name" and top == "repositories"):
+    if field == "name" and top == "repositories":
+        return "repository names use letters, digits and . _ - only"
+    if top in {"packages", "dev_packages"}:
         return "package names use letters, digits and + . _ - only"
     if top in {"users", "groups"} or field in {"owner", "group"}:
         return "account names are lowercase letters, digits, _ and -, starting with a letter or _"

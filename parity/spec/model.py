@@ -23,6 +23,7 @@ from pydantic import (
     model_validator,
 )
 
+from parity.spec.yamlpos import scalar_source
 from parity.versions import ConstraintError, parse_constraint
 
 SPEC_VERSION = 1
@@ -58,6 +59,10 @@ AcName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+([-./][a-z0-9]+)*$
 
 def _check_constraint(value: Any) -> str:
     text = "*" if value is None else str(value)
+    if isinstance(value, float) and scalar_source(value) != text:
+        written = scalar_source(value)
+        raise ValueError(f"YAML reads {written} as the number {text}; "
+                         f"quote versions: \"{written}\"")
     try:
         parse_constraint(text)
     except ConstraintError as exc:
@@ -95,10 +100,14 @@ TargetPath = Annotated[AbsPath, AfterValidator(_no_dotdot)]
 # --- sections ------------------------------------------------------------------------------
 
 
+#: apt reads sources.list.d files only if their names use these characters
+RepoName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")]
+
+
 class Repository(Strict):
     """A package source outside the distro, with its signing key (a file beside the spec)."""
 
-    name: PackageName
+    name: RepoName
     url: Url
     suite: PackageName | None = None
     components: list[PackageName] = Field(default_factory=lambda: ["main"])

@@ -6,6 +6,7 @@ positions on every mapping and sequence, and refuses duplicate keys, which PyYAM
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -76,6 +77,16 @@ def load_yaml(path: Path, text: str | None = None) -> Located:
     except Exception as exc:  # ruamel raises a few unmarked errors (e.g. bad tokens)
         raise SpecError([f"{path}: invalid YAML: {_first_line(str(exc))}"]) from None
     return Located(data, path)
+
+
+def scalar_source(value: Any) -> str:
+    """How a scalar was written in the YAML text, as far as ruamel remembers (it keeps a float's
+    digits: ``3.10`` loads as 3.1 but dumps back as ``3.10``), for values read as numbers."""
+    if isinstance(value, float):
+        out = io.StringIO()
+        YAML(typ="rt").dump(value, out)
+        return out.getvalue().split("\n", 1)[0]
+    return str(value)
 
 
 def _first_line(text: str | None) -> str:

@@ -171,3 +171,41 @@ def test_ports_normalise(tmp_path: Path) -> None:
     spec = load_spec_text(MINIMAL + "ports: [80, '53/udp', '443/tcp', 80]\n",
                           tmp_path / "parity.yaml")
     assert [p.key for p in spec.ports] == ["tcp/80", "tcp/443", "udp/53"]
+
+
+def test_unquoted_decimal_version_is_rejected(tmp_path: Path) -> None:
+    """YAML reads ``python3: 3.10`` as the number 3.1; pinning that would be a silent mistake."""
+    found = problems(MINIMAL + "packages:\n  python3: 3.10\n  curl: 7\n", tmp_path)
+    assert found == [f"{tmp_path / 'parity.yaml'}:5:3: packages.python3: YAML reads 3.10 as "
+                     "the number 3.1; quote versions: \"3.10\""]
+
+
+def test_repository_name_is_a_valid_apt_file_name(tmp_path: Path) -> None:
+    """apt ignores sources.list.d files whose names hold anything but letters, digits, _ - ."""
+    found = problems(MINIMAL + "repositories:\n  - {name: 'pg+ext', url: 'https://x.org'}\n",
+                     tmp_path)
+    assert len(found) == 1
+    assert "repositories.0.name: 'pg+ext' is not allowed here: repository names use letters, " \
+           "digits and . _ - only" in found[0]
+
+
+@pytest.mark.parametrize(("base", "expected"), [
+    ("debian:12", "an ASCII-armoured OpenPGP public key (-----BEGIN PGP PUBLIC KEY BLOCK-----)"),
+    ("fedora:40", "an ASCII-armoured OpenPGP public key (-----BEGIN PGP PUBLIC KEY BLOCK-----)"),
+    ("alpine:3.20", "a PEM public key (-----BEGIN PUBLIC KEY-----), as apk keys are"),
+])
+def test_repository_key_must_be_in_the_form_the_package_manager_reads(
+        base: str, expected: str, tmp_path: Path) -> None:
+    (tmp_path / "key.gpg").write_bytes(b"\x99\x01\x0d\x04binary keyring")
+    text = (f"parity: 1\nname: app\nbase: {base}\n"
+            "repositories:\n  - {name: x, url: 'https://x.org', key: key.gpg}\n")
+    found = problems(text, tmp_path)
+    assert len(found) == 1
+    assert f"repositories.0.key: 'key.gpg' is not {expected}" in found[0]
+    assert found[0].startswith(f"{tmp_path / 'parity.yaml'}:5:")
+
+
+def test_armoured_key_is_accepted(tmp_path: Path) -> None:
+    (tmp_path / "key.asc").write_text("-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nx\n")
+    text = MINIMAL + "repositories:\n  - {name: x, url: 'https://x.org', key: key.asc}\n"
+    assert load_spec_text(text, tmp_path / "parity.yaml").file_hashes

@@ -349,6 +349,8 @@ class DockerDriver(Driver):
         still missing after :data:`READY_TIMEOUT` are a warning, because the environment is up
         and ``docker logs`` is the way to see why one service did not start.
         """
+        from docker.errors import APIError
+
         wanted = sorted(n for n, s in spec.model.services.items() if s.running)
         deadline = time.monotonic() + READY_TIMEOUT
         missing = wanted
@@ -363,7 +365,10 @@ class DockerDriver(Driver):
                 )
             if not wanted:
                 return
-            result = container.exec_run(["ls", "-1", labels.PID_DIR])
+            try:
+                result = container.exec_run(["ls", "-1", labels.PID_DIR])
+            except APIError:
+                continue  # it stopped since the reload; the next round reports it
             have = {line.removesuffix(".pid") for line in
                     result.output.decode("utf-8", "replace").split()}
             missing = [s for s in wanted if s not in have]

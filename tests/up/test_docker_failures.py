@@ -213,6 +213,24 @@ def test_stopped_environment_that_cannot_start_again(workdir: Path, docker_clien
 
 
 @pytest.mark.docker
+def test_container_that_stops_while_up_waits_for_its_services(workdir: Path,
+                                                               docker_client) -> None:
+    """The entrypoint exits while ``up`` waits for a service: its log tail, exit 4, and the
+    container and image this ``up`` made are removed."""
+    spec_path = write_spec(workdir / "dying", (
+        "name: dying\nservices:\n"
+        "  killer: {running: true, command: [sh, -c, 'sleep 2; kill 1']}\n"
+        "  ghost: {running: true}\n"))
+    name = unique("dying")
+    proc = parity_cli("up", str(spec_path), "--name", name, "--network", "none")
+    assert proc.returncode == 4, proc.stderr
+    assert_one_paragraph(proc.stderr)
+    assert f"container {name} stopped right after starting" in proc.stderr
+    assert "started killer" in proc.stderr  # the container's own log lines
+    assert ours(docker_client, spec_path, by_sha=True) == []
+
+
+@pytest.mark.docker
 def test_ctrl_c_during_build_leaves_nothing(workdir: Path, docker_client) -> None:
     marker = f"parity-test-slow-{os.getpid()}-{time.time_ns()}"
     spec_path = write_spec(workdir / "slow", "name: slow\nprovision: [slow.sh]\n",

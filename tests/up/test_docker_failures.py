@@ -263,3 +263,38 @@ def test_ctrl_c_during_build_leaves_nothing(workdir: Path, docker_client) -> Non
     left = ours(docker_client, spec_path, by_sha=True)
     assert left == [], [(x.id, x.attrs.get("Created"), x.attrs.get("State")) for x in left]
     assert not docker_client.containers.list(all=True, filters={"name": name})
+
+
+@pytest.mark.docker
+def test_ctrl_c_while_waiting_for_services_leaves_nothing(workdir: Path, docker_client) -> None:
+    """Ctrl-C after the container started (``up`` waits for a service that never starts):
+    the container and the image this ``up`` built are removed."""
+    spec_path = write_spec(workdir / "waiting", "name: waiting\nservices:\n"
+                                                "  ghost: {running: true}\n")
+    name = unique("waiting")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "parity", "up", str(spec_path), "--name", name,
+         "--network", "none"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    seen: list[str] = []
+    try:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            seen.append(line)
+            if f"starting container {name}" in line:
+                break
+        else:
+            pytest.fail("up never started the container:\n" + "".join(seen[-20:]))
+        deadline = time.monotonic() + 30
+        while not docker_client.containers.list(filters={"name": name}):
+            assert time.monotonic() < deadline, "the container never ran"
+            time.sleep(0.2)
+        proc.send_signal(signal.SIGINT)
+        rest = proc.communicate(timeout=120)[1]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, "".join(seen[-5:]) + rest
+    assert "Traceback" not in rest and "interrupted" in rest
+    assert not docker_client.containers.list(all=True, filters={"name": name})
+    assert ours(docker_client, spec_path, by_sha=True) == []

@@ -23,7 +23,7 @@ TARGET_CHOICES = ["docker", "vagrant", "nix", "aci", "all"]
 def render(spec: str, target: str, out: Path | None, check: bool, force: bool) -> None:
     """Render SPEC (default ./parity.yaml) into TARGET's files."""
     from parity.errors import ExitCode
-    from parity.render import TARGETS, check_target, render_target
+    from parity.render import TARGETS, check_target, render_targets
     from parity.spec import load_spec
 
     loaded = load_spec(spec)
@@ -31,11 +31,12 @@ def render(spec: str, target: str, out: Path | None, check: bool, force: bool) -
     jobs = [(t, base / t) for t in TARGETS] if target == "all" else [
         (target, out if out is not None else base / target)]
     problems = []
-    for name, folder in jobs:
-        if check:
+    if check:
+        for name, folder in jobs:
             problems += check_target(loaded, name, folder)
-        else:
-            written = render_target(loaded, name, folder, force=force)
+    else:
+        for (name, folder), written in zip(jobs, render_targets(loaded, jobs, force=force),
+                                           strict=True):
             click.echo(f"{name}: {len(written)} files in {folder}")
     for line in problems:
         click.echo(line)

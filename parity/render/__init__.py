@@ -4,7 +4,8 @@ Public API (used by ``parity render`` and by ``parity up``):
 
 * :func:`plan_files` — ``{relative path: bytes}`` a target would write; pure, touches nothing.
 * :func:`render_target` — write those files under ``out_dir`` atomically; refuses to overwrite
-  files parity did not write unless ``force``.
+  files parity did not write unless ``force`` (:func:`render_targets`: several targets, all
+  checked before any is written).
 * :func:`check_target` — lines naming each missing/different/stale file (empty when in sync).
 
 Targets are a registry (``TARGETS``: name -> "module:function" returning ``list[PlannedFile]``),
@@ -31,11 +32,11 @@ from pathlib import Path
 
 from parity.errors import UsageError
 from parity.render.base import PlannedFile
-from parity.render.writer import check_plan, write_plan
+from parity.render.writer import check_plan, write_plans
 from parity.spec import Spec
 
 __all__ = ["TARGETS", "PlannedFile", "check_target", "default_out_dir", "plan", "plan_files",
-           "render_target"]
+           "render_target", "render_targets"]
 
 TARGETS: dict[str, str] = {
     "docker": "parity.render.docker:plan",
@@ -66,7 +67,13 @@ def plan_files(spec: Spec, target: str) -> dict[str, bytes]:
 
 def render_target(spec: Spec, target: str, out_dir: Path, *, force: bool = False) -> list[Path]:
     """Write ``target``'s files under ``out_dir``; return their paths."""
-    return write_plan(plan(spec, target), Path(out_dir), force=force)
+    return render_targets(spec, [(target, Path(out_dir))], force=force)[0]
+
+
+def render_targets(spec: Spec, jobs: list[tuple[str, Path]], *,
+                   force: bool = False) -> list[list[Path]]:
+    """Write each ``(target, out_dir)``; if any file would be refused, nothing is written."""
+    return write_plans([(plan(spec, t), Path(out)) for t, out in jobs], force=force)
 
 
 def check_target(spec: Spec, target: str, out_dir: Path) -> list[str]:

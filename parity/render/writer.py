@@ -65,22 +65,34 @@ def _safe_target(out_dir: Path, rel: str) -> Path:
     return path
 
 
-def write_plan(plan: list[PlannedFile], out_dir: Path, *, force: bool = False) -> list[Path]:
-    """Write every planned file under ``out_dir``; return their paths (written or already equal)."""
-    out_dir = Path(out_dir)
+def _blocked(out_dir: Path) -> str | None:
+    """Why ``out_dir`` cannot be created, when a parent on the way is not a directory."""
+    for folder in (out_dir, *out_dir.parents):
+        if folder.exists():
+            return None if folder.is_dir() else f"cannot write under {out_dir}: {folder} is not " \
+                                                 "a directory"
+    return None
+
+
+def _stage(plan: list[PlannedFile], out_dir: Path, force: bool,
+           conflicts: list[str], refused_dirs: list[str]) -> list[tuple[Path, PlannedFile]]:
+    """The files of ``plan`` that need writing; problems are appended to the two lists."""
+    blocked = _blocked(out_dir)
+    if blocked:
+        refused_dirs.append(blocked)
+        return []
     owned = _owned_copies(out_dir, plan)
-    conflicts: list[str] = []
     todo: list[tuple[Path, PlannedFile]] = []
     for f in plan:
         path = _safe_target(out_dir, f.path)
         if path.is_dir() and not path.is_symlink():
-            conflicts.append(f"{path} is a directory")
+            refused_dirs.append(f"{path} is a directory")
             continue
         if path.is_symlink() or path.exists():
             current = path.read_bytes() if path.is_file() else b""
             if current == f.data and not path.is_symlink():
                 if (path.stat().st_mode & 0o777) != f.mode:
-                    path.chmod(f.mode)
+                    todo.append((path, f))
                 continue
             ours = (has_marker(current) if f.generated
                     else owned.get(f.path) == _sha(current))
@@ -88,11 +100,11 @@ def write_plan(plan: list[PlannedFile], out_dir: Path, *, force: bool = False) -
                 conflicts.append(f"{path} exists and was not written by parity")
                 continue
         todo.append((path, f))
-    if conflicts:
-        raise RenderError(
-            "not overwriting:\n  " + "\n  ".join(conflicts),
-            hint="Move these files away, or pass --force to replace them.",
-        )
+    return todo
+
+
+def _write(todo: list[tuple[Path, PlannedFile]], plan: list[PlannedFile], out_dir: Path) -> None:
+    owned = _owned_copies(out_dir, plan)
     for path, f in todo:
         if path.is_symlink():
             path.unlink()
@@ -102,7 +114,33 @@ def write_plan(plan: list[PlannedFile], out_dir: Path, *, force: bool = False) -
         stale = out_dir / rel
         if rel not in planned and stale.is_file() and _sha(stale.read_bytes()) == sha:
             stale.unlink()
-    return [out_dir / f.path for f in plan]
+
+
+def write_plans(jobs: list[tuple[list[PlannedFile], Path]], *, force: bool = False,
+                ) -> list[list[Path]]:
+    """Write several plans, each under its folder, only if none of them is refused."""
+    conflicts: list[str] = []
+    refused_dirs: list[str] = []
+    staged = [(_stage(plan, Path(out), force, conflicts, refused_dirs), plan, Path(out))
+              for plan, out in jobs]
+    if conflicts or refused_dirs:
+        hint = "Move these away" + (", or pass --force to replace the files." if conflicts
+                                    else ".")
+        raise RenderError("not overwriting:\n  " + "\n  ".join(refused_dirs + conflicts),
+                          hint=hint)
+    for todo, plan, out in staged:
+        try:
+            _write(todo, plan, out)
+        except OSError as exc:
+            raise RenderError(f"cannot write {exc.filename or out}: {exc.strerror or exc}",
+                              hint="Check the output folder's permissions and free space.",
+                              ) from None
+    return [[out / f.path for f in plan] for _, plan, out in staged]
+
+
+def write_plan(plan: list[PlannedFile], out_dir: Path, *, force: bool = False) -> list[Path]:
+    """Write every planned file under ``out_dir``; return their paths (written or already equal)."""
+    return write_plans([(plan, Path(out_dir))], force=force)[0]
 
 
 def check_plan(plan: list[PlannedFile], out_dir: Path) -> list[str]:

@@ -122,3 +122,42 @@ def test_repo_root_files_are_up_to_date(capsys: pytest.CaptureFixture[str]) -> N
         code, text, _ = cli(["render", str(root / "parity.yaml"), "--target", target,
                              "-o", str(root), "--check"], capsys)
         assert code == 0, text
+
+
+def test_refused_render_of_all_targets_writes_no_target(example_copy: Callable[[str], Path],
+                                                        tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """--target all checks every target before writing any: docker is rendered before vagrant,
+    yet vagrant's hand-written Vagrantfile must stop both."""
+    spec_path = example_copy("webapp")
+    out = tmp_path / "o"
+    (out / "vagrant").mkdir(parents=True)
+    (out / "vagrant" / "Vagrantfile").write_text("# mine\n")
+    code, _, err = cli(["render", str(spec_path), "--target", "all", "-o", str(out)], capsys)
+    assert code == 2 and "Vagrantfile exists and was not written by parity" in err
+    assert sorted(p.name for p in out.iterdir()) == ["vagrant"]
+    assert [p.name for p in (out / "vagrant").iterdir()] == ["Vagrantfile"]
+
+
+def test_output_below_a_regular_file_is_a_clear_error(example_copy: Callable[[str], Path],
+                                                      tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    spec_path = example_copy("webapp")
+    blocker = tmp_path / "afile"
+    blocker.write_text("x")
+    code, _, err = cli(["render", str(spec_path), "--target", "nix", "-o",
+                        str(blocker / "out")], capsys)
+    assert code == 2, err
+    assert f"cannot write under {blocker / 'out'}: {blocker} is not a directory" in err
+    assert "Traceback" not in err
+
+
+def test_a_directory_in_the_way_is_not_offered_force(example_copy: Callable[[str], Path],
+                                                     tmp_path: Path) -> None:
+    """--force replaces files, never directories, so the hint must not promise it would help."""
+    spec = load_spec(example_copy("webapp"))
+    (tmp_path / "flake.nix").mkdir()
+    with pytest.raises(RenderError) as info:
+        render_target(spec, "nix", tmp_path, force=True)
+    assert "flake.nix is a directory" in info.value.message
+    assert "--force" not in (info.value.hint or "")

@@ -75,6 +75,26 @@ def base_images(dockerfile: str) -> list[str]:
     return bases
 
 
+def check_base_images(client: Any, dockerfile: Path, spec: Spec) -> None:
+    """Every ``FROM`` image must be here: parity never pulls (and here nothing can be).
+
+    Shared with the vagrant target, whose docker provider would otherwise try a pull and fail
+    deep inside Vagrant's output.
+    """
+    from docker.errors import ImageNotFound, NotFound
+
+    for ref in base_images(dockerfile.read_text(encoding="utf-8")):
+        try:
+            client.images.get(ref)
+        except (ImageNotFound, NotFound):
+            raise EnvironmentError_(
+                f"The base image {ref} is not in the local Docker Engine, and parity does not "
+                "pull images; nothing was built.",
+                hint=f"Pull it where a registry is reachable (`docker pull {ref}`), or build "
+                     f"it offline (see README, \"Base images\"): {_offline_base(spec, ref)}.",
+            ) from None
+
+
 class DockerDriver(Driver):
     target = "docker"
 
@@ -187,16 +207,7 @@ class DockerDriver(Driver):
 
     # -- steps ---------------------------------------------------------------------------------
     def _check_bases(self, out_dir: Path, spec: Spec) -> None:
-        """Every ``FROM`` image must be here: parity never pulls (and here nothing can be)."""
-        dockerfile = (out_dir / "Dockerfile").read_text(encoding="utf-8")
-        for ref in base_images(dockerfile):
-            if self._image(ref) is None:
-                raise EnvironmentError_(
-                    f"The base image {ref} is not in the local Docker Engine, and parity does not "
-                    "pull images; nothing was built.",
-                    hint=f"Pull it where a registry is reachable (`docker pull {ref}`), or build "
-                         f"it offline (see README, \"Base images\"): {_offline_base(spec, ref)}.",
-                )
+        check_base_images(self.client, out_dir / "Dockerfile", spec)
 
     def _check_ports(self, spec: Spec, started: str = "built or started") -> None:
         busy = portcheck.taken(spec.ports)

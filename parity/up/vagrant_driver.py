@@ -102,6 +102,11 @@ class VagrantDriver(Driver):
         atomic_write(self.root(spec) / OVERLAY,
                      (Path(__file__).parent / OVERLAY).read_bytes(), 0o644)
         vagrant = self._vagrant(spec, request.secrets)
+        if provider == "docker":
+            from parity.render.vagrant import CONTEXT
+            from parity.up.docker_driver import check_base_images
+
+            check_base_images(connect(timeout=30), self.root(spec) / CONTEXT / "Dockerfile", spec)
         if observed is not None:
             self.display.phase("destroying the previous Vagrant machine (spec changed)")
             self._destroy(spec)

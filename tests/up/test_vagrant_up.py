@@ -89,3 +89,30 @@ def test_down_destroys_the_machine_and_its_image(tmp_path: Path, docker_client) 
     finally:
         with contextlib.suppress(docker.errors.APIError):
             docker_client.containers.get(container.id).remove(force=True)
+
+
+def test_missing_base_image_is_reported_before_vagrant_runs(tmp_path: Path,
+                                                             docker_client) -> None:
+    """The docker provider would try to pull (and fail deep in Vagrant's output); parity says
+    which image is missing and how to get it, as for the docker target, and leaves no machine."""
+    import docker.errors
+
+    from .helpers import parity_cli
+
+    try:
+        docker_client.images.get("debian:11")
+        pytest.skip("debian:11 exists on this daemon; the test needs a base image that does not")
+    except docker.errors.ImageNotFound:
+        pass
+    spec_path = tmp_path / "old" / "parity.yaml"
+    spec_path.parent.mkdir()
+    spec_path.write_text("parity: 1\nname: old\nbase: debian:11\n")
+    proc = parity_cli("up", str(spec_path), "--target", "vagrant")
+    assert proc.returncode == 4, proc.stderr
+    assert "Traceback" not in proc.stderr
+    message = proc.stderr[proc.stderr.index("error: "):]
+    assert "The base image debian:11 is not in the local Docker Engine" in message
+    assert "debootstrap" in message and "bullseye" in message
+    assert "vagrant up" not in proc.stderr  # Vagrant never ran
+    assert VagrantDriver.machine(VagrantDriver.__new__(VagrantDriver),
+                                 load_spec(spec_path)) is None

@@ -22,6 +22,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from ruamel.yaml.scalarint import OctalInt
 
 from parity.spec.yamlpos import scalar_source
 from parity.versions import ConstraintError, parse_constraint
@@ -71,13 +72,13 @@ def _check_constraint(value: Any) -> str:
 
 
 def _mode(value: Any) -> str:
-    """Accept ``"0644"``, ``"644"`` and YAML's int ``644``/``0o644``; normalise to ``"0644"``."""
+    """Accept ``"0644"``, ``"644"``, YAML numbers ``644``/``0644``/``0o644``; give ``"0644"``."""
     if isinstance(value, bool):
         raise ValueError("a file mode is an octal string such as \"0644\"")
-    if isinstance(value, int):
+    if isinstance(value, OctalInt):  # 0o644: ruamel keeps that it was written in octal
+        text = format(value, "o")
+    elif isinstance(value, int):  # 644 (YAML 1.2 reads 0644 as 644 too)
         text = str(value)
-        if not re.fullmatch(r"[0-7]{3,4}", text):
-            text = format(value, "o")
     else:
         text = str(value)
     if not re.fullmatch(r"0?[0-7]{3,4}", text):

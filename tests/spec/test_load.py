@@ -209,3 +209,12 @@ def test_armoured_key_is_accepted(tmp_path: Path) -> None:
     (tmp_path / "key.asc").write_text("-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nx\n")
     text = MINIMAL + "repositories:\n  - {name: x, url: 'https://x.org', key: key.asc}\n"
     assert load_spec_text(text, tmp_path / "parity.yaml").file_hashes
+
+
+def test_mode_numbers_that_are_not_octal_are_rejected(tmp_path: Path) -> None:
+    """``mode: 999`` used to become "1747" (999 written in octal); only 0o-numbers convert."""
+    found = problems(MINIMAL + "files:\n  /a: {content: x, mode: 999}\n", tmp_path)
+    assert len(found) == 1 and "files./a.mode: 999 is not an octal file mode" in found[0]
+    spec = load_spec_text(MINIMAL + "files:\n  /b: {content: x, mode: 0o640}\n",
+                          tmp_path / "parity.yaml")
+    assert spec.model.files["/b"].mode == "0640"

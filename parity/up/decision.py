@@ -45,6 +45,8 @@ class Observed:
     managed: bool = True
     #: docker's state word (running, exited, created, ...) or Vagrant's
     state: str | None = None
+    #: the docker target's network mode (host, none), None where it does not apply
+    network: str | None = None
 
     def uptime(self, now: datetime | None = None) -> float | None:
         """Seconds since the environment started, when it runs."""

@@ -130,6 +130,7 @@ class DockerDriver(Driver):
             started_at=parse_docker_time(state.get("StartedAt")), ident=container.id,
             image=container.attrs.get("Image"), managed=is_ours(found, spec, self.target),
             state=container.status,
+            network=container.attrs.get("HostConfig", {}).get("NetworkMode"),
         )
 
     # -- acting --------------------------------------------------------------------------------

@@ -59,6 +59,8 @@ def up(spec: Spec, *, target: str = "docker", provider: str | None = None,
     decision = decide(spec.sha256, observed, force=force)
     if decision is Decision.CONFLICT:
         driver.conflict(spec, name)  # raises
+    if decision in (Decision.UP_TO_DATE, Decision.STOPPED):
+        _note_network(display, observed, network)
     if decision is Decision.UP_TO_DATE:
         return UpResult(decision, target, name, observed.url if observed else None,
                         seconds=time.monotonic() - started, observed=observed)
@@ -168,6 +170,15 @@ def dev_url(spec: Spec) -> str | None:
         if running:
             return running[0].url
     return None
+
+
+def _note_network(display: Display, observed: Observed | None, network: str) -> None:
+    """An environment kept as it is keeps its network: say so when another one was asked for
+    (``--network host`` would otherwise pass in silence while the ports stay unreachable)."""
+    if observed is not None and observed.network and observed.network != network:
+        display.info(f"note: {observed.target} environment {observed.name} runs with --network "
+                     f"{observed.network}, not {network}; the spec did not change, so it is kept "
+                     f"as it is. To recreate it: parity up --force --network {network}")
 
 
 def _check_options(target: str, provider: str | None, network: str, name: str | None) -> None:

@@ -76,6 +76,23 @@ def test_second_up_is_a_noop(shop, docker_client) -> None:
     assert "up to date" in proc.stderr and "nothing to do" in proc.stderr
 
 
+def test_up_says_when_the_running_environment_has_another_network(shop) -> None:
+    """``up --network host`` on an environment running with ``none`` is still a no-op (the spec
+    did not change), but it must not pass in silence: the ports are not reachable."""
+    import io
+
+    from parity.up.display import Display
+
+    spec, name = shop
+    out = io.StringIO()
+    result = up(spec, name=name, network="host", environ={}, display=Display(out))
+    assert result.decision is Decision.UP_TO_DATE
+    assert "runs with --network none" in out.getvalue() and "--force" in out.getvalue()
+    quiet = io.StringIO()
+    up(spec, name=name, network="none", environ={}, display=Display(quiet))
+    assert "--network" not in quiet.getvalue()
+
+
 def test_secrets_reach_the_container_only(shop, docker_client) -> None:
     spec, name = shop
     container = docker_client.containers.get(name)

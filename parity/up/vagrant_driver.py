@@ -75,17 +75,17 @@ class VagrantDriver(Driver):
         observed = self.observe(spec, MACHINE)
         return [observed] if observed else []
 
-    def _observe_container(self, spec: Spec, ident: str, record: dict[str, Any]) -> Observed:
+    def _observe_container(self, spec: Spec, ident: str, record: dict[str, Any],
+                           ) -> Observed | None:
         from docker.errors import NotFound
 
         client = connect(timeout=30)
         try:
             container = client.containers.get(ident)
         except NotFound:
-            # the machine id outlived its container (removed by hand): treat as absent state
-            return Observed(target=self.target, name=MACHINE, running=False,
-                            spec_sha256=record.get("spec_sha256"), ident=ident,
-                            state="container gone")
+            # the machine id outlived its container (removed by hand): Vagrant itself then counts
+            # the machine as not created, so it is absent and ``up`` creates it afresh
+            return None
         sha = (container.labels or {}).get(labels.SPEC_SHA256) or record.get("spec_sha256")
         started = parse_docker_time(container.attrs.get("State", {}).get("StartedAt"))
         return Observed(target=self.target, name=MACHINE,
@@ -134,8 +134,10 @@ class VagrantDriver(Driver):
 
     def start(self, spec: Spec, observed: Observed) -> Observed:
         self.display.phase("vagrant up (the machine exists but is stopped)")
+        found = self.machine(spec)
         try:
-            for line in self._vagrant(spec).up(stream_output=True):
+            for line in self._vagrant(spec).up(provider=found[0] if found else None,
+                                               stream_output=True):
                 self.display.line(line)
         except subprocess.CalledProcessError:
             raise EnvironmentError_(

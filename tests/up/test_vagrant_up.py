@@ -116,3 +116,29 @@ def test_missing_base_image_is_reported_before_vagrant_runs(tmp_path: Path,
     assert "vagrant up" not in proc.stderr  # Vagrant never ran
     assert VagrantDriver.machine(VagrantDriver.__new__(VagrantDriver),
                                  load_spec(spec_path)) is None
+
+
+def test_up_after_the_machines_container_was_removed_by_hand(tmp_path: Path,
+                                                              docker_client) -> None:
+    """Vagrant's machine id outlives a container removed with ``docker rm``: ``up`` brings the
+    environment up again with the docker provider and the secrets (it used to run a bare
+    ``vagrant up``, which picked another provider and failed)."""
+    spec_path = tmp_path / "gone" / "parity.yaml"
+    spec_path.parent.mkdir()
+    spec_path.write_text("parity: 1\nname: gone\nbase: debian:12\n"
+                         "env:\n  TOKEN: {secret: true}\n")
+    spec = load_spec(spec_path)
+    try:
+        first = up(spec, target="vagrant", environ={"TOKEN": SECRET})
+        docker_client.containers.get(first.url.removeprefix("docker://")).remove(force=True)
+        row = next(r for r in status(spec) if r["target"] == "vagrant")
+        assert not row["running"]
+        again = up(spec, target="vagrant", environ={"TOKEN": SECRET})
+        assert again.decision is Decision.ABSENT and again.url
+        container = docker_client.containers.get(again.url.removeprefix("docker://"))
+        assert container.status == "running"
+        assert f"TOKEN={SECRET}" in container.attrs["Config"]["Env"]
+    finally:
+        with contextlib.suppress(Exception):
+            down(spec, target="vagrant")
+        sweep(docker_client, tmp_path)

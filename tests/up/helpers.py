@@ -22,7 +22,9 @@ def unique(name: str) -> str:
 
 
 def copy_example(dest: Path, example: str = "webapp") -> Path:
-    shutil.copytree(EXAMPLES / example, dest / example)
+    # .parity/ is local state of someone's own `parity up` run in the checkout; never copy it
+    shutil.copytree(EXAMPLES / example, dest / example,
+                    ignore=shutil.ignore_patterns(".parity"))
     return dest / example / "parity.yaml"
 
 

@@ -67,7 +67,8 @@ def test_secrets_appear_as_markers_never_values() -> None:
 def test_edit_of_the_webapp_example(tmp_path: Path) -> None:
     """The acceptance edit: add a package; the summary names exactly that."""
     before = load_spec(EXAMPLES / "webapp" / "parity.yaml")
-    shutil.copytree(EXAMPLES / "webapp", tmp_path / "webapp")
+    shutil.copytree(EXAMPLES / "webapp", tmp_path / "webapp",
+                    ignore=shutil.ignore_patterns(".parity"))
     edited = tmp_path / "webapp" / "parity.yaml"
     edited.write_text(edited.read_text().replace('  curl: ">=7.88"\n',
                                                  '  curl: ">=7.88"\n  jq: "*"\n'))

@@ -22,6 +22,8 @@ class ExitCode(IntEnum):
     HOST = 3
     #: the environment could not be built or run (no daemon, build failed, port taken)
     ENVIRONMENT = 4
+    #: a bug in parity itself (an unexpected exception); set PARITY_DEBUG=1 for the traceback
+    INTERNAL = 70
     #: interrupted by the user (Ctrl-C)
     INTERRUPTED = 130
 

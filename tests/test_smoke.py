@@ -126,3 +126,17 @@ def test_missing_spec_exits_2_with_hint(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "parity.yaml" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_bug_is_one_paragraph_with_exit_70_not_a_traceback(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    def boom(path: str) -> None:
+        raise KeyError("oops")
+
+    monkeypatch.setattr("parity.spec.load_spec", boom)  # validate imports it at call time
+    monkeypatch.delenv("PARITY_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as info:
+        main(["validate", "x.yaml"])
+    assert info.value.code == 70
+    err = capsys.readouterr().err
+    assert "internal error: KeyError" in err and "Traceback" not in err

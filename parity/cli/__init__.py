@@ -3,12 +3,14 @@
 Subcommands live one module each and are imported only when invoked (``COMMANDS`` maps a name to
 ``module:attribute``), so ``parity --help`` and ``parity validate`` stay fast and never import the
 docker SDK. Every :class:`~parity.errors.ParityError` becomes one paragraph on stderr and its
-documented exit code; Ctrl-C exits 130.
+documented exit code; Ctrl-C exits 130. An unexpected exception is a bug in parity: it is
+reported in one paragraph with exit 70, and ``PARITY_DEBUG=1`` shows the traceback.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 import click
@@ -56,7 +58,7 @@ def cli() -> None:
     \b
     Exit codes: 0 ok, 1 drift (or files out of date), 2 usage or spec error,
     3 a host could not be checked, 4 the environment could not be built or run,
-    130 interrupted.
+    70 internal error (a bug in parity), 130 interrupted.
     """
 
 
@@ -78,4 +80,14 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    except Exception as exc:
+        if os.environ.get("PARITY_DEBUG"):
+            raise
+        click.echo(
+            f"error: internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in parity, not in your input. Please report it with the command you "
+            "ran; run it again with PARITY_DEBUG=1 to see the traceback.",
+            err=True,
+        )
+        sys.exit(int(ExitCode.INTERNAL))
     sys.exit(code if isinstance(code, int) else 0)

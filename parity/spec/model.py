@@ -58,6 +58,16 @@ ImageRef = Annotated[
 AcName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+([-./][a-z0-9]+)*$")]
 
 
+def _as_written(value: Any) -> Any:
+    """A YAML number or boolean as the text the user wrote (``1.10`` stays ``"1.10"``, not
+    ``"1.1"``; ``true`` stays ``"true"``); anything else unchanged for the model to check."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, (int, float)):
+        return scalar_source(value)
+    return value
+
+
 def _check_constraint(value: Any) -> str:
     text = "*" if value is None else str(value)
     if isinstance(value, float) and scalar_source(value) != text:
@@ -244,20 +254,16 @@ class SpecModel(Strict):
     @field_validator("env", mode="before")
     @classmethod
     def _env_scalars(cls, value: Any) -> Any:
-        """YAML turns ``PORT: 8080`` into an int; env values are strings."""
+        """YAML turns ``PORT: 8080`` into an int; env values are strings, as written."""
         if isinstance(value, dict):
-            return {
-                k: (str(v).lower() if isinstance(v, bool) else str(v))
-                if isinstance(v, (int, float)) else v
-                for k, v in value.items()
-            }
+            return {k: _as_written(v) for k, v in value.items()}
         return value
 
     @field_validator("sysctl", mode="before")
     @classmethod
     def _sysctl_scalars(cls, value: Any) -> Any:
         if isinstance(value, dict):
-            return {k: str(v) if isinstance(v, (int, float)) else v for k, v in value.items()}
+            return {k: _as_written(v) for k, v in value.items()}
         return value
 
     @field_validator("ports")

@@ -218,3 +218,10 @@ def test_mode_numbers_that_are_not_octal_are_rejected(tmp_path: Path) -> None:
     spec = load_spec_text(MINIMAL + "files:\n  /b: {content: x, mode: 0o640}\n",
                           tmp_path / "parity.yaml")
     assert spec.model.files["/b"].mode == "0640"
+
+
+def test_unquoted_numbers_keep_their_digits_in_env_and_sysctl(tmp_path: Path) -> None:
+    text = MINIMAL + "env:\n  V: 1.10\n  N: 8080\n  B: true\nsysctl:\n  vm.x: 0.50\n"
+    spec = load_spec_text(text, tmp_path / "parity.yaml")
+    assert spec.plain_env == {"B": "true", "N": "8080", "V": "1.10"}
+    assert spec.model.sysctl == {"vm.x": "0.50"}

@@ -6,6 +6,9 @@
 set -u
 
 mkdir -p /run/parity /var/log/parity
+# a restarted container keeps its filesystem: pid files of the previous run name dead (or reused)
+# pids, and the drift checker trusts these files to say what runs
+rm -f /run/parity/*.pid
 
 parity_log() { printf 'parity-entrypoint: %s\n' "$*" >&2; }
 

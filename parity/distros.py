@@ -1,7 +1,8 @@
-"""Distributions parity knows: their package-manager family, images, boxes and version scheme.
+"""Distributions parity knows: their package family, images and boxes.
 
 A registry rather than if-chains: adding a release is one entry, and every target (Docker image,
-Vagrant box, package manager, version ordering) reads the same record.
+Vagrant box) reads the same record. What a package family knows (version ordering, provisioning
+partial, key format) lives in :mod:`parity.families`; a distro names its family.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from parity.errors import SpecError
+from parity.families import PackageFamily, get_family
 
 
 @dataclass(frozen=True)
@@ -27,9 +29,13 @@ class Distro:
         return f"{self.name}:{self.release}"
 
     @property
+    def package_family(self) -> PackageFamily:
+        return get_family(self.family)
+
+    @property
     def version_scheme(self) -> str:
         """Name of the version ordering in :mod:`parity.versions` ("deb", "rpm", "apk")."""
-        return {"apt": "deb", "dnf": "rpm", "apk": "apk"}[self.family]
+        return self.package_family.version_scheme
 
 
 def _d(name: str, release: str, family: str, codename: str | None, box: str | None) -> Distro:

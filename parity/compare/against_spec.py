@@ -16,16 +16,10 @@ from parity.compare.base_system import BaseSystem, is_system_id
 from parity.compare.diffing import changed_fields, project
 from parity.compare.expect import Expected, Role, expected_facts
 from parity.compare.finding import Finding
+from parity.facts.kinds import FACT_KINDS, FINDING_KIND_ORDER, SINGULAR, STRICT_KINDS
 from parity.facts.model import Facts
+from parity.families import find_family
 from parity.spec import Spec
-
-#: package-manager family (as facts report it) -> version scheme in parity.versions
-SCHEME_OF_FAMILY = {"apt": "deb", "dnf": "rpm", "yum": "rpm", "apk": "apk"}
-#: fact kinds whose undeclared items --strict reports, with the spec section to declare them in
-STRICT_KINDS = ("packages", "users", "groups", "ports")
-#: fact kind (plural, as in Facts) -> finding kind (singular)
-SINGULAR = {"packages": "package", "services": "service", "users": "user", "groups": "group",
-            "files": "file", "ports": "port", "sysctl": "sysctl", "os": "os"}
 
 
 @dataclass
@@ -61,7 +55,8 @@ def compare_spec_full(spec: Spec, facts: Facts, role: Role = "prod", strict: boo
                 add(Finding(host, "os", key, None, want, str(got), "changed"))
         out.checked["os"] = len(exp.os)
 
-    scheme = SCHEME_OF_FAMILY.get(str(facts.os.get("family")), spec.distro.version_scheme)
+    host_family = find_family(facts.os.get("family"))
+    scheme = (host_family or spec.distro.package_family).version_scheme
     if "packages" not in skip:
         for name, constraint in exp.packages.items():
             have = facts.packages.get(name)
@@ -90,7 +85,7 @@ def compare_spec_full(spec: Spec, facts: Facts, role: Role = "prod", strict: boo
         if not base.known:
             out.notes.append(f"{host}: base system unknown; --strict may report packages the "
                              "base image brings (see docs/findings.md, 'Strict mode')")
-        tools = provisioning_packages(spec.distro.family)
+        tools = spec.distro.package_family.provisioning_packages
         for kind in STRICT_KINDS:
             if kind not in skip:
                 out.findings.extend(_unexpected(host, kind, exp, facts, base, tools))
@@ -131,15 +126,6 @@ def _membership(want: list[str], have: Any) -> list[str]:
     return list(want) if set(want) <= have_set else sorted(have_set)
 
 
-def provisioning_packages(family: str) -> frozenset[str]:
-    """Packages parity's provisioning script installs for its own use when the base lacks the
-    command (``procps`` for ``sysctl``, ...): present on every host it built, declared by nobody."""
-    from parity.render.pkgmgr import PACKAGE_MANAGERS
-
-    pm = PACKAGE_MANAGERS.get(family)
-    return frozenset(pm.bootstrap.values()) if pm is not None else frozenset()
-
-
 def _unexpected(host: str, kind: str, exp: Expected, facts: Facts,
                 base: BaseSystem, tools: frozenset[str] = frozenset()) -> list[Finding]:
     declared = set(getattr(exp, kind)) | set(exp.tolerated.get(kind, ()))
@@ -169,20 +155,20 @@ def _unexpected(host: str, kind: str, exp: Expected, facts: Facts,
 
 def _summary(kind: str, item: dict[str, Any]) -> Any:
     """The one value worth showing for an unexpected item."""
-    key = {"packages": "version", "users": "uid", "groups": "gid"}.get(kind)
-    if key is None:
-        return (item.get("addresses") and sorted(item["addresses"])) or None
-    return item.get(key)
+    value = item.get(FACT_KINDS[kind].summary or "")
+    if isinstance(value, list):
+        return sorted(value) or None
+    return value
 
 
 def _fold(value: Any) -> str:
     return " ".join(str(value).split())
 
 
-KIND_ORDER = ("os", "package", "service", "user", "group", "file", "port", "sysctl")
 CHANGE_ORDER = ("missing", "changed", "unexpected")
 
 
 def _order(f: Finding) -> tuple[Any, ...]:
-    k = KIND_ORDER.index(f.kind) if f.kind in KIND_ORDER else len(KIND_ORDER)
+    order = FINDING_KIND_ORDER
+    k = order.index(f.kind) if f.kind in order else len(order)
     return (f.host, k, f.name, f.field or "", CHANGE_ORDER.index(f.change))

@@ -23,7 +23,7 @@ that one is reported).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,11 @@ NOBODY_ID = 65534
 
 @dataclass(frozen=True)
 class BaseSystem:
-    """Names per kind that the base system brings; ``source`` says where they came from."""
+    """Names per kind that the base system brings; ``source`` says where they came from.
+
+    One field per fact kind whose names ``--strict`` (or ``capture``) measures against the base
+    (:data:`parity.facts.kinds.STRICT_KINDS` plus services); each is named as the kind.
+    """
 
     source: str
     packages: frozenset[str] = field(default_factory=frozenset)
@@ -47,14 +51,8 @@ class BaseSystem:
 
     @classmethod
     def from_facts(cls, facts: Facts, source: str) -> BaseSystem:
-        return cls(
-            source=source,
-            packages=frozenset(facts.packages),
-            users=frozenset(facts.users),
-            groups=frozenset(facts.groups),
-            ports=frozenset(facts.ports),
-            services=frozenset(facts.services),
-        )
+        kinds = [f.name for f in fields(cls) if f.name != "source"]
+        return cls(source, **{k: frozenset(facts.kind(k)) for k in kinds})
 
     @classmethod
     def empty(cls) -> BaseSystem:

@@ -9,18 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from parity.compare.against_spec import SINGULAR, Comparison, _order
+from parity.compare.against_spec import Comparison, _order
 from parity.compare.diffing import changed_fields
 from parity.compare.finding import Finding
-from parity.facts.model import KINDS, Facts
+from parity.facts.kinds import KINDS, REQUESTED_KINDS, SINGULAR
+from parity.facts.model import Facts
 
 #: facts that differ between any two hosts by nature and say nothing about drift
 VOLATILE_OS_KEYS = frozenset({"hostname", "uptime"})
 #: per-item fields that are bookkeeping, not state: apt's "installed as a dependency" mark
 IGNORED_FIELDS = {"packages": frozenset({"auto"})}
-#: kinds collected only for the paths/keys a run asks for; an absent file is reported as
-#: ``type: absent``, so a key on one side only means that side was never asked about it
-REQUESTED_KINDS = frozenset({"files", "sysctl"})
 
 
 def compare_hosts(a: Facts, b: Facts) -> list[Finding]:
@@ -41,6 +39,8 @@ def compare_hosts_full(a: Facts, b: Facts) -> Comparison:
             left = {k: v for k, v in left.items() if k not in VOLATILE_OS_KEYS}
             right = {k: v for k, v in right.items() if k not in VOLATILE_OS_KEYS}
         if kind in REQUESTED_KINDS:
+            # asked-for names only; an absent file is reported as ``type: absent``, so a name on
+            # one side only means that side was never asked about it
             one_sided = sorted(set(left) ^ set(right))
             if one_sided:
                 out.notes.append(f"{kind} collected on one side only, not compared: "

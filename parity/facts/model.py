@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from parity.facts.kinds import ITEM_KINDS, KINDS
+
 FACTS_FORMAT = 1
-KINDS = ("os", "packages", "services", "users", "groups", "files", "ports", "sysctl")
-#: kinds whose values are per-item objects (``os`` and ``sysctl`` map keys to plain values)
-ITEM_KINDS = ("packages", "services", "users", "groups", "files", "ports")
+__all__ = ["FACTS_FORMAT", "ITEM_KINDS", "KINDS", "Facts"]
 
 
 @dataclass

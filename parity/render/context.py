@@ -19,7 +19,7 @@ from typing import Any
 from parity import __version__, labels
 from parity.render.base import PlannedFile, encode, header_text
 from parity.render.jinja import render
-from parity.render.pkgmgr import PACKAGE_MANAGERS, SHELL_OPS
+from parity.render.pkgmgr import SHELL_OPS
 from parity.render.writer import MANIFEST, manifest_data
 from parity.spec import Spec
 from parity.versions import Constraint
@@ -73,7 +73,7 @@ def provision_context(spec: Spec) -> dict[str, Any]:
         "header": header,
         "spec": spec,
         "distro": d,
-        "pm": PACKAGE_MANAGERS[d.family],
+        "pm": d.package_family,
         "repositories": [
             {"name": r.name, "url": r.url, "suite": r.suite or d.codename or d.release,
              "components": r.components, "key": f"{SRC}/{r.key}" if r.key else None,

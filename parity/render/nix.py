@@ -1,9 +1,9 @@
 """nix target: ``flake.nix`` (dev shell + layered image) and ``shell.nix`` for non-flake users.
 
 Distro package names are mapped to nixpkgs attribute paths: the spec's ``targets.nix.attrs``
-first, then :data:`NIXPKGS_NAMES` (common Debian names whose attribute differs), else the name
-itself. Version constraints are not expressed in Nix (the pinned nixpkgs decides versions); the
-``nixpkgs`` input is the pin.
+first, then the spec's package family's ``nixpkgs_names`` (:mod:`parity.families`: common
+names whose attribute differs), else the name itself. Version constraints are not expressed in
+Nix (the pinned nixpkgs decides versions); the ``nixpkgs`` input is the pin.
 """
 
 from __future__ import annotations
@@ -14,24 +14,10 @@ from parity.render.jinja import render
 from parity.render.lang import shell
 from parity.spec import Spec
 
-#: Debian/Fedora/Alpine package names whose nixpkgs attribute is spelled differently
-NIXPKGS_NAMES: dict[str, str] = {
-    "ca-certificates": "cacert",
-    "docker.io": "docker",
-    "build-essential": "gcc",
-    "make": "gnumake",
-    "python3-venv": "python3",
-    "python3-dev": "python3",
-    "python3-pip": "python3Packages.pip",
-    "openssh-client": "openssh",
-    "openssh-server": "openssh",
-    "procps-ng": "procps",
-    "g++": "gcc",
-}
-
 
 def nix_attr(spec: Spec, package: str) -> str:
-    return spec.model.targets.nix.attrs.get(package) or NIXPKGS_NAMES.get(package, package)
+    names = spec.distro.package_family.nixpkgs_names
+    return spec.model.targets.nix.attrs.get(package) or names.get(package, package)
 
 
 def _attrs(spec: Spec, names: dict[str, str]) -> list[str]:

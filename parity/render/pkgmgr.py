@@ -13,31 +13,11 @@ interface, so ``provision.sh`` is written once for every family:
 * ``pm_clean`` — drop caches (images only, ``PARITY_CLEAN=1``).
 
 and a jinja macro ``add_repository(repo)`` that emits the commands adding one repository with its
-signing key. Adding a family is one partial plus one registry entry.
+signing key. Adding a family is one partial plus one record in :data:`parity.families.FAMILIES`
+(which names the partial and the packages providing the commands the script needs).
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class PackageManager:
-    family: str
-    partial: str
-    #: command the provisioning script needs -> package providing it, installed only if missing
-    bootstrap: dict[str, str]
-
-
-PACKAGE_MANAGERS: dict[str, PackageManager] = {
-    "apt": PackageManager("apt", "provision/pm/apt.sh.j2",
-                          {"useradd": "passwd", "sysctl": "procps"}),
-    "dnf": PackageManager("dnf", "provision/pm/dnf.sh.j2",
-                          {"useradd": "shadow-utils", "sysctl": "procps-ng"}),
-    "apk": PackageManager("apk", "provision/pm/apk.sh.j2",
-                          {"useradd": "shadow", "sysctl": "procps", "install": "coreutils"}),
-}
-
 
 #: the spec's constraint operators as the shell helpers spell them
 SHELL_OPS = {"glob": "glob", "==": "eq", "!=": "ne", ">=": "ge", "<=": "le", ">": "gt", "<": "lt"}

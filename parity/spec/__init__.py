@@ -190,22 +190,10 @@ def _check_files(model: SpecModel, spec_path: Path, located: Located,
                 continue
             hashes[rel] = hashlib.sha256(data).hexdigest()
             if loc[0] == "repositories" and model.base in DISTROS:
-                form = KEY_FORMS[DISTROS[model.base].family]
+                form = DISTROS[model.base].package_family.key_form
                 if form[0].encode() not in data[:4096]:
                     problems.append(f"{located.where(loc)}: {key}: {rel!r} is not {form[1]}")
     return problems
-
-
-#: what a repository's ``key:`` file must look like, per package-manager family
-_PGP = "-----BEGIN PGP PUBLIC KEY BLOCK-----"
-_PGP_FORM = (_PGP, f"an ASCII-armoured OpenPGP public key ({_PGP}); from a binary keyring: "
-                   "gpg --no-default-keyring --keyring ./KEYRING --export --armor > KEY.asc")
-KEY_FORMS = {
-    "apt": _PGP_FORM,
-    "dnf": _PGP_FORM,
-    "apk": ("-----BEGIN PUBLIC KEY-----", "a PEM public key (-----BEGIN PUBLIC KEY-----), as apk "
-                                          "keys are"),
-}
 
 
 def json_schema() -> dict[str, Any]:

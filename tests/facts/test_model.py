@@ -55,3 +55,13 @@ def test_saved_document_is_sorted_json(tmp_path: Path) -> None:
     Facts(host="h").save(tmp_path / "f.json")
     doc = json.loads((tmp_path / "f.json").read_text())
     assert list(doc) == sorted(doc) and doc["format"] == 1
+
+
+def test_base_system_has_a_field_for_every_strict_kind() -> None:
+    """--strict measures every strict kind against the base system: none may be forgotten."""
+    from dataclasses import fields
+
+    from parity.compare.base_system import BaseSystem
+    from parity.facts.kinds import STRICT_KINDS
+
+    assert set(STRICT_KINDS) <= {f.name for f in fields(BaseSystem)}

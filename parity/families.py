@@ -1,0 +1,95 @@
+"""Package families: everything parity knows about one package manager, in one record.
+
+A family (apt, dnf, apk) is read by every stage: the spec loader (what a repository key looks
+like), rendering (which shell partial installs packages, which packages provide the commands the
+provisioning script needs, how nixpkgs names the family's packages), the checker (which version
+ordering applies, which packages provisioning adds on its own) and the facts (which family a host
+reports). Before this module that knowledge sat in seven places; now a new family (pkgsrc,
+Nix) is one record here, its partial ``templates/render/provision/pm/<name>.sh.j2`` and its
+branch in the packages collector.
+
+This module imports nothing from parity, so every stage can read it without pulling in another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: the armoured OpenPGP key apt and dnf read from a repository's ``key:`` file
+_PGP = "-----BEGIN PGP PUBLIC KEY BLOCK-----"
+_PGP_FORM = (_PGP, f"an ASCII-armoured OpenPGP public key ({_PGP}); from a binary keyring: "
+                   "gpg --no-default-keyring --keyring ./KEYRING --export --armor > KEY.asc")
+
+
+@dataclass(frozen=True)
+class PackageFamily:
+    """One package manager family and how each stage treats it."""
+
+    #: the family as specs (through ``base:``) and facts (``os.family``) name it
+    name: str
+    #: version ordering in :mod:`parity.versions` ("deb", "rpm", "apk")
+    version_scheme: str
+    #: the provisioning partial defining ``pm_*`` (see :mod:`parity.render.pkgmgr`)
+    partial: str
+    #: command the provisioning script needs -> package providing it, installed only if missing
+    bootstrap: dict[str, str]
+    #: (marker the file must contain, what to tell the user) for a repository's ``key:`` file
+    key_form: tuple[str, str]
+    #: the family's package names that nixpkgs spells differently (the nix target's defaults)
+    nixpkgs_names: dict[str, str] = field(default_factory=dict)
+    #: other names hosts report for the same family (``yum`` on older RHEL)
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def provisioning_packages(self) -> frozenset[str]:
+        """Packages parity's provisioning installs for its own use when the base lacks the command
+        (``procps`` for ``sysctl``): on every host it built, declared by nobody."""
+        return frozenset(self.bootstrap.values())
+
+
+FAMILIES: dict[str, PackageFamily] = {
+    f.name: f
+    for f in (
+        PackageFamily(
+            "apt", "deb", "provision/pm/apt.sh.j2",
+            {"useradd": "passwd", "sysctl": "procps"},
+            _PGP_FORM,
+            nixpkgs_names={
+                "ca-certificates": "cacert", "docker.io": "docker", "build-essential": "gcc",
+                "make": "gnumake", "python3-venv": "python3", "python3-dev": "python3",
+                "python3-pip": "python3Packages.pip", "openssh-client": "openssh",
+                "openssh-server": "openssh", "g++": "gcc",
+            },
+        ),
+        PackageFamily(
+            "dnf", "rpm", "provision/pm/dnf.sh.j2",
+            {"useradd": "shadow-utils", "sysctl": "procps-ng"},
+            _PGP_FORM,
+            nixpkgs_names={"ca-certificates": "cacert", "make": "gnumake",
+                           "procps-ng": "procps", "gcc-c++": "gcc", "openssh-clients": "openssh",
+                           "openssh-server": "openssh"},
+            aliases=("yum",),
+        ),
+        PackageFamily(
+            "apk", "apk", "provision/pm/apk.sh.j2",
+            {"useradd": "shadow", "sysctl": "procps", "install": "coreutils"},
+            ("-----BEGIN PUBLIC KEY-----",
+             "a PEM public key (-----BEGIN PUBLIC KEY-----), as apk keys are"),
+            nixpkgs_names={"ca-certificates": "cacert", "make": "gnumake", "g++": "gcc",
+                           "build-base": "gcc", "openssh-client": "openssh",
+                           "openssh-server": "openssh"},
+        ),
+    )
+}
+
+_BY_ALIAS = {alias: f for f in FAMILIES.values() for alias in (f.name, *f.aliases)}
+
+
+def get_family(name: str) -> PackageFamily:
+    """The family called ``name`` (or one of its aliases); ``KeyError`` for unknown names."""
+    return _BY_ALIAS[name]
+
+
+def find_family(name: object) -> PackageFamily | None:
+    """The family a host reports (``os.family`` in its facts), or ``None`` if parity has none."""
+    return _BY_ALIAS.get(str(name)) if name is not None else None

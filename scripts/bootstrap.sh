@@ -21,10 +21,13 @@ MIRROR="${PARITY_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 DOCKERD_LOG="${DOCKERD_LOG:-/var/log/dockerd.log}"
 PODMAN_CONF=/etc/containers/containers.conf.d/50-parity-ulimits.conf
 PODMAN_CONF_MARKER="# written by parity scripts/bootstrap.sh"
-# Packages the test suite drives for real. --no-install-recommends keeps CI lean (vagrant would
-# otherwise pull in vagrant-libvirt); the few recommends we rely on are listed explicitly.
-APT_PACKAGES=(docker.io podman vagrant ruby nix-bin appc-spec debootstrap debian-archive-keyring
-  openssh-client git ca-certificates iproute2 xz-utils)
+# Packages the test suite drives for real. --no-install-recommends keeps CI lean, so every
+# recommended package a test relies on is listed explicitly: vagrant-libvirt is only a
+# recommendation of vagrant, and `vagrant validate` of a libvirt Vagrantfile needs the plugin (a
+# machine that had it from earlier once hid its absence). tests/test_infra.py checks that every
+# tool a test marker needs is installed by this list.
+APT_PACKAGES=(docker.io podman vagrant vagrant-libvirt ruby nix-bin appc-spec debootstrap
+  debian-archive-keyring openssh-client git ca-certificates iproute2 xz-utils)
 
 say() { printf '[bootstrap] %s\n' "$*"; }
 die() { printf '[bootstrap] error: %s\n' "$*" >&2; exit 1; }

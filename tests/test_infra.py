@@ -5,6 +5,7 @@ If these break, every other suite either skips silently or leaks containers, so 
 
 from __future__ import annotations
 
+import re
 import subprocess
 import tomllib
 from pathlib import Path
@@ -46,6 +47,22 @@ def test_every_tool_marker_has_a_probe() -> None:
     markers = pyproject["tool"]["pytest"]["ini_options"]["markers"]
     declared = {line.split(":")[0] for line in markers}
     assert set(tools.PROBES) == declared - {"slow"}
+
+
+def bootstrap_packages() -> set[str]:
+    """The words of ``APT_PACKAGES=(...)`` in scripts/bootstrap.sh."""
+    text = (Path(__file__).parent.parent / "scripts" / "bootstrap.sh").read_text()
+    m = re.search(r"^APT_PACKAGES=\(([^)]*)\)", text, re.M)
+    assert m, "scripts/bootstrap.sh has no APT_PACKAGES=(...) list"
+    return set(m[1].split())
+
+
+def test_bootstrap_installs_every_tool_a_marker_needs() -> None:
+    """A tool present on this machine from earlier must not hide a missing install step."""
+    assert set(tools.PACKAGES) == set(tools.PROBES)
+    missing = {m: p for m, pkgs in tools.PACKAGES.items() for p in pkgs
+               if p not in bootstrap_packages()}
+    assert not missing, f"scripts/bootstrap.sh does not install {missing}"
 
 
 def test_golden_roundtrip(tmp_path: Path) -> None:

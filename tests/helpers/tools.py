@@ -93,6 +93,18 @@ PROBES: dict[str, Callable[[], Probe]] = {
     "ssh": ssh,
 }
 
+#: pytest marker -> the Debian packages its tests drive; scripts/bootstrap.sh must install each
+#: (tests/test_infra.py checks), or a fresh CI machine fails where a used one passes
+PACKAGES: dict[str, tuple[str, ...]] = {
+    "docker": ("docker.io",),
+    # the libvirt provider's Vagrantfiles are validated too, which needs the plugin
+    "vagrant": ("vagrant", "vagrant-libvirt", "ruby"),
+    "nix": ("nix-bin",),
+    "actool": ("appc-spec",),
+    "podman": ("podman",),
+    "ssh": ("openssh-client",),
+}
+
 
 def in_ci() -> bool:
     """True under ``CI=true``, where a missing tool must fail tests instead of skipping them."""

@@ -50,7 +50,7 @@ SuiteName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9+._
 #: ``_ . -``, not starting with ``-``, optionally ending in ``$`` (Samba machine accounts), at
 #: most 32 characters, not ``.``/``..`` and not all digits (``chown 1234`` would read an id).
 #: Debian's ``useradd`` accepts more (``a$b``), but every name here is safe in any shell word.
-_ACCOUNT = r"[A-Za-z0-9_.][A-Za-z0-9_.-]{0,30}\$?"
+_ACCOUNT = r"[A-Za-z0-9_.][A-Za-z0-9_.-]*\$?"
 
 
 def _real_name(value: str) -> str:
@@ -61,7 +61,7 @@ def _real_name(value: str) -> str:
     return value
 
 
-AccountName = Annotated[str, StringConstraints(pattern=rf"^{_ACCOUNT}$"),
+AccountName = Annotated[str, StringConstraints(pattern=rf"^{_ACCOUNT}$", max_length=32),
                         AfterValidator(_real_name)]
 #: a bare uid/gid as the collectors report an id without a name (``"4242"``)
 _NUMERIC_ID = r"[0-9]{1,10}"
@@ -153,7 +153,7 @@ VersionConstraint = Annotated[str, BeforeValidator(_check_constraint)]
 AccountRef = Annotated[
     str,
     BeforeValidator(_id_as_text),
-    StringConstraints(pattern=rf"^(?:{_ACCOUNT}|{_NUMERIC_ID})$"),
+    StringConstraints(pattern=rf"^(?:{_ACCOUNT}|{_NUMERIC_ID})$", max_length=32),
     AfterValidator(_account_or_id),
 ]
 #: a symlink's target exactly as the link stores it (what ``readlink`` prints): absolute or

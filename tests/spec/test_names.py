@@ -41,7 +41,8 @@ def test_malformed_architecture_suffix_is_rejected(name: str, tmp_path: Path) ->
     assert f"packages.{name}" in problem(f"packages: {{'{name}': '*'}}", tmp_path)
 
 
-ACCEPTED = ["john.doe", "John.Doe", "ws1$", "_svc", "1abc", "a" * 32, "a-b_c.d", ".hidden", "m" * 31 + "$"]
+ACCEPTED = ["john.doe", "John.Doe", "ws1$", "_svc", "1abc", "a" * 32, "a-b_c.d", ".hidden",
+            "m" * 31 + "$"]
 
 
 @pytest.mark.parametrize("name", ACCEPTED)

@@ -136,15 +136,20 @@ parity_group() {  # NAME GID SYSTEM
 
 parity_user() {  # NAME UID HOME SHELL GROUPS(comma-separated) SYSTEM
     _name=$1 _uid=$2 _home=$3 _shell=$4 _groups=$5 _system=$6
+    _join=
     for _g in $(printf '%s' "$_groups" | tr ',' ' '); do
-        getent group "$_g" >/dev/null 2>&1 && continue
+        if getent group "$_g" >/dev/null 2>&1; then _join=${_join:+$_join,}$_g; continue; fi
         case $_g in
             *[!0-9]*) die "user $_name: group $_g does not exist;" \
                 "declare it under groups: in the spec (or install the package that creates it)" ;;
-            *) die "user $_name: no group has gid $_g; useradd/usermod can only add a user to" \
-                "a group that exists (declare one with gid: $_g under groups:)" ;;
         esac
+        # a gid without a name (how the facts list such a primary group): already the user's
+        # primary group is fine; useradd/usermod cannot add anyone to it
+        [ "$(id -g "$_name" 2>/dev/null)" = "$_g" ] || die "user $_name: no group has gid $_g;" \
+            "useradd/usermod can only add a user to a group that exists (declare one with" \
+            "gid: $_g under groups:)"
     done
+    _groups=$_join
     if id -u "$_name" >/dev/null 2>&1; then
         if [ -n "$_uid" ] && [ "$(id -u "$_name")" != "$_uid" ]; then usermod -u "$_uid" "$_name"; fi
         if [ -n "$_home" ]; then usermod -d "$_home" "$_name"; fi

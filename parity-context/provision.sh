@@ -136,10 +136,20 @@ parity_group() {  # NAME GID SYSTEM
 
 parity_user() {  # NAME UID HOME SHELL GROUPS(comma-separated) SYSTEM
     _name=$1 _uid=$2 _home=$3 _shell=$4 _groups=$5 _system=$6
+    _join=
     for _g in $(printf '%s' "$_groups" | tr ',' ' '); do
-        getent group "$_g" >/dev/null 2>&1 || die "user $_name: group $_g does not exist;" \
-            "declare it under groups: in the spec (or install the package that creates it)"
+        if getent group "$_g" >/dev/null 2>&1; then _join=${_join:+$_join,}$_g; continue; fi
+        case $_g in
+            *[!0-9]*) die "user $_name: group $_g does not exist;" \
+                "declare it under groups: in the spec (or install the package that creates it)" ;;
+        esac
+        # a gid without a name (how the facts list such a primary group): already the user's
+        # primary group is fine; useradd/usermod cannot add anyone to it
+        [ "$(id -g "$_name" 2>/dev/null)" = "$_g" ] || die "user $_name: no group has gid $_g;" \
+            "useradd/usermod can only add a user to a group that exists (declare one with" \
+            "gid: $_g under groups:)"
     done
+    _groups=$_join
     if id -u "$_name" >/dev/null 2>&1; then
         if [ -n "$_uid" ] && [ "$(id -u "$_name")" != "$_uid" ]; then usermod -u "$_uid" "$_name"; fi
         if [ -n "$_home" ]; then usermod -d "$_home" "$_name"; fi
@@ -158,18 +168,39 @@ parity_user() {  # NAME UID HOME SHELL GROUPS(comma-separated) SYSTEM
 }
 
 # --- files ----------------------------------------------------------------------------------------
-# An empty MODE means the spec pins none: new files get 0644, new directories 0755, and existing
-# ones keep theirs (the drift checker does not judge what the spec leaves open either).
-parity_write() {  # DEST MODE OWNER GROUP CONTENT
+# One rule, the same one `parity check` compares by: what the spec pins is set, what it leaves
+# empty is left as it is. An empty MODE: new files get 0644, new directories 0755, existing ones
+# keep theirs. An empty OWNER/GROUP: new paths belong to whoever runs this script (root), and
+# existing ones keep theirs, also when their content is replaced. Owners and groups may be names
+# or numeric ids (chown takes both).
+parity_own() {  # DEST OWNER GROUP [-h]: chown only what is given (":GROUP" changes the group)
+    _who=$2${3:+:$3}
+    [ -n "$_who" ] || return 0
+    if [ "${4:-}" = -h ]; then chown -h -- "$_who" "$1"; else chown -- "$_who" "$1"; fi
+}
+
+parity_put() {  # DEST MODE OWNER GROUP FILE: replace DEST's content with FILE's
     mkdir -p "$(dirname "$1")"
+    _mode=${2:-0644} _keep=
+    if [ -f "$1" ] && [ ! -L "$1" ]; then
+        _old=$(stat -c '%a %u:%g' -- "$1")
+        [ -n "$2" ] || _mode=0${_old%% *}
+        _keep=${_old#* }
+    fi
+    install -m "$_mode" "$5" "$1"
+    [ -z "$_keep" ] || chown -- "$_keep" "$1"
+    parity_own "$1" "$3" "$4"
+    chmod "$_mode" "$1"  # again: chown clears set-id bits
+}
+
+parity_write() {  # DEST MODE OWNER GROUP CONTENT
     printf '%s' "$5" > "$PARITY_TMP/content"
-    install -m "${2:-0644}" -o "$3" -g "$4" "$PARITY_TMP/content" "$1"
+    parity_put "$1" "$2" "$3" "$4" "$PARITY_TMP/content"
 }
 
 parity_copy() {  # DEST MODE OWNER GROUP SOURCE (relative to this script's folder)
     [ -f "$PARITY_HERE/$5" ] || die "missing $PARITY_HERE/$5 (was the build context copied whole?)"
-    mkdir -p "$(dirname "$1")"
-    install -m "${2:-0644}" -o "$3" -g "$4" "$PARITY_HERE/$5" "$1"
+    parity_put "$1" "$2" "$3" "$4" "$PARITY_HERE/$5"
 }
 
 parity_attrs() {  # DEST MODE OWNER GROUP: a file whose content the spec leaves alone
@@ -179,26 +210,24 @@ parity_attrs() {  # DEST MODE OWNER GROUP: a file whose content the spec leaves 
         chmod "${2:-0644}" "$1"
     fi
     [ -f "$1" ] || die "$1 exists but is not a regular file"
+    parity_own "$1" "$3" "$4"
     if [ -n "$2" ]; then chmod "$2" "$1"; fi
-    chown "$3:$4" "$1"
 }
 
 parity_dir() {  # DEST MODE OWNER GROUP
-    if [ -z "$2" ] && [ -d "$1" ]; then
-        chown "$3:$4" "$1"
-    else
-        install -d -m "${2:-0755}" -o "$3" -g "$4" "$1"
-    fi
+    [ -d "$1" ] || install -d -m "${2:-0755}" "$1"
+    parity_own "$1" "$3" "$4"
+    if [ -n "$2" ]; then chmod "$2" "$1"; fi
 }
 
-parity_link() {  # DEST TARGET OWNER GROUP
+parity_link() {  # DEST TARGET OWNER GROUP: TARGET as the link stores it, relative or absolute
     mkdir -p "$(dirname "$1")"
     if [ -d "$1" ] && [ ! -L "$1" ]; then  # ln would put the link inside the directory
         rmdir "$1" 2>/dev/null \
             || die "$1 is a directory with files in it; parity will not replace it with a link to $2"
     fi
-    ln -sfn "$2" "$1"
-    chown -h "$3:$4" "$1"
+    ln -sfn -- "$2" "$1"
+    parity_own "$1" "$3" "$4" -h
 }
 
 # --- sysctl and services ----------------------------------------------------------------------------

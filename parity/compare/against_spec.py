@@ -136,8 +136,7 @@ def _unexpected(host: str, kind: str, exp: Expected, facts: Facts,
         declared |= set(exp.users)
         for u in exp.users.values():
             declared |= set(u.get("groups", ()))
-        for f in exp.files.values():
-            declared.add(str(f.get("group")))
+        declared |= {str(f["group"]) for f in exp.files.values() if f.get("group")}
     out = []
     for name, item in facts.kind(kind).items():
         if name in declared or name in base.names(kind):

@@ -72,7 +72,9 @@ def capture_document(facts: Facts, base: BaseSystem, *, name: str | None = None,
         for key in ("home", "shell"):
             if u.get(key):
                 entry[key] = u[key]
-        extra = sorted(set(u.get("groups") or []) - {gid_names.get(u.get("gid")), n})
+        # the primary group (by name, or by number when it has none) comes with useradd
+        primary = {gid_names.get(u.get("gid")), str(u.get("gid")), n}
+        extra = sorted(set(u.get("groups") or []) - primary)
         if extra:
             entry["groups"] = extra
         doc_users[n] = entry

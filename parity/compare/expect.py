@@ -88,19 +88,23 @@ def _user(user: Any) -> dict[str, Any]:
 
 
 def _file(spec: Spec, entry: FileEntry) -> dict[str, Any]:
-    """Expected type plus the attributes that apply to it.
+    """Expected type plus the attributes the spec writes down, and nothing else.
 
-    Links are checked for their target only: a symlink's own mode is always 0777 and its owner is
-    whoever created it, neither of which anyone declares on purpose.
+    One rule for every attribute, the same one provisioning follows: what the spec pins is set
+    and compared, what it leaves out is neither (an ``owner:`` left out is not "root"). A link's
+    ``target`` is compared exactly as the link stores it (``readlink``), relative or absolute;
+    a link's mode is always 0777, so ``mode:`` on a link is not compared. Owners and groups
+    compare as the facts report them: the name, or the bare id when the id has no name.
     """
     out: dict[str, Any] = {"type": entry.type}
     if entry.type == "link":
         out["target"] = entry.target
-        return out
-    if entry.mode is not None:
+    elif entry.mode is not None:
         out["mode"] = entry.mode
-    out["owner"] = entry.owner
-    out["group"] = entry.group
+    if entry.owner is not None:
+        out["owner"] = entry.owner
+    if entry.group is not None:
+        out["group"] = entry.group
     if entry.type == "file":
         sha = _content_sha256(spec, entry)
         if sha is not None:

@@ -47,7 +47,7 @@ def _files(spec: Spec) -> list[dict[str, Any]]:
     for path, f in sorted(spec.model.files.items()):
         out.append({
             "path": path, "type": f.type, "mode": f.mode or "",
-            "owner": f.owner, "group": f.group, "target": f.target,
+            "owner": f.owner or "", "group": f.group or "", "target": f.target,
             "source": f"{SRC}/{f.source}" if f.source else None,
             "content": f.content,
         })

@@ -21,8 +21,14 @@ def nix_attr(spec: Spec, package: str) -> str:
 
 
 def _attrs(spec: Spec, names: dict[str, str]) -> list[str]:
-    """Attribute paths, de-duplicated (python3-venv and python3 both map to python3)."""
-    return sorted({nix_attr(spec, n) for n in names})
+    """Attribute paths, de-duplicated (python3-venv and python3 both map to python3).
+
+    A package of a second architecture (``zlib1g:i386``) is a multiarch install of a distro
+    package; nixpkgs has no such attribute (its cross packages are a different build, e.g.
+    ``pkgsi686Linux.zlib``), so it is left out unless ``targets.nix.attrs`` maps it.
+    """
+    return sorted({nix_attr(spec, n) for n in names
+                   if ":" not in n or n in spec.model.targets.nix.attrs})
 
 
 def _shell_hook(spec: Spec) -> str:

@@ -72,9 +72,13 @@ def _pattern_help(loc: tuple[Any, ...]) -> str:
     if field == "name" and top == "repositories":
         return "repository names use letters, digits and . _ - only"
     if top in {"packages", "dev_packages"}:
-        return "package names use letters, digits and + . _ - only"
+        return ("package names use letters, digits and + . _ - only, optionally followed by "
+                ":arch (zlib1g:i386)")
     if top in {"users", "groups"} or field in {"owner", "group"}:
-        return "account names are lowercase letters, digits, _ and -, starting with a letter or _"
+        return ("account names are letters, digits, _ . and -, not starting with -, at most 32, "
+                "optionally ending in $; an owner or group may also be a numeric id")
+    if field == "target":
+        return "a link target is one line of printable text (relative or absolute)"
     if top == "env" and len(loc) == 1:
         return "env names are letters, digits and _"
     if top == "env":

@@ -38,10 +38,33 @@ class Strict(BaseModel):
 
 # --- constrained strings -------------------------------------------------------------------
 
+#: a distro package name; ``name:arch`` names a package of another architecture, the way the
+#: packages collector keys a second architecture (``zlib1g:i386``) and apt/dpkg spell it
 PackageName = Annotated[
-    str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9+._-]{0,127}$")
+    str, StringConstraints(
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9+._-]{0,127}(:[a-z0-9][a-z0-9_]{0,31})?$")
 ]
-AccountName = Annotated[str, StringConstraints(pattern=r"^[a-z_][a-z0-9_-]{0,31}$")]
+#: a repository's suite or component: a package-style word without an architecture
+SuiteName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9+._-]{0,127}$")]
+#: a user or group name by shadow's own rule (``chkname.c``): letters of either case, digits,
+#: ``_ . -``, not starting with ``-``, optionally ending in ``$`` (Samba machine accounts), at
+#: most 32 characters, not ``.``/``..`` and not all digits (``chown 1234`` would read an id).
+#: Debian's ``useradd`` accepts more (``a$b``), but every name here is safe in any shell word.
+_ACCOUNT = r"[A-Za-z0-9_.][A-Za-z0-9_.-]*\$?"
+
+
+def _real_name(value: str) -> str:
+    """shadow refuses ``.``, ``..`` and all-digit names (an all-digit one would read as an id)."""
+    if value in (".", "..") or value.rstrip("$").isdigit():
+        raise ValueError(f"{value!r} is not a valid account name (shadow refuses '.', '..' "
+                         "and names of digits only)")
+    return value
+
+
+AccountName = Annotated[str, StringConstraints(pattern=rf"^{_ACCOUNT}$", max_length=32),
+                        AfterValidator(_real_name)]
+#: a bare uid/gid as the collectors report an id without a name (``"4242"``)
+_NUMERIC_ID = r"[0-9]{1,10}"
 ServiceName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9@._-]{0,127}$")]
 EnvName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")]
 SysctlKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_][a-z0-9_.-]*(/[a-z0-9_.-]+)*$")]
@@ -102,7 +125,40 @@ def _no_dotdot(value: str) -> str:
     return value
 
 
+def _id_as_text(value: Any) -> Any:
+    """A YAML integer id (``owner: 4242``) as the text the facts report (``"4242"``)."""
+    if isinstance(value, bool):
+        raise ValueError("an owner or group is a name or a numeric id, not true/false")
+    if isinstance(value, int):
+        if not 0 <= value <= 2**32 - 2:
+            raise ValueError(f"{value} is outside the id range 0-4294967294")
+        return str(value)
+    return value
+
+
+def _account_or_id(value: str) -> str:
+    """A numeric id must read as the facts print it: no leading zeros, within uid_t."""
+    if value.isdigit():
+        if value != str(int(value)):
+            raise ValueError(f"{value!r}: write the id without leading zeros")
+        if int(value) > 2**32 - 2:
+            raise ValueError(f"{value} is outside the id range 0-4294967294")
+        return value
+    return _real_name(value)
+
+
 VersionConstraint = Annotated[str, BeforeValidator(_check_constraint)]
+#: a file's owner/group, or one of a user's groups: a name, or a bare numeric id for an id that
+#: has no name on the host (the collectors then report the number, and so can the spec)
+AccountRef = Annotated[
+    str,
+    BeforeValidator(_id_as_text),
+    StringConstraints(pattern=rf"^(?:{_ACCOUNT}|{_NUMERIC_ID})$", max_length=32),
+    AfterValidator(_account_or_id),
+]
+#: a symlink's target exactly as the link stores it (what ``readlink`` prints): absolute or
+#: relative, ``..`` allowed (``../lib/x`` is what such a link holds), one printable line
+LinkTarget = Annotated[str, StringConstraints(pattern=r"^[^\x00-\x1f\x7f]+$", max_length=4096)]
 FileMode = Annotated[str, BeforeValidator(_mode)]
 SpecRelPath = Annotated[RelPath, AfterValidator(_no_dotdot)]
 TargetPath = Annotated[AbsPath, AfterValidator(_no_dotdot)]
@@ -120,8 +176,8 @@ class Repository(Strict):
 
     name: RepoName
     url: Url
-    suite: PackageName | None = None
-    components: list[PackageName] = Field(default_factory=lambda: ["main"])
+    suite: SuiteName | None = None
+    components: list[SuiteName] = Field(default_factory=lambda: ["main"])
     key: SpecRelPath | None = None
 
 
@@ -136,7 +192,8 @@ class User(Strict):
     uid: int | None = Field(default=None, ge=0, le=2**31 - 2)
     home: TargetPath | None = None
     shell: TargetPath | None = None
-    groups: list[AccountName] = Field(default_factory=list)
+    #: group names, or the number of a primary group that has no name (as the facts report it)
+    groups: list[AccountRef] = Field(default_factory=list)
     system: bool = False
 
 
@@ -149,17 +206,18 @@ class FileEntry(Strict):
     type: Literal["file", "directory", "link"] = "file"
     source: SpecRelPath | None = None
     content: str | None = None
-    target: TargetPath | None = None
+    target: LinkTarget | None = None
     mode: FileMode | None = None
-    owner: AccountName = "root"
-    group: AccountName = "root"
+    #: None: not pinned, so neither set by provisioning nor compared by ``parity check``
+    owner: AccountRef | None = None
+    group: AccountRef | None = None
 
     @model_validator(mode="after")
     def _shape(self) -> FileEntry:
         if self.type == "file" and self.source is not None and self.content is not None:
             raise ValueError("give either source or content, not both")
         if self.type == "link" and not self.target:
-            raise ValueError("a link needs target: /path/it/points/to")
+            raise ValueError("a link needs target: (what the link points to, as ln -s takes it)")
         if self.type != "link" and self.target is not None:
             raise ValueError("target is only for type: link")
         if self.type != "file" and (self.source is not None or self.content is not None):

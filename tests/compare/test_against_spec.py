@@ -5,6 +5,8 @@ from __future__ import annotations
 from parity.compare.against_spec import compare_spec, compare_spec_full
 from parity.compare.base_system import BaseSystem
 from parity.compare.finding import Finding
+from parity.facts.model import Facts
+from parity.spec import load_spec_text
 
 
 def triples(findings: list[Finding]) -> set[tuple[str, str, str | None, str]]:
@@ -125,3 +127,43 @@ def test_strict_excuses_the_tools_provisioning_installs(webapp, clean):
     clean.packages["passwd"] = {"version": "1:4.13+dfsg1-1", "arch": "amd64", "auto": False}
     base = BaseSystem("test", packages=frozenset({"libc6"}))
     assert compare_spec(webapp, clean, strict=True, base=base) == []
+
+
+def test_what_strict_reports_a_spec_can_declare(tmp_path):
+    """Every name --strict can report is declarable with the spelling the facts use, and a
+    spec declaring them all checks clean (issue 7)."""
+    facts = Facts(
+        host="docker://odd",
+        os={"distro": "debian", "release": "12", "family": "apt"},
+        packages={"zlib1g": {"version": "1:1.2.13.dfsg-1", "arch": "amd64"},
+                  "zlib1g:i386": {"version": "1:1.2.13.dfsg-1", "arch": "i386"}},
+        users={"john.doe": {"uid": 1500, "gid": 5555, "home": "/home/john.doe",
+                            "shell": "/bin/sh", "groups": ["5555"]},
+               "Ws1$": {"uid": 1501, "gid": 1501, "home": "/nonexistent", "shell": "/bin/false",
+                        "groups": ["Ws1$"]}},
+        groups={"Ws1$": {"gid": 1501, "members": []}},
+        files={"/usr/local/bin/tool": {"type": "link", "mode": "0777", "owner": "root",
+                                       "group": "root", "sha256": None, "target": "suidtool"},
+               "/srv/data": {"type": "directory", "mode": "0750", "owner": "4242",
+                             "group": "4242", "sha256": None, "target": None},
+               "/etc/app.conf": {"type": "file", "mode": "0640", "owner": "www-data",
+                                 "group": "adm", "sha256": "0" * 64, "target": None}},
+    )
+    spec = load_spec_text(
+        "parity: 1\nname: odd\nbase: debian:12\n"
+        "packages: {zlib1g: '*', 'zlib1g:i386': '*'}\n"
+        "users:\n  john.doe: {uid: 1500, groups: ['5555']}\n  Ws1$: {uid: 1501}\n"
+        "files:\n"
+        "  /usr/local/bin/tool: {type: link, target: suidtool}\n"
+        "  /srv/data: {type: directory, owner: 4242, group: '4242'}\n"
+        "  /etc/app.conf: {mode: '0640'}\n",  # owner unpinned: www-data is not drift
+        tmp_path / "parity.yaml")
+    assert compare_spec(spec, facts, strict=True, base=BaseSystem("test")) == []
+    facts.files["/usr/local/bin/tool"]["target"] = "/usr/local/bin/suidtool"
+    facts.files["/srv/data"]["owner"] = "app"
+    facts.users["john.doe"]["groups"] = ["john.doe"]
+    assert triples(compare_spec(spec, facts)) == {
+        ("file", "/usr/local/bin/tool", "target", "changed"),
+        ("file", "/srv/data", "owner", "changed"),
+        ("user", "john.doe", "groups", "changed"),
+    }

@@ -62,3 +62,19 @@ def test_host_without_os_release_says_so(clean):
     with pytest.raises(HostError, match=r"reports no distro \(no /etc/os-release\)") as err:
         capture_text(clean, BaseSystem.empty())
     assert "None" not in str(err.value)
+
+
+def test_capture_of_odd_but_valid_names_validates_and_checks_clean(clean, tmp_path):
+    """A second-arch package, a dotted user whose primary gid has no name: the capture is a
+    valid spec and the host checks clean against it with --strict."""
+    clean.packages["zlib1g:i386"] = {"version": "1:1.2.13.dfsg-1", "arch": "i386", "auto": False}
+    clean.users["john.doe"] = {"uid": 1500, "gid": 5555, "home": "/home/john.doe",
+                               "shell": "/bin/sh", "groups": ["5555", "deploy"]}
+    base = BaseSystem("debian:12 image", packages=frozenset({"libc6"}),
+                      users=frozenset({"root"}), groups=frozenset({"root"}))
+    out = tmp_path / "parity.yaml"
+    write_captured_spec(capture_text(clean, base), out)
+    spec = load_spec(out)
+    assert spec.model.packages["zlib1g:i386"] == "=1:1.2.13.dfsg-1"
+    assert spec.model.users["john.doe"].groups == ["deploy"]  # the primary group is useradd's
+    assert compare_spec(spec, clean, "prod", strict=True, base=base) == []

@@ -8,11 +8,16 @@ keys, services; optional) and either the ``expected`` fact dict or an ``error`` 
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from parity.facts.collectors import COLLECTORS, ParseError, get_collector
+from parity.facts.collectors.ports import canonical_address
 from parity.facts.request import CollectRequest
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -41,3 +46,36 @@ def test_every_collector_has_fixtures() -> None:
 def test_every_collector_has_an_error_case(kind: str) -> None:
     docs = [json.loads(p.read_text()) for p in (FIXTURES / kind).glob("*.json")]
     assert any("error" in d for d in docs), f"{kind} has no fixture for malformed output"
+
+
+@pytest.mark.parametrize("spelled,canonical", [
+    ("*", "::"), ("[::]", "::"), ("::", "::"), ("0:0:0:0:0:0:0:0", "::"),
+    ("0.0.0.0", "0.0.0.0"),  # the IPv4 wildcard is a socket of its own
+    ("[::1]", "::1"), ("::ffff:127.0.0.1", "127.0.0.1"), ("[::ffff:10.0.0.1]", "10.0.0.1"),
+    ("FE80:0000::0001", "fe80::1"), ("[fe80::1%eth0]", "fe80::1"), ("127.0.0.1", "127.0.0.1"),
+    ("not-an-address", "not-an-address"),
+])
+def test_listen_addresses_have_one_spelling(spelled: str, canonical: str) -> None:
+    assert canonical_address(spelled) == canonical
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not (shutil.which("unshare") and shutil.which("ss")),
+                    reason="needs root, unshare and ss (iproute2) for a private network namespace")
+def test_ports_match_ss_in_a_private_network_namespace() -> None:
+    """The oracle: ``ss`` and the collector see the same sockets; ss's ``*`` (dual-stack) and
+    ``[::]`` (IPv6-only) both read ``::``, and ``0.0.0.0`` stays apart."""
+    probe = Path(__file__).parent / "oracles" / "ports_listen.py"
+    out = subprocess.run(["unshare", "-n", sys.executable, str(probe)], capture_output=True,
+                         text=True, check=True, timeout=30).stdout
+    doc = json.loads(out)
+    text = "".join(f"@{name}\n{body}" for name, body in doc["proc"].items())
+    facts = get_collector("ports").parse(text, CollectRequest())
+    from_ss: dict[str, set[str]] = {}
+    for line in doc["ss"].splitlines():
+        local = line.split()[3]
+        addr, _, port = local.rpartition(":")
+        from_ss.setdefault(f"tcp/{port}", set()).add(canonical_address(addr))
+    assert {k: set(v["addresses"]) for k, v in facts.items()} == from_ss
+    assert "*" in doc["ss"] and "[::]" in doc["ss"]  # both spellings were really there
+    assert from_ss == {"tcp/8001": {"0.0.0.0", "::"}, "tcp/8002": {"::"}, "tcp/8004": {"::1"},
+                       "tcp/8005": {"127.0.0.1"}}

@@ -41,6 +41,7 @@ def hostile_spec(values: list[str], content: str, path_part: str, words: list[st
         "files": {
             f"/srv/h/{path_part}": {"content": content, "mode": "0640"},
             f"/srv/h/link-{path_part}": {"type": "link", "target": f"/srv/{path_part}"},
+            f"/srv/h/rel-{path_part}": {"type": "link", "target": f"-{path_part}/.."},
         },
         "services": {"svc": {"command": ["/bin/echo", *words]}},
         "ports": [8080],
@@ -162,5 +163,7 @@ def test_hostile_values_execute_inert(sandbox, values: list[str], content: str, 
     assert run(["cat", f"/srv/h/{part}"]).decode() == content
     assert run(["stat", "-c", "%a", f"/srv/h/{part}"]).decode().strip() == "640"
     assert run(["readlink", f"/srv/h/link-{part}"]).decode().rstrip("\n") == f"/srv/{part}"
+    # a relative target, starting with "-" on purpose: stored as written, never an option
+    assert run(["readlink", f"/srv/h/rel-{part}"]).decode().rstrip("\n") == f"-{part}/.."
     run(["sh", "-c", "sleep 0.2"])
     assert container.exec_run(["test", "-e", PWNED]).exit_code != 0, "an injected command ran"

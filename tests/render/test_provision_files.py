@@ -15,18 +15,24 @@ import stat
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from parity.render import plan_files
 from parity.spec import load_spec_text
 
 OWNER = pwd.getpwuid(os.getuid()).pw_name
 GROUP = grp.getgrgid(os.getgid()).gr_name
+#: chown to arbitrary ids needs root (CI and the dev container run the suite as root)
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="chown to other ids needs root")
 
 
-def provision_files(tmp_path: Path, entries: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """Render a spec whose ``files:`` are ``entries`` (path -> flow mapping) and run its files
-    phase twice (the second run must change nothing and succeed too)."""
-    lines = "".join(f"  {path}: {{{body}, owner: {OWNER}, group: {GROUP}}}\n"
-                    for path, body in entries.items())
+def provision_files(tmp_path: Path, entries: dict[str, str],
+                    own: bool = True) -> subprocess.CompletedProcess[str]:
+    """Render a spec whose ``files:`` are ``entries`` (path -> flow mapping; with ``own`` each
+    gets the test user as owner and group) and run its files phase twice (the second run must
+    change nothing and succeed too)."""
+    pin = f", owner: {OWNER}, group: {GROUP}" if own else ""
+    lines = "".join(f"  {path}: {{{body}{pin}}}\n" for path, body in entries.items())
     spec_dir = tmp_path / "spec"
     spec_dir.mkdir(exist_ok=True)
     spec = load_spec_text(f"parity: 1\nname: f\nbase: debian:12\nfiles:\n{lines}",
@@ -109,3 +115,72 @@ def test_link_never_lands_inside_a_directory_with_files(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert f"{busy} is a directory with files in it" in proc.stderr
     assert sorted(p.name for p in busy.iterdir()) == ["default"]
+
+
+def owner_of(path: Path) -> tuple[int, int]:
+    st = path.lstat()
+    return st.st_uid, st.st_gid
+
+
+@needs_root
+def test_unpinned_owner_and_mode_survive_a_content_change(tmp_path: Path) -> None:
+    """No owner/group/mode in the spec: the check does not compare them, so provisioning must
+    not change them either, not even when it replaces the content."""
+    conf = tmp_path / "app.conf"
+    conf.write_text("old\n")
+    os.chown(conf, 4242, 4343)
+    conf.chmod(0o4750)
+    proc = provision_files(tmp_path, {str(conf): 'content: "new\\n"'}, own=False)
+    assert proc.returncode == 0, proc.stderr
+    assert conf.read_text() == "new\n"
+    assert owner_of(conf) == (4242, 4343)
+    assert mode(conf) == 0o4750  # chown clears set-id bits; the mode is put back
+
+
+@needs_root
+def test_only_the_pinned_half_of_the_ownership_is_set(tmp_path: Path) -> None:
+    data, logs = tmp_path / "data", tmp_path / "logs"
+    for d in (data, logs):
+        d.mkdir()
+        os.chown(d, 4242, 4343)
+    proc = provision_files(tmp_path, {str(data): "type: directory, group: 5555",
+                                      str(logs): "type: directory, owner: 6666"}, own=False)
+    assert proc.returncode == 0, proc.stderr
+    assert owner_of(data) == (4242, 5555)
+    assert owner_of(logs) == (6666, 4343)
+
+
+@needs_root
+def test_numeric_owner_and_group_without_names(tmp_path: Path) -> None:
+    """Ids that have no passwd/group entry: chown takes them, stat reports them as numbers."""
+    dest = tmp_path / "by-id"
+    proc = provision_files(tmp_path, {str(dest): 'content: "x", owner: 4242, group: 4242'},
+                           own=False)
+    assert proc.returncode == 0, proc.stderr
+    assert owner_of(dest) == (4242, 4242)
+    stat_out = subprocess.run(["stat", "-c", "%U %G", str(dest)], capture_output=True,
+                              text=True, check=True).stdout.split()
+    assert stat_out == ["UNKNOWN", "UNKNOWN"]  # what the files collector turns into "4242"
+
+
+def test_new_files_without_owner_belong_to_the_provisioning_user(tmp_path: Path) -> None:
+    dest = tmp_path / "new.txt"
+    proc = provision_files(tmp_path, {str(dest): 'content: "x"'}, own=False)
+    assert proc.returncode == 0, proc.stderr
+    assert owner_of(dest) == (os.getuid(), os.getgid())
+
+
+def test_relative_link_targets_are_stored_unchanged(tmp_path: Path) -> None:
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "lib").mkdir()
+    entries = {str(tmp_path / "bin" / "tool"): "type: link, target: suidtool",
+               str(tmp_path / "bin" / "x"): "type: link, target: ../lib/x",
+               str(tmp_path / "bin" / "dash"): "type: link, target: '-rf'"}
+    proc = provision_files(tmp_path, entries, own=False)
+    assert proc.returncode == 0, proc.stderr
+    for path, want in (("tool", "suidtool"), ("x", "../lib/x"), ("dash", "-rf")):
+        link = tmp_path / "bin" / path
+        assert link.is_symlink()
+        readlink = subprocess.run(["readlink", str(link)], capture_output=True, text=True,
+                                  check=True).stdout.rstrip("\n")
+        assert readlink == want == str(link.readlink())

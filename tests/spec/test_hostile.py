@@ -71,7 +71,8 @@ def test_arbitrary_package_names_are_safe_or_rejected(name: str) -> None:
     except SpecError:
         return
     (accepted,) = spec.packages(dev=False)
-    assert all(c.isalnum() or c in "+._-" for c in accepted)
+    assert all(c.isalnum() or c in "+._-:" for c in accepted)
+    assert accepted.count(":") <= 1 and not accepted.endswith(":")
     assert accepted.isascii()
 
 

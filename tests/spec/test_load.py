@@ -53,11 +53,11 @@ def test_nested_unknown_key(tmp_path: Path) -> None:
 
 
 def test_every_problem_reported_at_once_in_document_order(tmp_path: Path) -> None:
-    text = MINIMAL + "packages:\n  nginx: '>>1'\nusers:\n  App: {}\nports: [0]\n"
+    text = MINIMAL + "packages:\n  nginx: '>>1'\nusers:\n  a$b: {}\nports: [0]\n"
     out = problems(text, tmp_path)
     assert [line.split(":")[1] for line in out] == ["5", "7", "8"]
     assert "packages.nginx" in out[0]
-    assert "users.App" in out[1] and "account names" in out[1]
+    assert "users.a$b" in out[1] and "account names" in out[1]
     assert "outside 1-65535" in out[2]
 
 

@@ -4,6 +4,11 @@ Works without ``ss`` or ``netstat``. TCP counts when its state is ``0A`` (LISTEN
 the socket is unconnected (state ``07`` with remote address all zeros and port 0), i.e. bound and
 waiting for datagrams. IPv4 and IPv6 sockets on the same port merge into one ``tcp/80`` entry
 listing every local address. The files are per network namespace: a container reports its own.
+
+Addresses have one spelling, :func:`canonical_address`: the IPv6 wildcard is ``::`` however a
+tool prints it (``ss`` shows ``*`` for a dual-stack socket and ``[::]`` for an IPv6-only one;
+both are ``::`` in ``/proc/net/tcp6``), the IPv4 wildcard stays ``0.0.0.0`` (a separate socket),
+IPv6 addresses are compressed and unbracketed, IPv4-mapped IPv6 addresses read as IPv4.
 """
 
 from __future__ import annotations
@@ -29,16 +34,32 @@ done
 """
 
 
+def canonical_address(text: str) -> str:
+    """One spelling per listen address: ``*``, ``[::]`` and ``::`` are all ``::``; ``[::1]``
+    is ``::1``; ``::ffff:10.0.0.1`` is ``10.0.0.1``; ``0.0.0.0`` stays as it is (the IPv4
+    wildcard is a socket of its own). Text that is no IP address is returned unchanged."""
+    value = text.strip()
+    if value == "*":
+        return "::"
+    if value.startswith("[") and value.endswith("]"):
+        value = value[1:-1]
+    value = value.split("%", 1)[0]  # fe80::1%eth0: the zone is not part of the address
+    try:
+        addr = ipaddress.ip_address(value)
+    except ValueError:
+        return text
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
+        return str(addr.ipv4_mapped)
+    return str(addr)
+
+
 def decode_address(hex_addr: str) -> str:
     """``/proc/net`` address (host-order 32-bit words, hex) -> printable IP address."""
     raw = bytes.fromhex(hex_addr)
     if len(raw) not in (4, 16):
         raise ValueError(hex_addr)
     swapped = b"".join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4))
-    addr = ipaddress.ip_address(swapped)
-    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
-        return str(addr.ipv4_mapped)
-    return str(addr)
+    return canonical_address(str(ipaddress.ip_address(swapped)))
 
 
 def parse(text: str, request: CollectRequest) -> dict[str, Any]:

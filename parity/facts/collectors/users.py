@@ -1,8 +1,10 @@
 """Local users from ``/etc/passwd``, with group membership from ``/etc/group``.
 
 Only the local files are read (not NSS/LDAP via ``getent``): a spec declares local accounts, and
-enumerating a directory service could be huge. ``groups`` lists the primary group's name first,
-then every group naming the user as a member, sorted.
+enumerating a directory service could be huge. ``groups`` lists the primary group first, then
+every group naming the user as a member, sorted. A primary gid with no ``/etc/group`` entry is
+listed as its number (``"5555"``), the way ``id`` and the files collector show an id without a
+name: dropping it would hide the user's primary group, and a spec can declare it the same way.
 """
 
 from __future__ import annotations
@@ -73,9 +75,9 @@ def parse(text: str, request: CollectRequest) -> dict[str, Any]:
             uid_num, gid_num = int(uid), int(gid)
         except ValueError:
             raise ParseError(f"/etc/passwd line has a non-numeric uid/gid: {line!r}") from None
-        primary = by_gid.get(gid_num)
+        primary = by_gid.get(gid_num, str(gid_num))
         member_of = sorted(g for g, rec in groups.items() if name in rec["members"]
                            and g != primary)
         out[name] = {"uid": uid_num, "gid": gid_num, "home": home, "shell": shell,
-                     "groups": ([primary] if primary else []) + member_of}
+                     "groups": [primary, *member_of]}
     return out

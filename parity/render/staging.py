@@ -98,6 +98,9 @@ class Staging:
             except OSError as exc:
                 self._rollback([*done, move])
                 raise StagingError(move.target, exc) from exc
+            except BaseException:  # Ctrl-C half-way: still all or nothing
+                self._rollback([*done, move])
+                raise
             done.append(move)
         self._committed = True
         for folder in {m.target.parent for m in self._moves}:

@@ -86,10 +86,10 @@ def test_full_disk_from_an_empty_folder_leaves_it_empty(tmp_path: Path,
                                                          ) -> None:
     spec = write_spec(tmp_path / "project", "1.0", blob_kib=300)
     with small_fs(tmp_path / "disk") as disk:
-        code, text = render(spec, disk / "docker", capsys)
+        code, text = render(spec, disk / "build" / "ctx" / "docker", capsys)
         assert code == ExitCode.ENVIRONMENT, text
         assert "no space left on device" in text
-        # no manifest without a Dockerfile, no half folder: nothing at all
+        # no manifest without a Dockerfile, none of the folders it made: nothing at all
         assert list(disk.iterdir()) == []
 
 

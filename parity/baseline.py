@@ -29,7 +29,7 @@ from typing import Any
 
 from parity.compare.finding import Finding
 from parity.errors import UsageError
-from parity.fsutil import atomic_write
+from parity.fsutil import write_output
 
 BASELINE_FORMAT = 1
 BASELINE_KIND = "parity-baseline"
@@ -106,8 +106,12 @@ def baseline_document(findings: list[Finding], *, per_host: bool = False,
             "entries": entries}
 
 
-def write_baseline(path: Path, findings: list[Finding], *, per_host: bool = False) -> int:
-    """Atomically write the baseline for ``findings``; return the number of entries."""
+def write_baseline(path: Path, findings: list[Finding], *, per_host: bool = False,
+                   entries: list[dict[str, Any]] | None = None) -> int:
+    """Atomically write the baseline for ``findings`` (``-``: print it); return the number of
+    entries, which are also appended to ``entries`` when given."""
     doc = baseline_document(findings, per_host=per_host)
-    atomic_write(path, json.dumps(doc, indent=2, sort_keys=True, default=str) + "\n")
+    write_output(path, json.dumps(doc, indent=2, sort_keys=True, default=str) + "\n")
+    if entries is not None:
+        entries.extend(doc["entries"])
     return len(doc["entries"])

@@ -20,7 +20,8 @@ class ExitCode(IntEnum):
     USAGE = 2
     #: a host could not be checked (unreachable, timed out, garbage output)
     HOST = 3
-    #: the environment could not be built or run (no daemon, build failed, port taken)
+    #: the environment could not be built or run (no daemon, build failed, port taken), or the
+    #: disk is full
     ENVIRONMENT = 4
     #: a bug in parity itself (an unexpected exception); set PARITY_DEBUG=1 for the traceback
     INTERNAL = 70
@@ -65,6 +66,11 @@ class EnvironmentError_(ParityError):
     """The developer environment could not be built, started or reached."""
 
     exit_code = ExitCode.ENVIRONMENT
+
+
+class DiskFullError(EnvironmentError_):
+    """A write failed for lack of space (ENOSPC, EDQUOT): no flag or other path fixes that, so
+    it is exit 4 like any other broken environment, not a usage error."""
 
 
 class HostError(ParityError):

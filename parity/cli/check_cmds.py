@@ -13,7 +13,8 @@ from parity.report import REPORTERS
 _format = click.option("--format", "fmt", type=click.Choice(sorted(REPORTERS)), default="text",
                        show_default=True, help="Report format.")
 _output = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-                       help="Write the report to FILE (atomically) instead of stdout.")
+                       help="Write the report to FILE (atomically) instead of stdout "
+                            "(- is stdout).")
 _timeout = click.option("--timeout", type=click.FloatRange(min=1), default=60.0,
                         show_default=True, help="Seconds per host, connection included.")
 _paths = click.option("--path", "paths", multiple=True, metavar="P",
@@ -21,14 +22,16 @@ _paths = click.option("--path", "paths", multiple=True, metavar="P",
 
 
 def _emit(report: object, fmt: str, output: Path | None) -> int:
-    from parity.fsutil import atomic_write
+    from parity.fsutil import is_stdout, write_output
     from parity.report import render_report
 
+    if is_stdout(output):
+        output = None
     text = render_report(report, fmt, tty=output is None and fmt == "text" and sys.stdout.isatty())  # type: ignore[arg-type]
     if output is None:
         click.echo(text, nl=False)
     else:
-        atomic_write(output, text)
+        write_output(output, text)
     return int(report.exit_code)  # type: ignore[attr-defined]
 
 
@@ -47,7 +50,7 @@ def _emit(report: object, fmt: str, output: Path | None) -> int:
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path),
               help="Only findings not in this baseline fail.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path),
-              help="Record the current failing findings as a baseline.")
+              help="Record the current failing findings as a baseline (- is stdout).")
 @click.option("--jobs", type=click.IntRange(min=1), help="Hosts collected at once.")
 @_timeout
 def check(spec: str, hosts: tuple[str, ...], inventory: str | None, role: str | None,
@@ -56,8 +59,13 @@ def check(spec: str, hosts: tuple[str, ...], inventory: str | None, role: str | 
           timeout: float) -> int:
     """Check hosts against SPEC. Exit 0 no drift, 1 drift, 2 usage, 3 a host not checked."""
     from parity.compare.check import CheckOptions, run_check
+    from parity.errors import UsageError
+    from parity.fsutil import is_stdout
     from parity.spec import load_spec
 
+    if is_stdout(write_baseline) and (output is None or is_stdout(output)):
+        raise UsageError("--write-baseline - and the report would both go to stdout",
+                         hint="Write the report to a file with -o FILE, or the baseline to one.")
     options = CheckOptions(role=role, strict=strict, jobs=jobs,  # type: ignore[arg-type]
                            timeout=timeout, baseline=baseline, base_facts=base_facts)
     report = run_check(load_spec(spec), hosts, inventory, options)
@@ -92,7 +100,8 @@ def diff(a: str, b: str, spec_path: Path | None, fmt: str, output: Path | None,
 @click.command()
 @click.argument("url")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("parity.yaml"), show_default=True, help="Spec file to write.")
+              default=Path("parity.yaml"), show_default=True,
+              help="Spec file to write (- prints it).")
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @click.option("--name", help="Spec name (default: from the host).")
 @click.option("--no-pin", is_flag=True, help='Write "*" instead of =version pins.')
@@ -104,10 +113,14 @@ def capture(url: str, output: Path, force: bool, name: str | None, no_pin: bool,
     """Write a spec describing the live host URL beyond its base system."""
     from parity.compare.capture import capture_host, write_captured_spec
     from parity.errors import UsageError
+    from parity.fsutil import is_stdout
 
-    if output.exists() and not force:
+    if not is_stdout(output) and output.exists() and not force:
         raise UsageError(f"{output} already exists; not overwriting it",
                          hint="Pass --force to replace it, or choose another -o path.")
     text = capture_host(url, base_facts=base_facts, name=name, pin=not no_pin, timeout=timeout)
     write_captured_spec(text, output, force=force)
-    click.echo(f"{output}: captured from {url}; review it, then `parity validate {output}`")
+    if is_stdout(output):
+        click.echo(f"captured from {url}; review it, then `parity validate`", err=True)
+    else:
+        click.echo(f"{output}: captured from {url}; review it, then `parity validate {output}`")

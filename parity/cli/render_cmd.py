@@ -22,10 +22,13 @@ TARGET_CHOICES = ["docker", "vagrant", "nix", "aci", "all"]
 @click.option("--force", is_flag=True, help="Overwrite files that lack the parity header.")
 def render(spec: str, target: str, out: Path | None, check: bool, force: bool) -> None:
     """Render SPEC (default ./parity.yaml) into TARGET's files."""
-    from parity.errors import ExitCode
+    from parity.errors import ExitCode, UsageError
     from parity.render import TARGETS, check_target, render_targets
     from parity.spec import load_spec
 
+    if out is not None and str(out) == "-":
+        raise UsageError("-o - (stdout) cannot hold a target: rendering writes a folder of files",
+                         hint="Give a folder, e.g. -o .parity/docker.")
     loaded = load_spec(spec)
     base = out if out is not None else loaded.root / ".parity"
     jobs = [(t, base / t) for t in TARGETS] if target == "all" else [

@@ -13,7 +13,7 @@ from parity.errors import UsageError
 @click.command()
 @click.argument("host")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the snapshot here (atomically); default: print it.")
+              help="Write the snapshot here (atomically); default (or -): print it.")
 @click.option("--spec", "spec_path", type=click.Path(path_type=str),
               help="Also collect what this spec declares (files, sysctl keys, services) and "
                    "resolve its hosts: names.")
@@ -34,7 +34,7 @@ def snapshot(host: str, output: Path | None, spec_path: str | None, paths: tuple
         raise UsageError(f"{host!r} names {len(targets)} hosts; a snapshot is of one host",
                          hint=f"Pick one: {', '.join(t.name for t in targets[:10])}")
     facts = collect(targets[0], CollectRequest.from_spec(spec, extra_paths=paths), timeout=timeout)
-    if output is None:
+    if output is None or str(output) == "-":
         click.echo(json.dumps(facts.to_dict(), indent=2, sort_keys=True))
     else:
         facts.save(output)

@@ -124,14 +124,18 @@ def write_captured_spec(text: str, out: Path, *, force: bool = False) -> None:
     Refuses to replace an existing file unless ``force``: a captured spec is a starting point,
     and silently overwriting a curated one would lose work.
     """
-    from parity.fsutil import atomic_write
+    from parity.fsutil import is_stdout, write_output
     from parity.spec import load_spec_text
 
+    if is_stdout(out):
+        load_spec_text(text, "parity.yaml")
+        write_output(out, text)
+        return
     if out.exists() and not force:
         raise UsageError(f"{out} already exists; not overwriting it",
                          hint="Pass --force to replace it, or choose another -o path.")
     load_spec_text(text, out)  # a capture that would not validate is a parity bug: fail loudly
-    atomic_write(out, text)
+    write_output(out, text)
 
 
 def capture_host(url: str, *, base_facts: Path | None = None, name: str | None = None,

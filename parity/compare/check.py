@@ -182,12 +182,16 @@ def _finish(report: Report, spec: Spec | None, notes: list[str],
 
 def record_baseline(report: Report, path: Path) -> int:
     """``--write-baseline``: record the failing findings, then treat them as baselined."""
-    from parity.baseline import load_baseline, write_baseline
+    from parity.baseline import Baseline, load_baseline, write_baseline
+    from parity.fsutil import is_stdout
 
-    n = write_baseline(path, report.all_findings())
-    baseline = load_baseline(path)
+    entries: list[dict[str, object]] = []
+    n = write_baseline(path, report.all_findings(), entries=entries)
+    # read back what was written (a file) or use what was printed (-)
+    baseline = Baseline(tuple(entries)) if is_stdout(path) else load_baseline(path)
     for r in report.results:
         r.findings = baseline.apply(r.findings)
     report.baseline = str(path)
-    report.warnings.append(f"wrote {n} baseline entr{'y' if n == 1 else 'ies'} to {path}")
+    where = "stdout" if is_stdout(path) else path
+    report.warnings.append(f"wrote {n} baseline entr{'y' if n == 1 else 'ies'} to {where}")
     return n

@@ -15,6 +15,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from parity.fsutil import sha256_file
 from parity.spec import Spec
 from parity.spec.model import FileEntry
 from parity.versions import Constraint
@@ -119,7 +120,7 @@ def _content_sha256(spec: Spec, entry: FileEntry) -> str | None:
         known = spec.file_hashes.get(entry.source)
         if known is not None:
             return known
-        return hashlib.sha256(spec.resolve(entry.source).read_bytes()).hexdigest()
+        return sha256_file(spec.resolve(entry.source))  # in chunks: sources may be huge
     return None
 
 

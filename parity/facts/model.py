@@ -89,9 +89,9 @@ class Facts:
         )
 
     def save(self, path: Path) -> None:
-        from parity.fsutil import atomic_write
+        from parity.fsutil import write_output
 
-        atomic_write(path, json.dumps(self.to_dict(), indent=2, sort_keys=True) + "\n")
+        write_output(path, json.dumps(self.to_dict(), indent=2, sort_keys=True) + "\n")
 
     @classmethod
     def load(cls, path: Path) -> Facts:

@@ -62,7 +62,7 @@ def plan(spec: Spec, target: str) -> list[PlannedFile]:
 
 def plan_files(spec: Spec, target: str) -> dict[str, bytes]:
     """``{relative path: bytes}`` that :func:`render_target` would write."""
-    return {f.path: f.data for f in plan(spec, target)}
+    return {f.path: f.read() for f in plan(spec, target)}
 
 
 def render_target(spec: Spec, target: str, out_dir: Path, *, force: bool = False) -> list[Path]:

@@ -6,8 +6,10 @@ one code path and tests can compare plans without a filesystem.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from parity.errors import RenderError
 from parity.spec import Spec
@@ -21,14 +23,33 @@ MARKER_WINDOW = 2048
 
 @dataclass(frozen=True)
 class PlannedFile:
-    """One file of a target's output, relative to the output folder."""
+    """One file of a target's output, relative to the output folder.
+
+    A generated file carries its bytes; a verbatim copy carries its ``source`` path and the
+    sha256 the spec recorded for it instead, because sources may be gigabytes (or sparse files
+    far larger than the disk they would fill if read and written out whole): the writer
+    streams them (:func:`parity.fsutil.copy_sparse`) and compares them by hash.
+    """
 
     path: str
-    data: bytes
+    data: bytes = b""
     mode: int = 0o644
     #: False for verbatim copies of the spec's own files (sources, keys, scripts): they cannot
     #: carry a header, so the writer tracks them in a ``.parity-manifest`` instead
     generated: bool = True
+    #: a verbatim copy's file (``data`` stays empty) and its sha256 as hashed when loading
+    source: Path | None = None
+    sha256: str | None = None
+
+    def digest(self) -> str:
+        """sha256 of the file's content, without reading a copy's source."""
+        if self.source is not None and self.sha256 is not None:
+            return self.sha256
+        return hashlib.sha256(self.data).hexdigest()
+
+    def read(self) -> bytes:
+        """The whole content; reads a copy's source (for tests and ``plan_files``)."""
+        return self.source.read_bytes() if self.source is not None else self.data
 
 
 def header_text(spec: Spec) -> str:

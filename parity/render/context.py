@@ -106,13 +106,15 @@ def provision_context(spec: Spec) -> dict[str, Any]:
     }
 
 
-def _copies(spec: Spec) -> dict[str, tuple[bytes, int]]:
-    """The spec's referenced files, verbatim, under ``src/`` (executable bit kept)."""
-    out = {}
-    for rel in spec.file_hashes:
+def _copies(spec: Spec, prefix: str) -> list[PlannedFile]:
+    """The spec's referenced files, verbatim, under ``src/`` (executable bit kept); the writer
+    streams them from their source, so their size costs no memory."""
+    out = []
+    for rel, sha in sorted(spec.file_hashes.items()):
         path = spec.resolve(rel)
         mode = 0o755 if os.access(path, os.X_OK) else 0o644
-        out[f"{SRC}/{rel}"] = (path.read_bytes(), mode)
+        out.append(PlannedFile(f"{prefix}{SRC}/{rel}", mode=mode, generated=False, source=path,
+                               sha256=sha))
     return out
 
 
@@ -125,9 +127,8 @@ def plan_context(spec: Spec, prefix: str = "") -> list[PlannedFile]:
                  "entrypoint.sh": ("provision/entrypoint.sh.j2", 0o755)}
     files = [PlannedFile(prefix + name, encode(render(template, **ctx), name), mode)
              for name, (template, mode) in templates.items()]
-    copies = _copies(spec)
-    for rel, (data, mode) in sorted(copies.items()):
-        files.append(PlannedFile(prefix + rel, data, mode, generated=False))
-    files.append(PlannedFile(prefix + MANIFEST,
-                             manifest_data(ctx["header"], {k: v[0] for k, v in copies.items()})))
+    copies = _copies(spec, prefix)
+    files += copies
+    files.append(PlannedFile(prefix + MANIFEST, manifest_data(
+        ctx["header"], {f.path.removeprefix(prefix): f.digest() for f in copies})))
     return files

@@ -1,4 +1,4 @@
-"""Write a plan to disk (atomically, never clobbering hand-written files) or check it.
+"""Write a plan to disk (all of it or nothing, never clobbering hand-written files) or check it.
 
 Safety rules, checked for every file before anything is written so a refused render changes
 nothing:
@@ -10,28 +10,33 @@ nothing:
 
 Copies recorded in an old manifest but no longer planned (a source removed from the spec) are
 deleted when still unmodified, so the docker build context never carries stale files.
+
+Writing goes through :class:`~parity.render.staging.Staging`: every file of every plan is
+written out completely before any of them replaces its old version, so a full disk or an
+unwritable file leaves the previous render (or the empty folder) exactly as it was. Verbatim
+copies are streamed and keep their holes (:func:`parity.fsutil.copy_sparse`); their hash is
+checked as they are copied, so the manifest always describes the bytes that were written.
 """
 
 from __future__ import annotations
 
-import hashlib
+import os
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
-from parity.errors import RenderError
-from parity.fsutil import atomic_write
-from parity.render.base import PlannedFile, has_marker
+from parity.errors import DiskFullError, ParityError, RenderError
+from parity.fsutil import copy_sparse, sha256_file, write_error
+from parity.render.base import MARKER_WINDOW, PlannedFile, has_marker
+from parity.render.staging import Staging, StagingError
 
 MANIFEST = ".parity-manifest"
 
 
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def manifest_data(header: str, copies: dict[str, bytes]) -> bytes:
-    """``sha256  path`` lines (like ``sha256sum``) for the copies in one folder."""
+def manifest_data(header: str, copies: dict[str, str]) -> bytes:
+    """``sha256  path`` lines (like ``sha256sum``) for the copies in one folder, given
+    ``{path: sha256}``."""
     lines = [f"# {header}", "# verbatim copies of the spec's files that parity placed here"]
-    lines += [f"{_sha(data)}  {path}" for path, data in sorted(copies.items())]
+    lines += [f"{sha}  {path}" for path, sha in sorted(copies.items())]
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -74,8 +79,22 @@ def _blocked(out_dir: Path) -> str | None:
     return None
 
 
-def _stage(plan: list[PlannedFile], out_dir: Path, force: bool,
-           conflicts: list[str], refused_dirs: list[str]) -> list[tuple[Path, PlannedFile]]:
+def _head(path: Path) -> bytes:
+    with path.open("rb") as fh:
+        return fh.read(MARKER_WINDOW)
+
+
+def _same(path: Path, f: PlannedFile) -> bool:
+    """Whether ``path`` already holds ``f``'s content (sizes first; copies by hash, in chunks)."""
+    if not path.is_file():
+        return False
+    if f.source is None:
+        return path.stat().st_size == len(f.data) and path.read_bytes() == f.data
+    return sha256_file(path) == f.digest()
+
+
+def _todo(plan: list[PlannedFile], out_dir: Path, force: bool,
+          conflicts: list[str], refused_dirs: list[str]) -> list[tuple[Path, PlannedFile]]:
     """The files of ``plan`` that need writing; problems are appended to the two lists."""
     blocked = _blocked(out_dir)
     if blocked:
@@ -89,13 +108,16 @@ def _stage(plan: list[PlannedFile], out_dir: Path, force: bool,
             refused_dirs.append(f"{path} is a directory")
             continue
         if path.is_symlink() or path.exists():
-            current = path.read_bytes() if path.is_file() else b""
-            if current == f.data and not path.is_symlink():
+            if not path.is_symlink() and _same(path, f):
                 if (path.stat().st_mode & 0o777) != f.mode:
                     todo.append((path, f))
                 continue
-            ours = (has_marker(current) if f.generated
-                    else owned.get(f.path) == _sha(current))
+            if path.is_symlink() or not path.is_file():
+                ours = False
+            elif f.generated:
+                ours = has_marker(_head(path))
+            else:
+                ours = owned.get(f.path) == sha256_file(path)
             if not ours and not force:
                 conflicts.append(f"{path} exists and was not written by parity")
                 continue
@@ -103,39 +125,72 @@ def _stage(plan: list[PlannedFile], out_dir: Path, force: bool,
     return todo
 
 
-def _write(todo: list[tuple[Path, PlannedFile]], plan: list[PlannedFile], out_dir: Path) -> None:
-    owned = _owned_copies(out_dir, plan)
+def _filler(f: PlannedFile) -> Callable[[int], None]:
+    """A function writing ``f``'s content into an open file descriptor."""
+    def fill(fd: int) -> None:
+        if f.source is None:
+            view = memoryview(f.data)
+            while view:
+                view = view[os.write(fd, view):]
+            return
+        copied = copy_sparse(f.source, fd)
+        if copied != f.sha256:
+            raise _SourceChanged(f.source)
+    return fill
+
+
+class _SourceChanged(Exception):
+    def __init__(self, source: Path) -> None:
+        super().__init__(str(source))
+        self.source = source
+
+
+def _stage_plan(staging: Staging, todo: list[tuple[Path, PlannedFile]], plan: list[PlannedFile],
+                out_dir: Path) -> None:
     for path, f in todo:
-        if path.is_symlink():
-            path.unlink()
-        atomic_write(path, f.data, f.mode)
+        staging.write(out_dir, path, f.mode, _filler(f))
     planned = {f.path for f in plan}
-    for rel, sha in owned.items():
+    for rel, sha in _owned_copies(out_dir, plan).items():
         stale = out_dir / rel
-        if rel not in planned and stale.is_file() and _sha(stale.read_bytes()) == sha:
-            stale.unlink()
+        if rel not in planned and stale.is_file() and sha256_file(stale) == sha:
+            staging.remove(out_dir, stale)
 
 
 def write_plans(jobs: list[tuple[list[PlannedFile], Path]], *, force: bool = False,
                 ) -> list[list[Path]]:
-    """Write several plans, each under its folder, only if none of them is refused."""
+    """Write several plans, each under its folder: all files of all plans, or none of them."""
     conflicts: list[str] = []
     refused_dirs: list[str] = []
-    staged = [(_stage(plan, Path(out), force, conflicts, refused_dirs), plan, Path(out))
-              for plan, out in jobs]
+    todos = [(_todo(plan, Path(out), force, conflicts, refused_dirs), plan, Path(out))
+             for plan, out in jobs]
     if conflicts or refused_dirs:
         hint = "Move these away" + (", or pass --force to replace the files." if conflicts
                                     else ".")
         raise RenderError("not overwriting:\n  " + "\n  ".join(refused_dirs + conflicts),
                           hint=hint)
-    for todo, plan, out in staged:
-        try:
-            _write(todo, plan, out)
-        except OSError as exc:
-            raise RenderError(f"cannot write {exc.filename or out}: {exc.strerror or exc}",
-                              hint="Check the output folder's permissions and free space.",
-                              ) from None
-    return [[out / f.path for f in plan] for _, plan, out in staged]
+    staging = Staging()
+    try:
+        for todo, plan, out in todos:
+            _stage_plan(staging, todo, plan, out)
+        staging.commit()
+    except StagingError as exc:
+        raise _write_failed(exc.error, exc.path) from None
+    except _SourceChanged as exc:
+        raise RenderError(f"{exc.source} changed while parity was copying it; nothing was "
+                          "written", hint="Run the command again once the file is final.",
+                          ) from None
+    finally:
+        staging.close()
+    return [[out / f.path for f in plan] for _, plan, out in todos]
+
+
+def _write_failed(error: OSError, path: Path) -> ParityError:
+    """A full disk stays exit 4 (:class:`DiskFullError`); anything else is a render error."""
+    err = write_error(error, path, hint="Check the output folder's permissions.")
+    message = err.message + "; nothing was changed: every file is still as it was before"
+    if isinstance(err, DiskFullError):
+        return DiskFullError(message, hint=err.hint)
+    return RenderError(message, hint=err.hint)
 
 
 def write_plan(plan: list[PlannedFile], out_dir: Path, *, force: bool = False) -> list[Path]:
@@ -151,7 +206,7 @@ def check_plan(plan: list[PlannedFile], out_dir: Path) -> list[str]:
         path = out_dir / f.path
         if not path.is_file():
             problems.append(f"missing: {path}")
-        elif path.read_bytes() != f.data:
+        elif not _same(path, f):
             problems.append(f"differs: {path}")
     planned = {f.path for f in plan}
     for rel in sorted(_owned_copies(out_dir, plan)):

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from parity.distros import DISTROS, Distro
 from parity.errors import SpecError
+from parity.fsutil import sha256_file
 from parity.spec.errors import format_errors
 from parity.spec.model import SPEC_VERSION, Secret, SpecModel
 from parity.spec.yamlpos import Located, load_yaml, plain
@@ -184,14 +185,15 @@ def _check_files(model: SpecModel, spec_path: Path, located: Located,
             problems.append(f"{located.where(loc)}: {key}: file {rel!r} not found in {root}")
         else:
             try:
-                data = target.read_bytes()
+                hashes[rel] = sha256_file(target)  # in chunks: sources may be gigabytes
+                with target.open("rb") as fh:
+                    head = fh.read(4096)
             except OSError as exc:
                 problems.append(f"{located.where(loc)}: {key}: cannot read {rel!r}: {exc}")
                 continue
-            hashes[rel] = hashlib.sha256(data).hexdigest()
             if loc[0] == "repositories" and model.base in DISTROS:
                 form = DISTROS[model.base].package_family.key_form
-                if form[0].encode() not in data[:4096]:
+                if form[0].encode() not in head:
                     problems.append(f"{located.where(loc)}: {key}: {rel!r} is not {form[1]}")
     return problems
 

@@ -17,6 +17,7 @@ from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError
 
 from parity.errors import SpecError
+from parity.yamlguard import MAX_ALIAS_NODES, AliasLimitError, guarded_yaml
 
 
 @dataclass(frozen=True)
@@ -60,10 +61,18 @@ def load_yaml(path: Path, text: str | None = None) -> Located:
             ) from None
         except (OSError, UnicodeDecodeError) as exc:
             raise SpecError([f"{path}: cannot read: {exc}"]) from None
-    yaml = YAML(typ="rt")
+    yaml = guarded_yaml("rt")
     yaml.allow_duplicate_keys = False
     try:
         data = yaml.load(text)
+    except AliasLimitError as exc:
+        mark = exc.problem_mark
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        raise SpecError(
+            [f"{where}: {exc.problem}"],
+            hint=f"parity refuses YAML whose aliases (*name) repeat more than {MAX_ALIAS_NODES:,} "
+                 "nodes or refer to themselves; write the repeated values out, or use fewer "
+                 "nested aliases.") from None
     except DuplicateKeyError as exc:
         mark = exc.problem_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)

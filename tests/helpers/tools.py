@@ -83,6 +83,18 @@ def ssh() -> Probe:
     return _all(lambda: _run(["ssh", "-V"]), docker)
 
 
+@functools.cache
+def mount() -> Probe:
+    """Mounting a tmpfs needs root (or CAP_SYS_ADMIN); some container runtimes refuse it."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="parity-probe-mount-") as folder:
+        probe = _run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", folder])
+        if probe.ok:
+            subprocess.run(["umount", folder], check=True, capture_output=True)
+        return probe
+
+
 #: pytest marker name -> probe; markers not listed here (``slow``) need no tool
 PROBES: dict[str, Callable[[], Probe]] = {
     "docker": docker,
@@ -91,6 +103,7 @@ PROBES: dict[str, Callable[[], Probe]] = {
     "actool": actool,
     "podman": podman,
     "ssh": ssh,
+    "mount": mount,
 }
 
 #: pytest marker -> the Debian packages its tests drive; scripts/bootstrap.sh must install each
@@ -103,6 +116,7 @@ PACKAGES: dict[str, tuple[str, ...]] = {
     "actool": ("appc-spec",),
     "podman": ("podman",),
     "ssh": ("openssh-client",),
+    "mount": ("mount",),
 }
 
 

@@ -20,6 +20,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,24 +91,24 @@ class InventoryHost:
         if kind == "local":
             return "local://", kwargs
         for label, value in (("address", self.address), ("user", self.user)):
-            if value is not None and (not value or value.startswith("-")
-                                      or any(c in value for c in "@/?#\\ \t\n")):
+            # ssh would read a leading "-" as an option, whatever the quoting
+            if value is not None and (not value.strip() or value.startswith("-")
+                                      or any(c.isspace() for c in value)):
                 raise UsageError(f"{where}: {label} {value!r} is not usable as a host or user name")
-        if self.user and ":" in self.user:
-            raise UsageError(f"{where}: user {self.user!r} contains ':'")
         if self.port is not None and not 0 < int(self.port) < 65536:
             raise UsageError(f"{where}: port {self.port} is out of range")
+        # testinfra parses the spec as a URL and unquotes each part: quote them all
         spec = f"{kind}://"
         if self.user:
-            spec += self.user
+            spec += _quote(self.user)
             if self.password and not self.private_key_file and kind in ("ssh", "paramiko"):
-                spec += f":{self.password}"
+                spec += f":{_quote(self.password)}"
             spec += "@"
         try:
             v6 = ipaddress.ip_address(self.address).version == 6
         except ValueError:
             v6 = False
-        spec += f"[{self.address}]" if v6 else self.address
+        spec += f"[{self.address}]" if v6 else _quote(self.address)
         if self.port and kind in ("ssh", "paramiko"):
             spec += f":{self.port}"
         if kind in ("ssh", "paramiko") and self.private_key_file:
@@ -115,6 +116,10 @@ class InventoryHost:
         if kind == "ssh" and self.ssh_args:
             kwargs["ssh_extra_args"] = shlex.join(self.ssh_args)
         return spec, kwargs
+
+
+def _quote(text: str) -> str:
+    return urllib.parse.quote(text, safe="")
 
 
 def ansible_python() -> str | None:

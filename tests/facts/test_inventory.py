@@ -148,3 +148,17 @@ def test_cli_takes_patterns_and_directories(tmp_path: Path) -> None:
                           text=True, timeout=120, check=False)
     assert proc.returncode == 2
     assert "names 2 hosts" in proc.stderr
+
+
+def test_odd_names_reach_testinfra_intact_and_option_like_hosts_are_refused(
+        tmp_path: Path) -> None:
+    inv = tmp_path / "hosts"
+    inv.write_text("a ansible_host=::1 ansible_port=2200 ansible_user='o:dd@user' "
+                   "ansible_password='p@ss/w#rd?x%41'\n"
+                   "b ansible_host=-oProxyCommand=touch ansible_connection=paramiko\n")
+    [a] = resolve_hosts(["a"], inventory=str(inv))
+    spec = a.backend().host
+    assert (spec.name, spec.port, spec.user, spec.password) == (
+        "::1", "2200", "o:dd@user", "p@ss/w#rd?x%41")
+    with pytest.raises(UsageError, match="address '-oProxyCommand=touch' is not usable"):
+        resolve_hosts(["b"], inventory=str(inv))

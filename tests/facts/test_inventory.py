@@ -35,6 +35,7 @@ CASES = [
     ("ungrouped/hosts", ["all", "ungrouped", "prod:test"]),
     ("ranges/hosts.ini", ["webservers:&staging", "databases", "www0*"]),
     ("dir", ["all", "dbservers:!webservers"]),
+    ("types/hosts.ini", ["local"]),
 ]
 
 

@@ -163,3 +163,20 @@ def test_odd_names_reach_testinfra_intact_and_option_like_hosts_are_refused(
         "::1", "2200", "o:dd@user", "p@ss/w#rd?x%41")
     with pytest.raises(UsageError, match="address '-oProxyCommand=touch' is not usable"):
         resolve_hosts(["b"], inventory=str(inv))
+
+
+def test_ansible_on_path_in_another_python_is_used(monkeypatch: pytest.MonkeyPatch,
+                                                   tmp_path: Path) -> None:
+    """A pipx-style ansible-core: not importable here, but ansible-inventory is on PATH."""
+    exe = Path(cli("ansible-inventory"))
+    monkeypatch.setitem(sys.modules, "ansible", None)
+    monkeypatch.setenv("PATH", f"{exe.parent}:/usr/bin:/bin")
+    python = ansible_python()
+    assert python is not None and Path(python).parent == exe.parent
+    # a playbook repository's own ansible/ folder in the working directory must not shadow it
+    (tmp_path / "ansible").mkdir()
+    (tmp_path / "ansible" / "__init__.py").write_text("raise ImportError('shadowed')\n")
+    monkeypatch.chdir(tmp_path)
+    path = INVENTORIES / "ini" / "hosts"
+    hosts = resolve_inventory(path, "webservers:&east", env=clean_env(PATH=f"{exe.parent}:/bin"))
+    assert [h.name for h in hosts] == list_hosts(path, "webservers:&east", tmp_path)

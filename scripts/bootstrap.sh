@@ -3,7 +3,8 @@
 # step checks before it acts, so a rerun on a ready machine takes a few seconds.
 #
 #   1. apt packages (one `apt-get update`, only when something is missing)
-#   2. .venv with `pip install -e '.[test]'` (redone only when pyproject.toml changes)
+#   2. .venv with `pip install -e '.[test,ansible]'` (redone only when pyproject.toml or the
+#      extras change)
 #   3. dockerd without bridge/iptables (started only when `docker info` fails)
 #   4. base image debian:12 from debootstrap (no registry here), for docker and podman
 #   5. podman ulimits drop-in, so `podman run` works without CAP_SYS_RESOURCE
@@ -81,10 +82,12 @@ if [ ! -x "$VENV/bin/python" ]; then
   fi
 fi
 STAMP="$VENV/.parity-bootstrap"
-want="$(sha256sum "$ROOT/pyproject.toml" | cut -c1-64) $("$VENV/bin/python" --version 2>&1)"
-if [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ] || ! "$VENV/bin/python" -c 'import parity, pytest' 2>/dev/null; then
-  say "pip install -e '.[test]' (takes a minute on a fresh venv)"
-  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$ROOT[test]"
+EXTRAS="test,ansible"
+want="$(sha256sum "$ROOT/pyproject.toml" | cut -c1-64) [$EXTRAS] $("$VENV/bin/python" --version 2>&1)"
+if [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ] \
+    || ! "$VENV/bin/python" -c 'import parity, pytest, ansible.release' 2>/dev/null; then
+  say "pip install -e '.[$EXTRAS]' (takes a minute on a fresh venv)"
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$ROOT[$EXTRAS]"
   printf '%s' "$want" >"$STAMP"
 else
   say "venv: up to date ($VENV)"

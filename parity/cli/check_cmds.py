@@ -39,7 +39,8 @@ def _emit(report: object, fmt: str, output: Path | None) -> int:
 @spec_argument
 @click.option("--host", "-H", "hosts", multiple=True, metavar="URL",
               help="docker://NAME, ssh://user@host:port, local://, a spec hosts: name, dev.")
-@click.option("--inventory", type=click.Path(dir_okay=False), help="Ansible inventory file.")
+@click.option("--inventory", type=click.Path(),
+              help="Ansible inventory (file or directory); --host names a pattern in it.")
 @click.option("--role", type=click.Choice(["dev", "prod"]),
               help="Default: prod, and dev for the host named dev.")
 @click.option("--strict", is_flag=True, help="Also report undeclared packages/users/groups/ports.")

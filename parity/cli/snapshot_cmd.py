@@ -18,8 +18,8 @@ from parity.errors import UsageError
               help="Also collect what this spec declares (files, sysctl keys, services) and "
                    "resolve its hosts: names.")
 @click.option("--path", "paths", multiple=True, help="Extra file path to collect (repeatable).")
-@click.option("--inventory", type=click.Path(exists=True, dir_okay=False, path_type=str),
-              help="Ansible inventory for group or host names.")
+@click.option("--inventory", type=click.Path(exists=True, path_type=str),
+              help="Ansible inventory (file or directory) for a host name or pattern.")
 @click.option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True,
               help="Seconds before the host counts as unreachable.")
 def snapshot(host: str, output: Path | None, spec_path: str | None, paths: tuple[str, ...],

@@ -6,7 +6,6 @@ is contacted, so a typo fails fast with a usage error instead of one host error 
 
 from __future__ import annotations
 
-import fnmatch
 import urllib.parse
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -67,35 +66,27 @@ def _from_url(url: str, name: str | None = None, inventory: str | None = None) -
 
 
 def _from_inventory(pattern: str, path: str) -> list[HostTarget]:
+    """The hosts ``pattern`` selects in the inventory, exactly as Ansible would pick and reach
+    them (parity.facts.inventory); every one is checked before any host is contacted."""
     import os
 
-    from parity.facts.inventory import load_inventory
+    from parity.facts.inventory import resolve_inventory
 
-    inventory = load_inventory(path)
-    from testinfra.utils.ansible_runner import itergroup
-
-    hosts: set[str] = set()
-    for group, node in inventory.items():
-        if group == "_meta":
-            continue
-        if fnmatch.fnmatch(group, pattern):
-            hosts |= set(itergroup(inventory, group))
-        hosts |= {h for h in node.get("hosts", []) if fnmatch.fnmatch(h, pattern)}
+    hosts = resolve_inventory(path, pattern)
     if not hosts:
-        raise UsageError(f"inventory {path}: no host or group matches {pattern!r}")
+        raise UsageError(f"inventory {path}: no host matches {pattern!r}",
+                         hint="Check with: ansible-inventory -i INVENTORY --graph")
     out = []
-    for host in sorted(hosts):
-        def factory(host: str = host) -> Any:
-            from testinfra.utils.ansible_runner import get_ansible_config, get_ansible_host
+    for host in hosts:
+        spec, kwargs = host.testinfra_spec(os.fspath(path))
 
-            h = get_ansible_host(get_ansible_config(), inventory, host)
-            if h is None:
-                raise UsageError(f"inventory {path}: host {host} uses a connection type testinfra "
-                                 "cannot reach directly (ssh, paramiko, local, docker, lxc are)")
-            return h.backend
+        def factory(spec: str = spec, kwargs: dict[str, Any] = kwargs) -> Any:
+            import testinfra.backend
 
-        out.append(HostTarget(host, f"ansible://{host}?ansible_inventory={os.fspath(path)}",
-                              factory))
+            return testinfra.backend.get_backend(spec, **kwargs)
+
+        out.append(HostTarget(host.name, f"ansible://{host.name}?ansible_inventory="
+                              f"{os.fspath(path)}", factory))
     return out
 
 

@@ -1,182 +1,195 @@
-"""Ansible inventories, as the ``ansible-inventory --list`` JSON testinfra understands.
+"""Which hosts an Ansible inventory pattern selects, and how Ansible would connect to each.
 
-With ``ansible-inventory`` on ``PATH`` we ask it (every inventory plugin, vault and group_vars
-folder works). Without ansible installed we read static inventories ourselves: INI
-(``[group]``, ``[group:vars]``, ``[group:children]``, ``host key=value``) and YAML
-(``all: {hosts, vars, children}``). Host ranges (``web[01:20]``) and dynamic inventories need
-ansible itself and say so.
+The truth is ansible-core: with it installed (``pip install 'parity[ansible]'``, or an
+``ansible-inventory`` on PATH from pipx), ``ansible_resolver.py`` runs in that Python, in a child
+process with the user's whole environment, and asks Ansible's InventoryManager and VariableManager
+(every inventory plugin and script, directories, group_vars/host_vars, vault through
+ANSIBLE_VAULT_PASSWORD_FILE, patterns like ``web:&db``, ``web:!db1``, ``~regex``, ``web*``). An
+inventory Ansible cannot parse is an error here, not a warning: parity must never contact hosts
+read from a misparsed file. Without ansible-core, ``inventory_static`` reads the static INI/YAML
+files it can read exactly as Ansible would and refuses the rest, naming the extra to install.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import ipaddress
 import json
-import re
+import os
 import shlex
 import shutil
 import subprocess
+import sys
+import urllib.parse
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from parity.errors import UsageError
 
-Inventory = dict[str, Any]
+#: Ansible connection plugin -> testinfra backend that speaks the same transport
+_BACKENDS = {
+    "ssh": "ssh", "smart": "ssh", "ansible.builtin.ssh": "ssh",
+    "paramiko": "paramiko", "paramiko_ssh": "paramiko", "ansible.builtin.paramiko_ssh": "paramiko",
+    "local": "local", "ansible.builtin.local": "local",
+    "docker": "docker", "community.docker.docker": "docker",
+    "lxc": "lxc", "community.general.lxc": "lxc", "lxd": "lxc", "community.general.lxd": "lxc",
+}
+_RESOLVER = Path(__file__).with_name("ansible_resolver.py")
+# -c puts the working directory first on sys.path, where a folder named ``ansible`` (a playbook
+# repository's) would shadow ansible-core; drop it before running the resolver file
+_BOOT = ("import runpy, sys; sys.path.pop(0); sys.argv = sys.argv[1:]; "
+         "runpy.run_path(sys.argv[0], run_name='__main__')")
 
 
-def load_inventory(path: str | Path) -> Inventory:
-    """The inventory at ``path`` in ``ansible-inventory --list`` form."""
+@dataclass(frozen=True)
+class InventoryHost:
+    """One inventory host with the connection settings Ansible would use for it."""
+
+    name: str
+    connection: str
+    address: str
+    port: int | None = None
+    user: str | None = None
+    private_key_file: str | None = None
+    password: str | None = field(default=None, repr=False)
+    ssh_args: tuple[str, ...] = ()
+    become: bool = False
+    become_method: str = "sudo"
+    become_user: str | None = None
+
+    @classmethod
+    def from_record(cls, rec: Mapping[str, Any]) -> InventoryHost:
+        return cls(name=str(rec["name"]), connection=str(rec["connection"]),
+                   address=str(rec["address"]), port=rec.get("port"), user=rec.get("user"),
+                   private_key_file=rec.get("private_key_file"), password=rec.get("password"),
+                   ssh_args=tuple(rec.get("ssh_args") or ()), become=bool(rec.get("become")),
+                   become_method=str(rec.get("become_method") or "sudo"),
+                   become_user=rec.get("become_user"))
+
+    def testinfra_spec(self, source: str) -> tuple[str, dict[str, Any]]:
+        """(hostspec, kwargs) for ``testinfra.backend.get_backend``; checked before any contact.
+
+        The ssh arguments are re-quoted with shlex.join because testinfra pastes them into a
+        shell command line: an inventory's ``ansible_ssh_common_args`` must reach ssh as the
+        words Ansible would pass (Ansible shlex-splits them too), never as shell syntax.
+        """
+        where = f"inventory {source}: host {self.name}"
+        kind = _BACKENDS.get(self.connection)
+        if kind is None:
+            raise UsageError(f"{where}: connection {self.connection!r} has no testinfra "
+                             "transport", hint="parity reaches ssh, paramiko, local, docker and "
+                             "lxc hosts; check this one with a --host URL instead.")
+        if self.become and self.become_method.rsplit(".", 1)[-1] != "sudo":
+            raise UsageError(f"{where}: become method {self.become_method!r}; testinfra "
+                             "becomes another user with sudo only")
+        kwargs: dict[str, Any] = {}
+        if self.become:
+            kwargs["sudo"] = True
+            kwargs["sudo_user"] = self.become_user
+        if kind == "local":
+            return "local://", kwargs
+        for label, value in (("address", self.address), ("user", self.user)):
+            # ssh would read a leading "-" as an option, whatever the quoting
+            if value is not None and (not value.strip() or value.startswith("-")
+                                      or any(c.isspace() for c in value)):
+                raise UsageError(f"{where}: {label} {value!r} is not usable as a host or user name")
+        if self.port is not None and not 0 < int(self.port) < 65536:
+            raise UsageError(f"{where}: port {self.port} is out of range")
+        # testinfra parses the spec as a URL and unquotes each part: quote them all
+        spec = f"{kind}://"
+        if self.user:
+            spec += _quote(self.user)
+            if self.password and not self.private_key_file and kind in ("ssh", "paramiko"):
+                spec += f":{_quote(self.password)}"
+            spec += "@"
+        try:
+            v6 = ipaddress.ip_address(self.address).version == 6
+        except ValueError:
+            v6 = False
+        spec += f"[{self.address}]" if v6 else _quote(self.address)
+        if self.port and kind in ("ssh", "paramiko"):
+            spec += f":{self.port}"
+        if kind in ("ssh", "paramiko") and self.private_key_file:
+            kwargs["ssh_identity_file"] = str(Path(self.private_key_file).expanduser())
+        if kind == "ssh" and self.ssh_args:
+            kwargs["ssh_extra_args"] = shlex.join(self.ssh_args)
+        return spec, kwargs
+
+
+def _quote(text: str) -> str:
+    return urllib.parse.quote(text, safe="")
+
+
+def ansible_python() -> str | None:
+    """The Python that has ansible-core: this one, else the one ``ansible-inventory`` runs in."""
+    spec = importlib.util.find_spec("ansible")
+    if spec is not None and spec.origin is not None:
+        return sys.executable
+    exe = shutil.which("ansible-inventory")
+    if not exe:
+        return None
+    try:
+        with Path(exe).open("rb") as fh:
+            first = fh.readline(512).decode("utf-8", "replace").strip()
+    except OSError:
+        return None
+    if not first.startswith("#!"):
+        return None
+    words = first[2:].split()
+    if words and Path(words[0]).name == "env" and len(words) > 1:
+        return shutil.which(words[1])
+    return words[0] if words and Path(words[0]).is_file() else None
+
+
+def resolve_inventory(path: str | Path, pattern: str = "all",
+                      env: Mapping[str, str] | None = None) -> list[InventoryHost]:
+    """The hosts ``pattern`` selects in the inventory at ``path``, sorted by name."""
     path = Path(path)
     if not path.exists():
-        raise UsageError(f"inventory {path}: no such file")
-    if shutil.which("ansible-inventory"):
-        proc = subprocess.run(["ansible-inventory", "--list", "-i", str(path)],
-                              capture_output=True, text=True, timeout=120,
-                              env={"ANSIBLE_VERBOSITY": "0", "PATH": _path_env()})
-        if proc.returncode != 0:
-            raise UsageError(f"inventory {path}: ansible-inventory failed: "
-                             f"{proc.stderr.strip()[-500:]}")
-        return json.loads(proc.stdout)  # type: ignore[no-any-return]
-    text = path.read_text(encoding="utf-8")
-    if path.suffix in (".yml", ".yaml") or text.lstrip().startswith(("all:", "---")):
-        return _from_yaml(path, text)
-    return _from_ini(path, text)
+        raise UsageError(f"inventory {path}: no such file or directory")
+    env = dict(os.environ if env is None else env)
+    python = ansible_python()
+    if python is not None:
+        records = _resolve_with_ansible(python, path, pattern, env)
+    else:
+        from parity.facts.inventory_static import resolve_static
+
+        records = resolve_static(path, pattern, env)
+    return [InventoryHost.from_record(r) for r in records]
 
 
-def _path_env() -> str:
-    import os
-
-    return os.environ.get("PATH", "/usr/bin:/bin")
-
-
-class _Builder:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.hosts: dict[str, dict[str, Any]] = {}  # host -> own vars
-        self.groups: dict[str, dict[str, Any]] = {"all": {"hosts": [], "children": [],
-                                                          "vars": {}}}
-
-    def group(self, name: str) -> dict[str, Any]:
-        return self.groups.setdefault(name, {"hosts": [], "children": [], "vars": {}})
-
-    def add_host(self, group: str, host: str, hostvars: dict[str, Any], where: str) -> None:
-        if re.search(r"\[[^\]]*:[^\]]*\]", host):
-            raise UsageError(f"{where}: host ranges such as {host!r} need ansible installed "
-                             "(pip install ansible-core)")
-        self.hosts.setdefault(host, {}).update(hostvars)
-        g = self.group(group)
-        if host not in g["hosts"]:
-            g["hosts"].append(host)
-
-    def parents(self) -> dict[str, set[str]]:
-        out: dict[str, set[str]] = {}
-        for name, g in self.groups.items():
-            for child in g["children"]:
-                out.setdefault(child, set()).add(name)
-        return out
-
-    def result(self) -> Inventory:
-        parents = self.parents()
-        for name in self.groups:
-            if name != "all" and not parents.get(name):
-                self.groups["all"]["children"].append(name)
-                parents.setdefault(name, set()).add("all")
-
-        def depth(group: str, seen: frozenset[str] = frozenset()) -> int:
-            ps = parents.get(group, set()) - seen
-            return 0 if not ps else 1 + max(depth(p, seen | {group}) for p in ps)
-
-        def ancestors(group: str) -> set[str]:
-            out, todo = set(), [group]
-            while todo:
-                g = todo.pop()
-                if g not in out:
-                    out.add(g)
-                    todo.extend(parents.get(g, ()))
-            return out
-
-        hostvars: dict[str, dict[str, Any]] = {}
-        for host, own in self.hosts.items():
-            groups: set[str] = {"all"}
-            for name, g in self.groups.items():
-                if host in g["hosts"]:
-                    groups |= ancestors(name)
-            merged: dict[str, Any] = {}
-            for g in sorted(groups, key=lambda n: (depth(n), n)):
-                merged.update(self.groups[g]["vars"])
-            merged.update(own)
-            hostvars[host] = merged
-        inv: Inventory = {"_meta": {"hostvars": hostvars}}
-        for name, g in self.groups.items():
-            inv[name] = {"hosts": g["hosts"], "children": g["children"]}
-        return inv
-
-
-def _scalar(text: str) -> Any:
-    if text.isdigit():
-        return int(text)
-    return text
-
-
-def _from_ini(path: Path, text: str) -> Inventory:
-    b = _Builder(path)
-    section, kind = "ungrouped", "hosts"
-    for n, raw in enumerate(text.splitlines(), 1):
-        line = raw.split(" #")[0].strip() if not raw.lstrip().startswith(("#", ";")) else ""
-        if not line:
-            continue
-        where = f"{path}:{n}"
-        m = re.fullmatch(r"\[([^\]:]+)(?::(vars|children))?\]", line)
-        if m:
-            section, kind = m[1], m[2] or "hosts"
-            b.group(section)
-            continue
-        try:
-            words = shlex.split(line)
-        except ValueError as exc:
-            raise UsageError(f"{where}: cannot parse inventory line: {exc}") from None
-        if kind == "vars":
-            key, eq, value = line.partition("=")
-            if not eq:
-                raise UsageError(f"{where}: expected key=value in [{section}:vars]")
-            b.group(section)["vars"][key.strip()] = _scalar(value.strip())
-        elif kind == "children":
-            b.group(words[0])
-            if words[0] not in b.group(section)["children"]:
-                b.group(section)["children"].append(words[0])
-        else:
-            hostvars = {}
-            for w in words[1:]:
-                key, eq, value = w.partition("=")
-                if not eq:
-                    raise UsageError(f"{where}: expected key=value after the host name, got {w!r}")
-                hostvars[key] = _scalar(value)
-            b.add_host(section, words[0], hostvars, where)
-    return b.result()
-
-
-def _from_yaml(path: Path, text: str) -> Inventory:
-    from ruamel.yaml import YAML, YAMLError
-
+def _resolve_with_ansible(python: str, path: Path, pattern: str,
+                          env: dict[str, str]) -> list[dict[str, Any]]:
+    # Ansible only warns about a source no plugin could parse and goes on with what it has
+    # (possibly nothing but implicit localhost); for parity that is an error
+    env.setdefault("ANSIBLE_INVENTORY_UNPARSED_FAILED", "True")
+    env.setdefault("ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED", "True")
+    env.setdefault("ANSIBLE_VERBOSITY", "0")
     try:
-        data = YAML(typ="safe").load(text)
-    except YAMLError as exc:
-        raise UsageError(f"{path}: not a valid YAML inventory: {exc}") from None
-    if not isinstance(data, dict):
-        raise UsageError(f"{path}: a YAML inventory is a mapping of groups (all: ...)")
-    b = _Builder(path)
-
-    def walk(name: str, node: Any) -> None:
-        g = b.group(name)
-        node = node or {}
-        if not isinstance(node, dict):
-            raise UsageError(f"{path}: group {name!r} must be a mapping")
-        for host, hv in (node.get("hosts") or {}).items():
-            b.add_host(name, str(host), dict(hv or {}), f"{path}: group {name}")
-        g["vars"].update(node.get("vars") or {})
-        for child, sub in (node.get("children") or {}).items():
-            if child not in g["children"]:
-                g["children"].append(child)
-            walk(str(child), sub)
-
-    for name, node in data.items():
-        walk(str(name), node)
-    return b.result()
+        proc = subprocess.run([python, "-c", _BOOT, str(_RESOLVER), str(path), pattern],
+                              capture_output=True, text=True, timeout=300, env=env,
+                              stdin=subprocess.DEVNULL, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise UsageError(f"inventory {path}: running ansible-core failed: {exc}") from None
+    for line in proc.stderr.splitlines():
+        if line.strip():
+            print(line, file=sys.stderr)
+    result = None
+    for line in reversed(proc.stdout.splitlines()):
+        if line.startswith("{"):
+            try:
+                result = json.loads(line)
+            except ValueError:
+                continue
+            break
+    if proc.returncode != 0 or not isinstance(result, dict):
+        raise UsageError(f"inventory {path}: ansible-core ({python}) failed: "
+                         f"{(proc.stderr.strip() or proc.stdout.strip())[-500:]}")
+    if "error" in result:
+        hint = None
+        if "vault" in result["error"].lower():
+            hint = "Set ANSIBLE_VAULT_PASSWORD_FILE (or vault_password_file in ansible.cfg)."
+        raise UsageError(f"inventory {path}: {result['error']}", hint=hint)
+    return list(result["hosts"])

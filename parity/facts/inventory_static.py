@@ -322,16 +322,21 @@ def _add_pending(data: _Data, group: str, pending: dict[str, dict[str, Any]], wh
 def _load_yaml(path: Path, text: str) -> Any:
     """YAML as Ansible's loader reads it (YAML 1.1), or ``...`` where Ansible's yaml plugin
     fails to parse it (then the ini plugin gets the file). Refuses what only Ansible can load."""
-    from ruamel.yaml import YAML
     from ruamel.yaml.constructor import ConstructorError
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    from parity.yamlguard import AliasLimitError, guarded_yaml
+
     if text.lstrip().startswith("$ANSIBLE_VAULT"):
         raise _refuse(str(path), "a vault-encrypted file is decrypted by ansible-core only")
-    yaml = YAML(typ="safe", pure=True)
+    yaml = guarded_yaml("safe")
     yaml.version = (1, 1)
     try:
         return yaml.load(text)
+    except AliasLimitError as exc:
+        mark = exc.problem_mark
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        raise UsageError(f"{where}: {exc.problem}") from None
     except ConstructorError as exc:
         line = f":{exc.problem_mark.line + 1}" if exc.problem_mark else ""
         raise _refuse(f"{path}{line}", f"{exc.problem} (vault values, !unsafe and duplicate keys "

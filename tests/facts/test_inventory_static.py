@@ -248,3 +248,15 @@ def test_docker_connection_targets(no_ansible: None, tmp_path: Path) -> None:
     [t] = resolve_hosts(["app"], inventory=str(inv))
     backend = t.backend()
     assert (backend.NAME, backend.name, backend.sudo) == ("docker", "real-name", True)
+
+
+def test_yaml_alias_bomb_is_refused_quickly(no_ansible: None, tmp_path: Path) -> None:
+    """The spec loader's alias guard applies to inventories too: a bomb is a usage error with
+    its position, never an expansion (and never handed to the INI reader as 'not YAML')."""
+    rows = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    rows += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 8)]
+    inv = tmp_path / "hosts"
+    inv.write_text("\n".join(rows) + "\nall:\n  hosts:\n    h1: {v: *a7}\n")
+    err = _refused(inv)
+    assert re.search(r"hosts:\d+:\d+: alias \*a\d makes the aliases", str(err))
+    assert len(str(err)) < 300

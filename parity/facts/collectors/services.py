@@ -181,7 +181,7 @@ def _evidence(body: list[str], request: CollectRequest) -> dict[str, Any]:
             enabled.add(rest)
         elif tag == "rc":
             m = re.match(r"^S\d\d(.+)$", rest)
-            if m:
+            if m and m[1] not in _NOT_SERVICES:  # rc1.d's S..single is no service
                 listed.add(m[1])
                 enabled.add(m[1])
         elif tag == "runlevel":

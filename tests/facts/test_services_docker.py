@@ -106,6 +106,27 @@ def test_stopped_cron_left_as_a_zombie_is_stopped(host: Any) -> None:
     assert _status_rc(host, "cron") == 3
 
 
+def test_cron_killed_outright_is_stopped_although_its_status_script_says_running(
+        host: Any) -> None:
+    """``kill -9`` leaves /run/crond.pid and a zombie; the LSB status function tests the pid
+    with ``kill -0``, which succeeds on a zombie, so the script (and testinfra, which asks it)
+    say "running". The kernel says the process has exited: parity sides with the kernel."""
+    pid = _start_cron(host)
+    exec_ok(host, f"kill -9 {pid}")
+    _wait_state(host, pid, "Z")
+    assert exec_ok(host, "cat /run/crond.pid").strip() == str(pid)
+    assert _status_rc(host, "cron") == 0
+    assert _testinfra(host, "cron") == (True, True)  # fooled by the zombie, as the script is
+
+    assert _services(host)["cron"] == {"running": False, "enabled": True}
+    # a live cron again (started afresh, the old zombie still there): running
+    exec_ok(host, "rm /run/crond.pid")
+    new = _start_cron(host)
+    assert new != pid and _state(host, pid) == "Z"
+    assert _services(host)["cron"] == {"running": True, "enabled": True}
+    assert _testinfra(host, "cron") == (True, True)
+
+
 def test_parity_pid_file_of_a_zombie_or_dead_process_is_stopped(host: Any) -> None:
     """A service parity's entrypoint started (no init script): its pid file decides, and a
     zombie or a process merely named like it does not make it run."""

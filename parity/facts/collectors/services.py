@@ -9,7 +9,8 @@ Without systemd (containers, BusyBox, sysvinit, OpenRC) ``running`` is decided b
 these that gives an answer, strongest first (docs/facts.md, "Service rules", is the contract):
 
 1. the init script's own ``/etc/init.d/<name> status`` (LSB: exit 0 running, 3 stopped; any
-   other code, a timeout, or a script that handles no ``status`` at all gives no answer);
+   other code, a timeout, or a script that handles no ``status`` at all gives no answer); a 0
+   that can only rest on a zombie (one carries the name, no live process does) is "stopped";
 2. ``/run/parity/<name>.pid`` (parity's container entrypoint writes it): running if the pid is a
    live process that is not a zombie, stopped otherwise;
 3. a live, non-zombie process whose ``comm`` is the name (the kernel keeps 15 characters).
@@ -111,7 +112,7 @@ else
   for d in /proc/[0-9]*; do
     c=; read -r c 2>/dev/null < "$d/comm" && [ -n "$c" ] || continue
     pstate "${{d#/proc/}}"
-    case $_s in ''|Z*|X*) ;; *) echo "proc $c";; esac
+    case $_s in '') ;; Z*|X*) echo "zombie $c";; *) echo "proc $c";; esac
   done
 fi
 """
@@ -174,6 +175,7 @@ def _evidence(body: list[str], request: CollectRequest) -> dict[str, Any]:
     status: dict[str, str] = {}
     pids: dict[str, str] = {}
     procs: set[str] = set()
+    zombies: set[str] = set()
     for line in body:
         tag, _, rest = line.partition(" ")
         if tag == "parity":
@@ -203,12 +205,23 @@ def _evidence(body: list[str], request: CollectRequest) -> dict[str, Any]:
             status[name] = rc
         elif tag == "proc":
             procs.add(rest)
+        elif tag == "zombie":
+            zombies.add(rest)
         else:
             raise ParseError(f"unexpected line in services output: {line!r}")
+
+    def on_zombie(name: str) -> bool:
+        """LSB status scripts test a pid with ``kill -0``, which succeeds on a zombie: a daemon
+        killed outright leaves its pid file and a zombie, and the script says "running". When
+        a zombie carries the name and no live process does, that answer rests on the zombie."""
+        short = name[:15]
+        return (name in zombies or short in zombies) and not (name in procs or short in procs)
 
     def running(name: str) -> bool:
         """The first evidence that settles it, strongest first (docs/facts.md, Service rules)."""
         rc = status.get(name)
+        if rc == _LSB_RUNNING and on_zombie(name):
+            return False
         if rc in (_LSB_RUNNING, _LSB_STOPPED):
             return rc == _LSB_RUNNING
         if name in pids:

@@ -99,6 +99,8 @@ def _compare_items(host: str, kind: str, expected: dict[str, dict[str, Any]],
     out.checked[one] = len(expected)
     for name, want in expected.items():
         have = actual.get(name)
+        if have is None and kind == "services" and _off(want):
+            continue  # declared stopped and disabled; a host without it at all complies
         if have is None or (kind == "files" and have.get("type") == "absent"):
             out.findings.append(Finding(host, one, name, None, want or None, None, "missing"))
             continue
@@ -118,6 +120,13 @@ def _compare_items(host: str, kind: str, expected: dict[str, dict[str, Any]],
                 actual_value = sorted(actual_value)
             out.findings.append(Finding(host, one, name, fld, want.get(fld), actual_value,
                                         "changed"))
+
+
+def _off(want: dict[str, Any]) -> bool:
+    """A service the spec wants neither running nor enabled (``telnetd: {running: false,
+    enabled: false}``): what it forbids, an absent service cannot do."""
+    pinned = [want[k] for k in ("running", "enabled") if k in want]
+    return bool(pinned) and not any(pinned)
 
 
 def _membership(want: list[str], have: Any) -> list[str]:

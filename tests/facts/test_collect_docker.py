@@ -89,9 +89,11 @@ def test_twenty_hosts_concurrently_one_killed_mid_run(container_factory: Any,
                                                       base_image: str) -> None:
     hosts = [container_factory.start(base_image) for _ in range(20)]
     victim = hosts[7]
-    # the victim's requested service has a status probe that takes long enough to kill it mid-run
-    exec_ok(victim, "printf '#!/bin/sh\\nsleep 120\\n' > /etc/init.d/slowsvc && "
-                    "chmod 755 /etc/init.d/slowsvc")
+    # the victim has a service whose status probe takes long enough to kill it mid-run, and no
+    # `timeout` command (as old BusyBox hosts), so nothing on the host cuts the probe short
+    exec_ok(victim, "printf '#!/bin/sh\\ncase \"$1\" in status) sleep 120;; esac\\n' "
+                    "> /etc/init.d/slowsvc && chmod 755 /etc/init.d/slowsvc && "
+                    "rm /usr/bin/timeout")
     request = CollectRequest(services=("slowsvc",))
     results: list[Any] = []
     runner = threading.Thread(target=lambda: results.extend(

@@ -1,27 +1,36 @@
-"""Services: systemd's view where systemd runs, otherwise evidence gathered from files and /proc.
+"""Services: systemd's view where systemd runs, otherwise the strongest evidence there is.
 
 With systemd (``/run/systemd/system`` exists and ``systemctl`` is present) every service unit is
 reported: ``running`` is ``ActiveState`` active/reloading, ``enabled`` is the unit-file state
 (``enabled``/``enabled-runtime`` -> true, ``disabled``/``masked`` -> false, anything else such as
 ``static`` or ``indirect`` -> null, "not something one enables").
 
-Without systemd (containers, BusyBox, sysvinit) a service is listed when there is any evidence of
-it, and the rules are:
+Without systemd (containers, BusyBox, sysvinit, OpenRC) ``running`` is decided by the first of
+these that gives an answer, strongest first (docs/facts.md, "Service rules", is the contract):
 
-* **enabled** if ``/etc/parity/services/<name>`` exists (written by parity's provisioning for
-  the container entrypoint) or a start link ``/etc/rc[2-5].d/S??<name>`` exists; else false.
-* **running** if any of: ``/run/parity/<name>.pid`` holds the pid of a live process; the init
-  script ``/etc/init.d/<name> status`` exits 0 (asked only for the names the request lists, as
-  status scripts are the slowest probe); a process whose ``comm`` is the name (the kernel keeps
-  15 characters of it) exists.
-* **listed** if the name has an init script, a parity service file, an rc start link, a pid file,
-  or is requested and found running.
+1. the init script's own ``/etc/init.d/<name> status`` (LSB: exit 0 running, 3 stopped; any
+   other code, a timeout, or a script that handles no ``status`` at all gives no answer); a 0
+   that can only rest on a zombie (one carries the name, no live process does) is "stopped";
+2. ``/run/parity/<name>.pid`` (parity's container entrypoint writes it): running if the pid is a
+   live process that is not a zombie, stopped otherwise;
+3. a live, non-zombie process whose ``comm`` is the name (the kernel keeps 15 characters).
+
+A zombie is a process that has exited and waits for its parent to reap it; in a container whose
+PID 1 does not reap (``sleep infinity``), ``service cron stop`` leaves one named ``cron``, and
+``kill -0`` still succeeds on it: it never counts. **enabled** is a parity service file
+(``/etc/parity/services/<name>``), an rc start link ``/etc/rc?.d/S??<name>`` (``rcS.d``
+included, as testinfra counts them) or an OpenRC runlevel entry ``/etc/runlevels/*/<name>``.
+
+The script is the same whatever the request: every init script's status is asked (in
+parallel, each bounded by ``timeout`` where the host has it, since some status scripts hang),
+so the verdict on a service never depends on whether a spec declares it. A service is listed
+when it has an init script, a parity service file, a start link or a pid file; a requested name
+without any of these is also listed when rule 3 finds it running.
 """
 
 from __future__ import annotations
 
 import re
-import shlex
 from typing import Any
 
 from parity.facts.collectors import ParseError, lines
@@ -36,7 +45,10 @@ _NOT_SERVICES = {"README", "skeleton", "rc", "rcS", "rc.local", "functions", "ha
 
 
 def snippet(request: CollectRequest) -> str:
-    names = " ".join(shlex.quote(n) for n in request.services)
+    """The same script whatever the request lists: the verdict for a service must not depend on
+    whether a spec asked about it, or ``parity check`` and ``parity diff`` could disagree."""
+    del request  # deliberately unused (see above)
+    skip = " ".join(sorted(_NOT_SERVICES))
     return f"""\
 if [ -d /run/systemd/system ] && have systemctl; then
   echo "@init systemd"
@@ -46,24 +58,61 @@ if [ -d /run/systemd/system ] && have systemctl; then
   systemctl list-unit-files --type=service --no-legend --no-pager
 else
   echo "@init none"
-  for f in {SERVICES_DIR}/*; do [ -e "$f" ] && echo "parity ${{f##*/}}"; done
-  for f in /etc/rc2.d/S* /etc/rc3.d/S* /etc/rc4.d/S* /etc/rc5.d/S*; do
-    if [ -e "$f" ] || [ -L "$f" ]; then echo "rc ${{f##*/}}"; fi
+  # names come from file names: one with a newline in it could forge a line of this output
+  nl='
+'
+  name_ok() {{ case $1 in ''|.*|*"$nl"*) return 1;; esac; }}
+  # $_s := State: of a process (a zombie is Z), empty when it is gone; no fork per process
+  pstate() {{
+    _s=; while read -r _k _v _r; do [ "$_k" = State: ] && {{ _s=$_v; break; }}; done \
+      2>/dev/null < "/proc/$1/status"
+  }}
+  # a status request means something only to scripts that handle one (LSB or OpenRC)
+  handles_status() {{
+    if have grep; then grep -q -e status -e openrc-run "$1" 2>/dev/null; return; fi
+    while IFS= read -r _l; do
+      case $_l in *status*|*openrc-run*) return 0;; esac
+    done 2>/dev/null < "$1"
+    return 1
+  }}
+  for f in {SERVICES_DIR}/*; do
+    n=${{f##*/}}; [ -e "$f" ] && name_ok "$n" && echo "parity $n"
   done
-  for f in /etc/init.d/*; do [ -f "$f" ] && [ -x "$f" ] && echo "initd ${{f##*/}}"; done
+  for f in /etc/rc?.d/S*; do
+    n=${{f##*/}}
+    if {{ [ -e "$f" ] || [ -L "$f" ]; }} && name_ok "$n"; then echo "rc $n"; fi
+  done
+  for f in /etc/runlevels/*/*; do
+    n=${{f##*/}}
+    if {{ [ -e "$f" ] || [ -L "$f" ]; }} && name_ok "$n"; then echo "runlevel $n"; fi
+  done
   for f in {PID_DIR}/*.pid; do
     [ -r "$f" ] || continue
-    pid=; read -r pid < "$f"; n=${{f##*/}}; n=${{n%.pid}}
-    case "$pid" in ''|*[!0-9]*) echo "pid dead $n";; *)
-      if [ -d "/proc/$pid" ]; then echo "pid live $n"; else echo "pid dead $n"; fi;; esac
+    n=${{f##*/}}; n=${{n%.pid}}; name_ok "$n" || continue
+    pid=; read -r pid _ < "$f"
+    case "$pid" in ''|*[!0-9]*) echo "pid dead $n"; continue;; esac
+    pstate "$pid"
+    case $_s in
+      '') echo "pid dead $n";;
+      Z*|X*) echo "pid zombie $n";;
+      *) echo "pid live $n";;
+    esac
   done
-  for n in {names}; do
-    if [ -f "/etc/init.d/$n" ] && [ -x "/etc/init.d/$n" ]; then
-      "/etc/init.d/$n" status >/dev/null 2>&1; echo "status $? $n"
-    fi
+  # every init script's own status, in parallel and bounded: some status scripts hang
+  T=; if timeout -s KILL 5 true 2>/dev/null; then T="timeout -s KILL 5"; fi
+  for f in /etc/init.d/*; do
+    n=${{f##*/}}
+    [ -f "$f" ] && [ -x "$f" ] && name_ok "$n" || continue
+    echo "initd $n"
+    case " {skip} " in *" $n "*) continue;; esac
+    handles_status "$f" || continue
+    ( $T "$f" status >/dev/null 2>&1 </dev/null; echo "status $? $n" ) &
   done
+  wait
   for d in /proc/[0-9]*; do
-    c=; read -r c < "$d/comm" 2>/dev/null && [ -n "$c" ] && echo "proc $c"
+    c=; read -r c 2>/dev/null < "$d/comm" && [ -n "$c" ] || continue
+    pstate "${{d#/proc/}}"
+    case $_s in '') ;; Z*|X*) echo "zombie $c";; *) echo "proc $c";; esac
   done
 fi
 """
@@ -115,11 +164,18 @@ def _systemd(body: list[str]) -> dict[str, Any]:
     return out
 
 
+#: LSB exit codes of ``status`` that settle the question; any other code (1 "dead, pid file
+#: left", 4 "unknown", a usage error, a timeout) leaves it to the weaker evidence
+_LSB_RUNNING, _LSB_STOPPED = "0", "3"
+
+
 def _evidence(body: list[str], request: CollectRequest) -> dict[str, Any]:
     listed: set[str] = set()
     enabled: set[str] = set()
-    running: set[str] = set()
+    status: dict[str, str] = {}
+    pids: dict[str, str] = {}
     procs: set[str] = set()
+    zombies: set[str] = set()
     for line in body:
         tag, _, rest = line.partition(" ")
         if tag == "parity":
@@ -127,30 +183,55 @@ def _evidence(body: list[str], request: CollectRequest) -> dict[str, Any]:
             enabled.add(rest)
         elif tag == "rc":
             m = re.match(r"^S\d\d(.+)$", rest)
-            if m:
+            if m and m[1] not in _NOT_SERVICES:  # rc1.d's S..single is no service
                 listed.add(m[1])
                 enabled.add(m[1])
+        elif tag == "runlevel":
+            listed.add(rest)
+            enabled.add(rest)
         elif tag == "initd":
             if rest not in _NOT_SERVICES and not rest.startswith("."):
                 listed.add(rest)
         elif tag == "pid":
             state, _, name = rest.partition(" ")
+            if state not in ("live", "dead", "zombie") or not name:
+                raise ParseError(f"unexpected pid file line in services output: {line!r}")
             listed.add(name)
-            if state == "live":
-                running.add(name)
+            pids[name] = state
         elif tag == "status":
             rc, _, name = rest.partition(" ")
-            if rc == "0":
-                running.add(name)
+            if not rc.isdigit() or not name:
+                raise ParseError(f"unexpected status line in services output: {line!r}")
+            status[name] = rc
         elif tag == "proc":
             procs.add(rest)
+        elif tag == "zombie":
+            zombies.add(rest)
         else:
             raise ParseError(f"unexpected line in services output: {line!r}")
-    for name in {*listed, *request.services}:
-        if name in procs or name[:15] in procs:
-            running.add(name)
-    listed |= running & set(request.services)
-    return {n: {"running": n in running, "enabled": n in enabled} for n in sorted(listed)}
+
+    def on_zombie(name: str) -> bool:
+        """LSB status scripts test a pid with ``kill -0``, which succeeds on a zombie: a daemon
+        killed outright leaves its pid file and a zombie, and the script says "running". When
+        a zombie carries the name and no live process does, that answer rests on the zombie."""
+        short = name[:15]
+        return (name in zombies or short in zombies) and not (name in procs or short in procs)
+
+    def running(name: str) -> bool:
+        """The first evidence that settles it, strongest first (docs/facts.md, Service rules)."""
+        rc = status.get(name)
+        if rc == _LSB_RUNNING and on_zombie(name):
+            return False
+        if rc in (_LSB_RUNNING, _LSB_STOPPED):
+            return rc == _LSB_RUNNING
+        if name in pids:
+            return pids[name] == "live"
+        return name in procs or name[:15] in procs
+
+    # a requested name with no other evidence is listed when a process of its name runs: the
+    # verdict of every name is the same whether requested or not, only the listing differs
+    listed |= {n for n in request.services if n not in listed and running(n)}
+    return {n: {"running": running(n), "enabled": n in enabled} for n in sorted(listed)}
 
 
 def parse(text: str, request: CollectRequest) -> dict[str, Any]:

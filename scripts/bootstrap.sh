@@ -24,7 +24,8 @@ PODMAN_CONF_MARKER="# written by parity scripts/bootstrap.sh"
 # Packages the test suite drives for real. --no-install-recommends keeps CI lean (vagrant would
 # otherwise pull in vagrant-libvirt); the few recommends we rely on are listed explicitly.
 APT_PACKAGES=(docker.io podman vagrant ruby nix-bin appc-spec debootstrap debian-archive-keyring
-  openssh-client git ca-certificates iproute2 xz-utils)
+  openssh-client git ca-certificates iproute2 xz-utils
+  rpm)  # rpm: the oracle for rpm version ordering (tests/test_versions_oracle.py)
 
 say() { printf '[bootstrap] %s\n' "$*"; }
 die() { printf '[bootstrap] error: %s\n' "$*" >&2; exit 1; }

@@ -35,6 +35,7 @@ pm_candidates() {
     apt-cache madison "$1" 2>/dev/null | awk -F'|' '{ gsub(/ /, "", $2); print $2 }' | sort -u
 }
 pm_vercmp() { dpkg --compare-versions "$1" "$2" "$3"; }
+pm_upstream() { printf '%s-0' "${1%-*}"; }  # [EPOCH:]UPSTREAM with a neutral revision
 pm_pin() { printf '%s=%s' "$1" "$2"; }
 pm_install() { apt-get install -y -q --no-install-recommends --allow-downgrades "$@"; }
 pm_installed() {
@@ -44,22 +45,24 @@ pm_installed() {
 pm_clean() { apt-get clean; rm -rf /var/lib/apt/lists/*; }
 
 # --- version constraints ----------------------------------------------------------------------
-# A clause is OP:VERSION with OP in glob upeq eq ne ge le gt lt; a version must satisfy every
-# clause. Same rules as parity.versions: a glob may match with or without the epoch, and upeq
-# (Debian "=1.22.1") compares the upstream part only, ignoring epoch and -revision.
+# A clause is OP:VERSION with OP in glob eq ne ge le gt lt, or uOP (ueq, uge, ...) when VERSION
+# has no revision: then only the upstream parts are compared (pm_upstream), so "=1.22.1" holds
+# for every revision of 1.22.1. A VERSION without an epoch ignores the candidate's epoch; a glob
+# may match with or without it. A version must satisfy every clause. Same rules as
+# parity.versions (docs/spec.md, "Version constraints").
 parity_allows() {
     _v=$1; shift
     _noepoch=${_v#*:}
     for _c in "$@"; do
         _op=${_c%%:*}; _want=${_c#*:}
-        if [ "$_op" = glob ]; then
-            # shellcheck disable=SC2254
-            case $_v in $_want) ;; *) case $_noepoch in $_want) ;; *) return 1 ;; esac ;; esac
-        elif [ "$_op" = upeq ]; then
-            pm_vercmp "${_noepoch%-*}" eq "$_want" || return 1
-        else
-            pm_vercmp "$_v" "$_op" "$_want" || return 1
-        fi
+        case $_want in *:*) _have=$_v ;; *) _have=$_noepoch ;; esac
+        case $_op in
+            glob)
+                # shellcheck disable=SC2254
+                case $_v in $_want) ;; *) case $_noepoch in $_want) ;; *) return 1 ;; esac ;; esac ;;
+            u*) pm_vercmp "$(pm_upstream "$_have")" "${_op#u}" "$(pm_upstream "$_want")" || return 1 ;;
+            *) pm_vercmp "$_have" "$_op" "$_want" || return 1 ;;
+        esac
     done
     return 0
 }
@@ -244,12 +247,12 @@ parity_script() {  # PATH (relative to this script's folder)
 if phase packages; then
     log "packages"
     parity_want ca-certificates
-    parity_want curl ge:7.88
+    parity_want curl uge:7.88
     parity_want nginx 'glob:1.22.*'
     parity_want postgresql-15 'glob:15.*'
     parity_install_wanted
     parity_verify ca-certificates
-    parity_verify curl ge:7.88
+    parity_verify curl uge:7.88
     parity_verify nginx 'glob:1.22.*'
     parity_verify postgresql-15 'glob:15.*'
 fi

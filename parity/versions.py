@@ -194,8 +194,8 @@ def invalid_reason(version: str, scheme: str) -> str | None:
 
     deb: what ``dpkg --compare-versions`` reports as an error or a warning (and, stricter, an
     empty version or surrounding whitespace); rpm: empty, spaces, non-ASCII, a non-numeric
-    epoch, or a ``-`` inside the version or release (rpmbuild refuses those); apk: what apk-tools' ``apk_version_validate``
-    rejects.
+    epoch, or a ``-`` inside the version or release (rpmbuild refuses those); apk: what
+    apk-tools' ``apk_version_validate`` rejects.
     """
     if scheme == "deb":
         return _deb_invalid(version)

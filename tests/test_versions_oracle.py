@@ -9,6 +9,8 @@ lua loop for rpm) so thousands of pairs take seconds.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import random
 import shutil
 import subprocess
@@ -214,7 +216,6 @@ def test_apk_ordering_is_a_total_order() -> None:
     for a in vs[:120]:
         for b in vs[:120]:
             assert apk_version.compare(a, b) == -apk_version.compare(b, a)
-    import functools
     ordered = sorted(vs, key=functools.cmp_to_key(apk_version.compare))
-    for x, y in zip(ordered, ordered[1:], strict=False):
+    for x, y in itertools.pairwise(ordered):
         assert apk_version.compare(x, y) <= 0

@@ -14,6 +14,7 @@ loops over all cases, so hundreds of generated cases take a second or two.
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import shutil
@@ -127,7 +128,6 @@ def shell_verdicts(scheme: str, cases: list[tuple[str, str]], tmp_path: Path) ->
         bindir.mkdir(exist_ok=True)
         (bindir / "apk").write_text(APK_STANDIN)
         (bindir / "apk").chmod(0o755)
-        import os
         env = {**os.environ, "PATH": f"{bindir}:{os.environ['PATH']}",
                "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     lines = "".join(

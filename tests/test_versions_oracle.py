@@ -35,7 +35,7 @@ def _part(rnd: random.Random, alphabet: str, most: int) -> str:
 
 def deb_version(rnd: random.Random) -> str:
     """A valid dpkg version, biased towards the near-misses orderings get wrong."""
-    v = rnd.choice("0123456789") + _part(rnd, "0123456789" * 3 + "abz.+~", 7)
+    v = rnd.choice("0123456789") + _part(rnd, "0123456789" * 3 + "abzAZ.+~", 7)
     if rnd.random() < 0.6:
         v += "-" + _part(rnd, "0123456789" * 2 + "ab.+~", 4)
         if rnd.random() < 0.2:  # hyphens inside the upstream part
@@ -46,7 +46,7 @@ def deb_version(rnd: random.Random) -> str:
 
 
 def rpm_version(rnd: random.Random) -> str:
-    v = _part(rnd, "0123456789" * 3 + "abz.+~^_", 7)
+    v = _part(rnd, "0123456789" * 3 + "abzAZ.+~^_", 7)
     if rnd.random() < 0.6:
         v += "-" + _part(rnd, "0123456789" * 2 + "ab.~^", 4)
     if rnd.random() < 0.25:

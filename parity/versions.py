@@ -1,10 +1,12 @@
 """Package versions and constraints, ordered and matched the way each distro's tools do.
 
-Ordering: rpm's through ``univers``; dpkg's and apk's through :mod:`parity.deb_version` and
-:mod:`parity.apk_version`, ports of dpkg's and apk-tools' own algorithms (univers rejects valid
-dpkg versions and gets apk-tools' own test vectors wrong). tests/test_versions_oracle.py checks
-all three against ``dpkg --compare-versions``, rpm's ``rpm.vercmp`` (thousands of generated pairs
-each) and the rpm and apk-tools projects' own test vectors. The spec's constraint language:
+Ordering: dpkg's through ``python-debian`` (Debian's own library; ``univers``' DebianVersion
+rejects valid versions such as ``2:2227:153582`` and silently drops spaces), rpm's ``rpmvercmp``
+through ``univers`` with rpm's own epoch/version/release handling around it, apk's through
+:mod:`parity.apk_version`, a port of apk-tools' ``version.c`` (univers gets apk-tools' own test
+vectors wrong). tests/test_versions_oracle.py checks all three against ``dpkg
+--compare-versions``, rpm's ``rpm.vercmp`` (thousands of generated pairs each) and the rpm and
+apk-tools projects' own test vectors. The spec's constraint language:
 
 * ``*`` – any version
 * ``1.22.*`` – glob on the version string (fnmatch), with or without the host's epoch
@@ -33,9 +35,10 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from debian.debian_support import version_compare as dpkg_compare
 from univers.rpm import vercmp as rpm_vercmp
 
-from parity import apk_version, deb_version
+from parity import apk_version
 
 #: version schemes by name; the value names the tool whose ordering it follows
 SCHEMES: dict[str, str] = {"deb": "dpkg", "rpm": "rpm", "apk": "apk-tools"}
@@ -169,7 +172,8 @@ def compare(a: str, b: str, scheme: str) -> int:
     if scheme == "apk":
         return apk_version.compare(a, b)
     if scheme == "deb":
-        return deb_version.compare(a, b)
+        c = dpkg_compare(a, b)
+        return (c > 0) - (c < 0)
     return _rpm_compare(a, b)
 
 

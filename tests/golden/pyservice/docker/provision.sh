@@ -73,9 +73,10 @@ PARITY_MISSING=
 PARITY_TMP=$(mktemp -d)
 trap 'rm -rf "$PARITY_TMP"' EXIT
 
-# parity_want NAME [CLAUSE...]: pick the highest available version satisfying every clause
+# parity_want NAME CONSTRAINT [CLAUSE...]: pick the highest available version satisfying every
+# clause (CONSTRAINT is the spec's text, for messages)
 parity_want() {
-    _name=$1; shift
+    _name=$1 _text=$2; shift 2
     if [ "$PARITY_PREPARED" = 0 ]; then pm_prepare; PARITY_PREPARED=1; fi
     if [ $# -eq 0 ]; then
         PARITY_WANT="$PARITY_WANT $_name"
@@ -91,10 +92,10 @@ parity_want() {
     if [ -z "$_best" ]; then
         _avail=$(paste -s -d ' ' "$PARITY_TMP/candidates")
         PARITY_MISSING="$PARITY_MISSING
-  $_name ($*): available: ${_avail:-none}"
+  $_name ($_text): available: ${_avail:-none}"
         return 0
     fi
-    log "$_name: $_best satisfies $*"
+    log "$_name: $_best satisfies $_text"
     PARITY_WANT="$PARITY_WANT $(pm_pin "$_name" "$_best")"
 }
 
@@ -110,12 +111,12 @@ parity_install_wanted() {
     PARITY_WANT=
 }
 
-# parity_verify NAME [CLAUSE...]: the installed version must satisfy the constraint
+# parity_verify NAME CONSTRAINT [CLAUSE...]: the installed version must satisfy the constraint
 parity_verify() {
-    _name=$1; shift
+    _name=$1 _text=$2; shift 2
     _have=$(pm_installed "$_name" || true)
     [ -n "$_have" ] || die "$_name is not installed after provisioning"
-    parity_allows "$_have" "$@" || die "$_name $_have is installed but the spec wants $*"
+    parity_allows "$_have" "$@" || die "$_name $_have is installed but the spec wants $_text"
 }
 
 parity_need() {  # COMMAND PACKAGE: install PACKAGE when COMMAND is missing
@@ -246,26 +247,26 @@ parity_script() {  # PATH (relative to this script's folder)
 # === the spec ================================================================================
 if phase packages; then
     log "packages"
-    parity_want python3 'glob:3.11.*'
-    parity_want python3-venv 'glob:3.11.*'
-    parity_want tini
+    parity_want python3 '3.11.*' 'glob:3.11.*'
+    parity_want python3-venv '3.11.*' 'glob:3.11.*'
+    parity_want tini '*'
     parity_install_wanted
-    parity_verify python3 'glob:3.11.*'
-    parity_verify python3-venv 'glob:3.11.*'
-    parity_verify tini
+    parity_verify python3 '3.11.*' 'glob:3.11.*'
+    parity_verify python3-venv '3.11.*' 'glob:3.11.*'
+    parity_verify tini '*'
 fi
 
 if phase dev-packages; then
     log "dev packages"
-    parity_want build-essential
-    parity_want git
-    parity_want make uge:4.3
-    parity_want python3-dev 'glob:3.11.*'
+    parity_want build-essential '*'
+    parity_want git '*'
+    parity_want make '>=4.3' uge:4.3
+    parity_want python3-dev '3.11.*' 'glob:3.11.*'
     parity_install_wanted
-    parity_verify build-essential
-    parity_verify git
-    parity_verify make uge:4.3
-    parity_verify python3-dev 'glob:3.11.*'
+    parity_verify build-essential '*'
+    parity_verify git '*'
+    parity_verify make '>=4.3' uge:4.3
+    parity_verify python3-dev '3.11.*' 'glob:3.11.*'
 fi
 
 if phase users; then

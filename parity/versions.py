@@ -1,14 +1,31 @@
-"""Package versions and constraints, ordered the way each distro orders them.
+"""Package versions and constraints, ordered and matched the way each distro's tools do.
 
-Ordering is delegated to ``univers`` (dpkg epochs and revisions, rpm ``rpmvercmp`` with releases,
-apk ``-rN`` suffixes) instead of being re-implemented here. This module only parses the spec's small
-constraint language:
+Ordering: dpkg's through ``python-debian`` (Debian's own library; ``univers``' DebianVersion
+rejects valid versions such as ``2:2227:153582`` and silently drops spaces), rpm's ``rpmvercmp``
+through ``univers`` with rpm's own epoch/version/release handling around it, apk's through
+:mod:`parity.apk_version`, a port of apk-tools' ``version.c`` (univers gets apk-tools' own test
+vectors wrong). tests/test_versions_oracle.py checks all three against ``dpkg
+--compare-versions``, rpm's ``rpm.vercmp`` (thousands of generated pairs each) and the rpm and
+apk-tools projects' own test vectors. The spec's constraint language:
 
 * ``*`` – any version
-* ``1.22.*`` – glob on the version string (fnmatch)
+* ``1.22.*`` – glob on the version string (fnmatch), with or without the host's epoch
 * ``>=7.88``, ``>1``, ``<=2``, ``<3``, ``==1.2-3``, ``=1.2-3``, ``!=1.0`` – comparisons
 * clauses joined by ``,`` must all hold: ``>=1.2,<2``
-* a bare version ``1.22.1-9`` means exactly that version
+* a bare version ``1.22.1-9`` means ``=1.22.1-9``
+
+A comparison compares only the parts its version writes (docs/spec.md, "Version constraints"):
+
+* written without a revision (deb ``-9``, rpm ``-3.el9``, apk ``-r2``) it is an *upstream*
+  version and is compared with the host's upstream part: ``=1.22.1`` holds for every revision of
+  1.22.1 (like dnf's ``name-1.22.1`` and rpm's ``Requires: name = 1.22.1``), ``!=`` is exactly
+  its negation, ``>1.22.1`` means a newer upstream, ``<=1.22.1`` includes every 1.22.1 revision;
+* written without an epoch, the host's epoch is ignored (``=9.2p1`` holds for ``1:9.2p1-2``, like
+  dnf's ``name-version``); written with one, epochs are compared (a host without one has 0).
+
+A version the host reports that its own tools would reject cannot be compared:
+:meth:`Constraint.check` raises :class:`UncomparableVersion` saying why, and the drift checker
+reports it instead of silently calling it "not allowed".
 """
 
 from __future__ import annotations
@@ -17,19 +34,31 @@ import fnmatch
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
-from univers.versions import AlpineLinuxVersion, DebianVersion, RpmVersion
+from debian.debian_support import version_compare as dpkg_compare
+from univers.rpm import vercmp as rpm_vercmp
 
-SCHEMES: dict[str, type[Any]] = {"deb": DebianVersion, "rpm": RpmVersion, "apk": AlpineLinuxVersion}
+from parity import apk_version
+
+#: version schemes by name; the value names the tool whose ordering it follows
+SCHEMES: dict[str, str] = {"deb": "dpkg", "rpm": "rpm", "apk": "apk-tools"}
 
 OPERATORS = (">=", "<=", "==", "!=", ">", "<", "=")
-#: characters a version or a glob may contain in any of the three schemes
-VERSION_RE = re.compile(r"^[A-Za-z0-9.+~:_*-]+$")
+#: characters a version or a glob may contain in any of the three schemes (``^``: rpm snapshots)
+VERSION_RE = re.compile(r"^[A-Za-z0-9.+~^:_*-]+$")
+
+_DEB_UPSTREAM_CHARS = re.compile(r"^[A-Za-z0-9.+~:-]*$")
+_DEB_REVISION_CHARS = re.compile(r"^[A-Za-z0-9.+~]*$")
+_RPM_CHARS = re.compile(r"^[\x21-\x7e]+$")  # rpm orders any printable ASCII without spaces
+_APK_REVISION = re.compile(r"-r[0-9]+$")
 
 
 class ConstraintError(ValueError):
     """A constraint string that cannot be parsed."""
+
+
+class UncomparableVersion(ValueError):
+    """A version the scheme's own tool would reject, so no ordering can be trusted."""
 
 
 @dataclass(frozen=True)
@@ -40,10 +69,35 @@ class Clause:
     def __str__(self) -> str:
         return self.version if self.op == "glob" else f"{self.op}{self.version}"
 
+    def upstream_only(self, scheme: str) -> bool:
+        """Whether the clause's version has no revision/release, so only the host's upstream
+        part is compared (see the module docstring)."""
+        return self.op != "glob" and split_version(self.version, scheme)[2] is None
+
     def is_upstream_pin(self, scheme: str) -> bool:
-        """``=1.22.1`` on Debian: users pin upstream versions, distros add ``-revision``s, so
-        the pin matches any revision of that upstream version (and any epoch)."""
-        return self.op == "==" and scheme == "deb" and "-" not in self.version
+        """``=1.22.1``: an exact pin of an upstream version, matching any revision."""
+        return self.op == "==" and self.upstream_only(scheme)
+
+    def has_epoch(self) -> bool:
+        return self.op != "glob" and ":" in self.version
+
+    def check(self, version: str, scheme: str) -> bool:
+        """Whether ``version`` satisfies this clause; :class:`UncomparableVersion` if the host's
+        version (or the clause's) is not valid in ``scheme``."""
+        if self.op == "glob":
+            return fnmatch.fnmatchcase(version, self.version) or fnmatch.fnmatchcase(
+                strip_epoch(version), self.version)
+        problem = invalid_reason(version, scheme)
+        if problem:
+            raise UncomparableVersion(f"{version!r} is not a valid {scheme} version: {problem}")
+        have = version if self.has_epoch() else strip_epoch(version)
+        if self.upstream_only(scheme):
+            c = compare(upstream_form(have, scheme), upstream_form(self.version, scheme), scheme)
+        else:
+            c = compare(have, self.version, scheme)
+        return {
+            "==": c == 0, "!=": c != 0, ">=": c >= 0, "<=": c <= 0, ">": c > 0, "<": c < 0,
+        }[self.op]
 
 
 @dataclass(frozen=True)
@@ -64,8 +118,17 @@ class Constraint:
             return self.clauses[0].version
         return None
 
+    def check(self, version: str, scheme: str) -> bool:
+        """Whether ``version`` satisfies every clause; raises :class:`UncomparableVersion` when
+        it cannot be compared at all (callers that must say so use this, not :meth:`allows`)."""
+        return all(c.check(version, scheme) for c in self.clauses)
+
     def allows(self, version: str, scheme: str) -> bool:
-        return all(_clause_allows(c, version, scheme) for c in self.clauses)
+        """Like :meth:`check`, but a version that cannot be compared is simply not allowed."""
+        try:
+            return self.check(version, scheme)
+        except UncomparableVersion:
+            return False
 
     def __str__(self) -> str:
         return self.text
@@ -86,7 +149,7 @@ def parse_constraint(text: str) -> Constraint:
             raise ConstraintError(f"empty version in constraint {raw!r}")
         if not VERSION_RE.match(version):
             raise ConstraintError(
-                f"{version!r} is not a version: use letters, digits and . + ~ : _ - only"
+                f"{version!r} is not a version: use letters, digits and . + ~ ^ : _ - only"
             )
         if "*" in version:
             if op not in ("", "=", "=="):
@@ -98,32 +161,122 @@ def parse_constraint(text: str) -> Constraint:
 
 
 def compare(a: str, b: str, scheme: str) -> int:
-    """-1, 0 or 1 as ``a`` sorts before, equal to or after ``b`` in the distro's ordering."""
-    cls = SCHEMES[scheme]
-    va, vb = cls(a), cls(b)
-    return (va > vb) - (va < vb)
+    """-1, 0 or 1 as ``a`` sorts before, equal to or after ``b`` in the distro's ordering;
+    :class:`UncomparableVersion` when either is not a valid version of ``scheme``."""
+    if scheme not in SCHEMES:
+        raise ValueError(f"unknown version scheme {scheme!r}; known: {', '.join(SCHEMES)}")
+    for v in (a, b):
+        problem = invalid_reason(v, scheme)
+        if problem:
+            raise UncomparableVersion(f"{v!r} is not a valid {scheme} version: {problem}")
+    if scheme == "apk":
+        return apk_version.compare(a, b)
+    if scheme == "deb":
+        c = dpkg_compare(a, b)
+        return (c > 0) - (c < 0)
+    return _rpm_compare(a, b)
 
 
-def _clause_allows(clause: Clause, version: str, scheme: str) -> bool:
-    if clause.op == "glob":
-        return fnmatch.fnmatchcase(version, clause.version) or fnmatch.fnmatchcase(
-            _strip_epoch(version), clause.version
-        )
-    try:
-        c = compare(version, clause.version, scheme)
-    except Exception:  # univers raises assorted errors on versions it cannot parse
-        return False
-    if c != 0 and clause.is_upstream_pin(scheme):
-        c = compare(_upstream(version), clause.version, scheme)
-    return {
-        "==": c == 0, "!=": c != 0, ">=": c >= 0, "<=": c <= 0, ">": c > 0, "<": c < 0,
-    }[clause.op]
+def _rpm_compare(a: str, b: str) -> int:
+    """rpm's ``rpmverCmp``: epochs (missing = 0), then versions, then releases with rpmvercmp
+    (univers'); a missing release sorts before any written one (univers' RpmVersion calls
+    ``65`` and ``65-.`` equal, rpm does not)."""
+    ea, va, ra = split_version(a, "rpm")
+    eb, vb, rb = split_version(b, "rpm")
+    if int(ea or 0) != int(eb or 0):
+        return -1 if int(ea or 0) < int(eb or 0) else 1
+    c = rpm_vercmp(va, vb)
+    if c or (ra is None and rb is None):
+        return c
+    if ra is None or rb is None:
+        return -1 if ra is None else 1
+    return rpm_vercmp(ra, rb)
 
 
-def _strip_epoch(version: str) -> str:
+def invalid_reason(version: str, scheme: str) -> str | None:
+    """Why ``version`` is not a valid version in ``scheme`` (``None`` when it is).
+
+    deb: what ``dpkg --compare-versions`` reports as an error or a warning (and, stricter, an
+    empty version or surrounding whitespace); rpm: empty, spaces, non-ASCII, a non-numeric
+    epoch, or a ``-`` inside the version or release (rpmbuild refuses those); apk: what
+    apk-tools' ``apk_version_validate`` rejects.
+    """
+    if scheme == "deb":
+        return _deb_invalid(version)
+    if scheme == "rpm":
+        if not _RPM_CHARS.match(version):
+            return "empty, or holds spaces or non-ASCII characters"
+        epoch, rest = version.split(":", 1) if ":" in version else ("0", version)
+        if not epoch.isdigit() or not epoch.isascii() or not rest:
+            return "the epoch before ':' must be a number followed by a version"
+        if rest.count("-") > 1 or rest.startswith("-") or rest.endswith("-"):
+            return "rpm versions are [epoch:]version[-release], neither part holding a '-'"
+        return None
+    if scheme == "apk":
+        return None if apk_version.validate(version) else (
+            "apk versions look like 1.2.3[a][_suffixN]...[~hash][-rN]")
+    raise ValueError(f"unknown version scheme {scheme!r}; known: {', '.join(SCHEMES)}")
+
+
+def _deb_invalid(version: str) -> str | None:
+    """dpkg's ``parseversion`` checks (lib/dpkg/parsehelp.c), errors and warnings alike."""
+    if not version.strip():
+        return "version string is empty"
+    if any(ch.isspace() for ch in version):
+        return "version string has embedded spaces"
+    rest = version
+    if ":" in version:
+        epoch, rest = version.split(":", 1)
+        if not epoch:
+            return "epoch in version is empty"
+        if not (epoch.isascii() and epoch.isdigit()):
+            return "epoch in version is not number"
+        if int(epoch) > 2**31 - 1:
+            return "epoch in version is too big"
+        if not rest:
+            return "nothing after colon in version number"
+    upstream, sep, revision = rest.rpartition("-")
+    if not sep:
+        upstream, revision = rest, ""
+    elif not revision:
+        return "revision number is empty"
+    if not upstream:
+        return "version number is empty"
+    if not (upstream[0].isascii() and upstream[0].isdigit()):
+        return "version number does not start with digit"
+    if not _DEB_UPSTREAM_CHARS.match(upstream):
+        return "invalid character in version number"
+    if not _DEB_REVISION_CHARS.match(revision):
+        return "invalid character in revision number"
+    return None
+
+
+def split_version(version: str, scheme: str) -> tuple[str | None, str, str | None]:
+    """``(epoch, upstream, revision)``; epoch and revision are ``None`` when not written.
+
+    deb and rpm: ``[epoch:]upstream[-revision]`` split at the first ``:`` and the last ``-``;
+    apk: no epoch, the revision is a trailing ``-rN``.
+    """
+    if scheme == "apk":
+        m = _APK_REVISION.search(version)
+        return (None, version[:m.start()], m.group(0)[1:]) if m else (None, version, None)
+    epoch, rest = version.split(":", 1) if ":" in version else (None, version)
+    upstream, sep, revision = rest.rpartition("-")
+    return (epoch, upstream, revision) if sep else (epoch, rest, None)
+
+
+def strip_epoch(version: str) -> str:
     return version.split(":", 1)[1] if ":" in version else version
 
 
-def _upstream(version: str) -> str:
-    v = _strip_epoch(version)
-    return v.rsplit("-", 1)[0] if "-" in v else v
+def upstream_form(version: str, scheme: str) -> str:
+    """``version`` with its revision replaced by a neutral one, so comparing two upstream forms
+    compares epochs (where written) and upstream parts only. provision.sh's ``pm_upstream``
+    builds the same strings for the package tool.
+
+    deb gets a ``-0`` revision so that an upstream part with hyphens (``1.2-beta`` of
+    ``1.2-beta-3``) is still split where dpkg splits it; rpm and apk simply drop the revision.
+    """
+    epoch, upstream, _ = split_version(version, scheme)
+    prefix = f"{epoch}:" if epoch is not None else ""
+    return f"{prefix}{upstream}-0" if scheme == "deb" else f"{prefix}{upstream}"

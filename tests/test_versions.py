@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from parity.versions import ConstraintError, compare, parse_constraint
+from parity.versions import (
+    ConstraintError,
+    UncomparableVersion,
+    compare,
+    invalid_reason,
+    parse_constraint,
+)
 
 
 @pytest.mark.parametrize(("a", "b", "scheme", "expected"), [
@@ -29,14 +35,97 @@ def test_distro_ordering(a: str, b: str, scheme: str, expected: int) -> None:
     (">=7.88", "7.88.1-10+deb12u5", True),
     (">=7.88", "7.74.0-1.3", False),
     (">=1.2,<2", "1.9", True),
-    (">=1.2,<2", "1:1.5", False),
+    (">=1.2,<2", "1:1.5", True),         # no epoch written: the host's epoch is ignored
+    (">=1:1.2,<1:2", "1:1.5", True),
+    (">=1:1.2", "1.5", False),           # epoch written: a host without one has epoch 0
     ("=1.22.1", "1.22.1-9", True),       # upstream pin matches any Debian revision
+    ("!=1.22.1", "1.22.1-9", False),     # ... and != is its exact negation
+    (">1.22.1", "1.22.1-9", False),      # upstream 1.22.1 is not newer than 1.22.1
+    (">=1.22.1", "1.22.1-9", True),
+    ("<=1.22.1", "1.22.1-9", True),
+    ("<1.22.1", "1.22.1-9", False),
+    (">1.22.1", "1.22.2-1", True),
+    ("<1.22.1", "1.22.1~rc1-1", True),
+    ("=1:9.2p1", "1:9.2p1-2+deb12u3", True),    # epoch on both sides
+    ("=9.2p1", "1:9.2p1-2+deb12u3", True),      # epoch on neither clause side: ignored
+    ("=2:9.2p1", "1:9.2p1-2+deb12u3", False),
+    ("=1.2-beta", "1.2-beta-3", False),         # a hyphen makes "beta" the revision
+    ("=1.2-beta-3", "1.2-beta-3", True),
     ("1.22.1-9", "1.22.1-9", True),
     ("1.22.1-9", "1.22.1-10", False),
+    ("=1.22.1-9", "1:1.22.1-9", True),
     ("!=1.0", "1.0", False),
+    ("!=1.0", "1.0-1", False),
 ])
 def test_constraints_deb(constraint: str, version: str, ok: bool) -> None:
     assert parse_constraint(constraint).allows(version, "deb") is ok
+
+
+@pytest.mark.parametrize(("constraint", "version", "ok"), [
+    ("=1.22.1", "1.22.1-3.el9", True),    # like dnf's name-1.22.1: any release
+    ("!=1.22.1", "1.22.1-3.el9", False),
+    (">1.22.1", "1.22.1-3.el9", False),
+    ("<=1.22.1", "1.22.1-3.el9", True),
+    ("=1.22.1-3.el9", "1.22.1-3.el9", True),
+    ("=1.22.1-3.el9", "1.22.1-4.el9", False),
+    ("=2:4.0.2", "2:4.0.2-1.fc40", True),
+    ("=4.0.2", "2:4.0.2-1.fc40", True),
+    (">=3:1", "2:4.0.2-1.fc40", False),
+    (">=1.0", "1.0^git1-1", True),        # rpm's caret: after 1.0
+    ("<1.0", "1.0~rc1-1", True),
+])
+def test_constraints_rpm(constraint: str, version: str, ok: bool) -> None:
+    assert parse_constraint(constraint).allows(version, "rpm") is ok
+
+
+@pytest.mark.parametrize(("constraint", "version", "ok"), [
+    ("=1.36.1", "1.36.1-r2", True),       # upstream pin: any -rN
+    ("!=1.36.1", "1.36.1-r2", False),
+    (">1.36.1", "1.36.1-r2", False),
+    ("<=1.36.1", "1.36.1-r2", True),
+    ("=1.36.1-r2", "1.36.1-r2", True),
+    ("=1.36.1-r2", "1.36.1-r3", False),
+    ("<1.36.1", "1.36.1_rc1-r0", True),   # _rc is a pre-release
+    (">1.36.1", "1.36.1_p1-r0", True),    # _p is a patch level
+    ("=1.36.1", "1.36.1.1-r0", False),
+])
+def test_constraints_apk(constraint: str, version: str, ok: bool) -> None:
+    assert parse_constraint(constraint).allows(version, "apk") is ok
+
+
+@pytest.mark.parametrize(("version", "scheme"), [
+    ("1.0 2", "deb"), ("a1.0", "deb"), ("1:", "deb"), ("1.0-", "deb"), ("x:1.0", "deb"),
+    ("1.0-1-", "rpm"), ("x:1.0", "rpm"), ("1.0 1", "rpm"), ("", "rpm"),
+    ("1.0bc", "apk"), ("1.0-r", "apk"), ("1.0_foo", "apk"), ("1.0-1", "apk"),
+])
+def test_uncomparable_versions(version: str, scheme: str) -> None:
+    """A version the tool rejects is reported as such, never silently "not allowed"."""
+    assert invalid_reason(version, scheme)
+    for text in (">=1.0", "!=1.0", "=1.0"):
+        with pytest.raises(UncomparableVersion, match="not a valid"):
+            parse_constraint(text).check(version, scheme)
+        assert parse_constraint(text).allows(version, scheme) is False
+    assert parse_constraint("*").check(version, scheme)
+
+
+@pytest.mark.parametrize("scheme", ["deb", "rpm", "apk"])
+@pytest.mark.parametrize("version", ["1.22.1", "1.22.1-9", "1.22.0", "1.23", "1:1.22.1"])
+@pytest.mark.parametrize("pin", ["1.22.1", "1.22.1-9", "1:1.22.1"])
+def test_operators_agree_with_equality(scheme: str, version: str, pin: str) -> None:
+    """!= is the negation of =, and = implies <= and >= while excluding < and >."""
+    if scheme == "apk":
+        version, pin = version.replace("-9", "-r9"), pin.replace("-9", "-r9")
+        if ":" in version + pin:
+            return
+    eq = parse_constraint(f"={pin}").check(version, scheme)
+    assert parse_constraint(f"!={pin}").check(version, scheme) is not eq
+    le = parse_constraint(f"<={pin}").check(version, scheme)
+    ge = parse_constraint(f">={pin}").check(version, scheme)
+    lt = parse_constraint(f"<{pin}").check(version, scheme)
+    gt = parse_constraint(f">{pin}").check(version, scheme)
+    assert eq is (le and ge)
+    assert lt is (le and not eq)
+    assert gt is (ge and not eq)
 
 
 def test_exact_and_any() -> None:

@@ -20,6 +20,7 @@ from parity.facts.kinds import FACT_KINDS, FINDING_KIND_ORDER, SINGULAR, STRICT_
 from parity.facts.model import Facts
 from parity.families import find_family
 from parity.spec import Spec
+from parity.versions import UncomparableVersion
 
 
 @dataclass
@@ -62,9 +63,18 @@ def compare_spec_full(spec: Spec, facts: Facts, role: Role = "prod", strict: boo
             have = facts.packages.get(name)
             if have is None:
                 add(Finding(host, "package", name, None, str(constraint), None, "missing"))
-            elif not constraint.is_any and not constraint.allows(str(have.get("version")), scheme):
-                add(Finding(host, "package", name, "version", str(constraint),
-                            have.get("version"), "changed"))
+            elif not constraint.is_any:
+                version = str(have.get("version"))
+                try:
+                    ok = constraint.check(version, scheme)
+                except UncomparableVersion as exc:
+                    # not provably inside the constraint: drift, with the reason as a warning
+                    ok = False
+                    out.notes.append(f"{host}: package {name}: version could not be compared "
+                                     f"with {str(constraint)!r}: {exc}; reported as changed")
+                if not ok:
+                    add(Finding(host, "package", name, "version", str(constraint),
+                                have.get("version"), "changed"))
         out.checked["package"] = len(exp.packages)
 
     for kind in ("services", "users", "groups", "files", "ports"):

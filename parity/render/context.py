@@ -29,8 +29,9 @@ SRC = "src"
 
 def shell_clauses(constraint: Constraint, scheme: str) -> list[str]:
     """``OP:VERSION`` words for ``parity_allows`` in provision.sh, same meaning as
-    :meth:`Constraint.allows` (an upstream pin becomes ``upeq``)."""
-    return [f"{'upeq' if c.is_upstream_pin(scheme) else SHELL_OPS[c.op]}:{c.version}"
+    :meth:`Constraint.allows`: a comparison with a version that has no revision becomes
+    ``uOP`` (``ueq:1.22.1``), comparing upstream parts only."""
+    return [f"{'u' if c.upstream_only(scheme) else ''}{SHELL_OPS[c.op]}:{c.version}"
             for c in constraint.clauses]
 
 

@@ -167,3 +167,60 @@ def test_what_strict_reports_a_spec_can_declare(tmp_path):
         ("file", "/srv/data", "owner", "changed"),
         ("user", "john.doe", "groups", "changed"),
     }
+
+
+def _pins(tmp_path, base: str, pins: dict[str, str]):
+    from parity.spec import load_spec_text
+
+    lines = "".join(f"  {name}: \"{c}\"\n" for name, c in pins.items())
+    return load_spec_text(f"parity: 1\nname: v\nbase: {base}\npackages:\n{lines}",
+                          tmp_path / "parity.yaml")
+
+
+def _host(clean, family: str, versions: dict[str, str]):
+    clean.os["family"] = family
+    clean.packages = {n: {"version": v, "arch": "x86_64"} for n, v in versions.items()}
+    return clean
+
+
+def _version_findings(spec, facts) -> dict[str, tuple[str, str]]:
+    return {f.name: (f.expected, f.actual) for f in compare_spec(spec, facts)
+            if f.kind == "package"}
+
+
+def test_issue_7_upstream_pins_and_epochs_deb(tmp_path, clean):
+    """=, != and > agree on an upstream version; an epoch written in the pin is compared."""
+    spec = _pins(tmp_path, "debian:12", {
+        "nginx": "=1.22.1", "openssh-server": "=1:9.2p1", "procps": "=2:4.0.2",
+        "curl": "!=7.88.1", "less": ">590", "git": "<=2.39.2", "ssh": "=9.2p1"})
+    facts = _host(clean, "apt", {
+        "nginx": "1.22.1-9", "openssh-server": "1:9.2p1-2+deb12u10", "procps": "2:4.0.2-3",
+        "curl": "7.88.1-10+deb12u5", "less": "590-2.1~deb12u2", "git": "1:2.39.2-1.1",
+        "ssh": "1:9.2p1-2+deb12u10"})
+    assert _version_findings(spec, facts) == {
+        "curl": ("!=7.88.1", "7.88.1-10+deb12u5"),   # it IS upstream 7.88.1
+        "less": (">590", "590-2.1~deb12u2"),         # upstream 590 is not newer than 590
+    }
+
+
+def test_issue_7_rpm_and_apk_pins_match_any_release(tmp_path, clean):
+    spec = _pins(tmp_path, "fedora:40", {"nginx": "=1.22.1", "procps-ng": "=4.0.2",
+                                          "curl": "=8.6.0-7.fc40"})
+    facts = _host(clean, "dnf", {"nginx": "1.22.1-3.el9", "procps-ng": "2:4.0.2-1.fc40",
+                                 "curl": "8.6.0-8.fc40"})
+    assert _version_findings(spec, facts) == {"curl": ("=8.6.0-7.fc40", "8.6.0-8.fc40")}
+
+    spec = _pins(tmp_path, "alpine:3.20", {"busybox": "=1.36.1", "musl": "=1.2.5-r0"})
+    facts = _host(clean, "apk", {"busybox": "1.36.1-r2", "musl": "1.2.5-r1"})
+    assert _version_findings(spec, facts) == {"musl": ("=1.2.5-r0", "1.2.5-r1")}
+
+
+def test_a_version_that_cannot_be_compared_is_drift_with_a_reason(tmp_path, clean):
+    spec = _pins(tmp_path, "alpine:3.20", {"busybox": ">=1.36", "musl": "*"})
+    facts = _host(clean, "apk", {"busybox": "1.36.1bc-r2", "musl": "not a version"})
+    out = compare_spec_full(spec, facts)
+    found = [f for f in out.findings if f.kind == "package"]
+    assert [(f.name, f.field, f.change, f.expected, f.actual) for f in found] == [
+        ("busybox", "version", "changed", ">=1.36", "1.36.1bc-r2")]
+    note = next(n for n in out.notes if "busybox" in n)
+    assert "could not be compared" in note and "'1.36.1bc-r2' is not a valid apk version" in note

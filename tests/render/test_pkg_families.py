@@ -144,7 +144,7 @@ def test_dnf_partial_picks_pins_and_verifies(tmp_path: Path) -> None:
     # the epoch-1 build is the highest 1.2* version; dnf pins NAME-[EPOCH:]VERSION-RELEASE
     assert (state / "installed").read_text().split() == ["curl-8.6.0-7.fc40",
                                                          "nginx-1:1.24.0-2.fc40"]
-    assert "nginx: 1:1.24.0-2.fc40 satisfies glob:1.2*" in proc.stderr
+    assert "nginx: 1:1.24.0-2.fc40 satisfies 1.2*" in proc.stderr
 
 
 def test_dnf_partial_reports_what_is_available(tmp_path: Path) -> None:
@@ -152,7 +152,7 @@ def test_dnf_partial_reports_what_is_available(tmp_path: Path) -> None:
                                      tmp_path)
     assert proc.returncode == 1
     assert "no available version satisfies the spec for:" in proc.stderr
-    assert "curl (ge:10): available: 8.6.0-7.fc40 9.0.0-1.fc40" in proc.stderr
+    assert "curl (>=10): available: 8.6.0-7.fc40 9.0.0-1.fc40" in proc.stderr
     assert (state / "installed").read_text() == ""
 
 

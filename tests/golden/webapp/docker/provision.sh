@@ -35,6 +35,7 @@ pm_candidates() {
     apt-cache madison "$1" 2>/dev/null | awk -F'|' '{ gsub(/ /, "", $2); print $2 }' | sort -u
 }
 pm_vercmp() { dpkg --compare-versions "$1" "$2" "$3"; }
+pm_upstream() { printf '%s-0' "${1%-*}"; }  # [EPOCH:]UPSTREAM with a neutral revision
 pm_pin() { printf '%s=%s' "$1" "$2"; }
 pm_install() { apt-get install -y -q --no-install-recommends --allow-downgrades "$@"; }
 pm_installed() {
@@ -44,22 +45,24 @@ pm_installed() {
 pm_clean() { apt-get clean; rm -rf /var/lib/apt/lists/*; }
 
 # --- version constraints ----------------------------------------------------------------------
-# A clause is OP:VERSION with OP in glob upeq eq ne ge le gt lt; a version must satisfy every
-# clause. Same rules as parity.versions: a glob may match with or without the epoch, and upeq
-# (Debian "=1.22.1") compares the upstream part only, ignoring epoch and -revision.
+# A clause is OP:VERSION with OP in glob eq ne ge le gt lt, or uOP (ueq, uge, ...) when VERSION
+# has no revision: then only the upstream parts are compared (pm_upstream), so "=1.22.1" holds
+# for every revision of 1.22.1. A VERSION without an epoch ignores the candidate's epoch; a glob
+# may match with or without it. A version must satisfy every clause. Same rules as
+# parity.versions (docs/spec.md, "Version constraints").
 parity_allows() {
     _v=$1; shift
     _noepoch=${_v#*:}
     for _c in "$@"; do
         _op=${_c%%:*}; _want=${_c#*:}
-        if [ "$_op" = glob ]; then
-            # shellcheck disable=SC2254
-            case $_v in $_want) ;; *) case $_noepoch in $_want) ;; *) return 1 ;; esac ;; esac
-        elif [ "$_op" = upeq ]; then
-            pm_vercmp "${_noepoch%-*}" eq "$_want" || return 1
-        else
-            pm_vercmp "$_v" "$_op" "$_want" || return 1
-        fi
+        case $_want in *:*) _have=$_v ;; *) _have=$_noepoch ;; esac
+        case $_op in
+            glob)
+                # shellcheck disable=SC2254
+                case $_v in $_want) ;; *) case $_noepoch in $_want) ;; *) return 1 ;; esac ;; esac ;;
+            u*) pm_vercmp "$(pm_upstream "$_have")" "${_op#u}" "$(pm_upstream "$_want")" || return 1 ;;
+            *) pm_vercmp "$_have" "$_op" "$_want" || return 1 ;;
+        esac
     done
     return 0
 }
@@ -70,9 +73,10 @@ PARITY_MISSING=
 PARITY_TMP=$(mktemp -d)
 trap 'rm -rf "$PARITY_TMP"' EXIT
 
-# parity_want NAME [CLAUSE...]: pick the highest available version satisfying every clause
+# parity_want NAME CONSTRAINT [CLAUSE...]: pick the highest available version satisfying every
+# clause (CONSTRAINT is the spec's text, for messages)
 parity_want() {
-    _name=$1; shift
+    _name=$1 _text=$2; shift 2
     if [ "$PARITY_PREPARED" = 0 ]; then pm_prepare; PARITY_PREPARED=1; fi
     if [ $# -eq 0 ]; then
         PARITY_WANT="$PARITY_WANT $_name"
@@ -88,10 +92,10 @@ parity_want() {
     if [ -z "$_best" ]; then
         _avail=$(paste -s -d ' ' "$PARITY_TMP/candidates")
         PARITY_MISSING="$PARITY_MISSING
-  $_name ($*): available: ${_avail:-none}"
+  $_name ($_text): available: ${_avail:-none}"
         return 0
     fi
-    log "$_name: $_best satisfies $*"
+    log "$_name: $_best satisfies $_text"
     PARITY_WANT="$PARITY_WANT $(pm_pin "$_name" "$_best")"
 }
 
@@ -107,12 +111,12 @@ parity_install_wanted() {
     PARITY_WANT=
 }
 
-# parity_verify NAME [CLAUSE...]: the installed version must satisfy the constraint
+# parity_verify NAME CONSTRAINT [CLAUSE...]: the installed version must satisfy the constraint
 parity_verify() {
-    _name=$1; shift
+    _name=$1 _text=$2; shift 2
     _have=$(pm_installed "$_name" || true)
     [ -n "$_have" ] || die "$_name is not installed after provisioning"
-    parity_allows "$_have" "$@" || die "$_name $_have is installed but the spec wants $*"
+    parity_allows "$_have" "$@" || die "$_name $_have is installed but the spec wants $_text"
 }
 
 parity_need() {  # COMMAND PACKAGE: install PACKAGE when COMMAND is missing
@@ -272,24 +276,24 @@ parity_script() {  # PATH (relative to this script's folder)
 # === the spec ================================================================================
 if phase packages; then
     log "packages"
-    parity_want ca-certificates
-    parity_want curl ge:7.88
-    parity_want nginx 'glob:1.22.*'
-    parity_want postgresql-15 'glob:15.*'
+    parity_want ca-certificates '*'
+    parity_want curl '>=7.88' uge:7.88
+    parity_want nginx '1.22.*' 'glob:1.22.*'
+    parity_want postgresql-15 '15.*' 'glob:15.*'
     parity_install_wanted
-    parity_verify ca-certificates
-    parity_verify curl ge:7.88
-    parity_verify nginx 'glob:1.22.*'
-    parity_verify postgresql-15 'glob:15.*'
+    parity_verify ca-certificates '*'
+    parity_verify curl '>=7.88' uge:7.88
+    parity_verify nginx '1.22.*' 'glob:1.22.*'
+    parity_verify postgresql-15 '15.*' 'glob:15.*'
 fi
 
 if phase dev-packages; then
     log "dev packages"
-    parity_want git
-    parity_want less
+    parity_want git '*'
+    parity_want less '*'
     parity_install_wanted
-    parity_verify git
-    parity_verify less
+    parity_verify git '*'
+    parity_verify less '*'
 fi
 
 if phase groups; then

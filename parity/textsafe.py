@@ -86,3 +86,20 @@ def shorten(shown: str, width: int) -> str:
         out.append(token)
         used += len(token)
     return "".join(out) + "..."
+
+
+def quoted(value: object) -> str:
+    """``value`` quoted for an error message, like ``repr`` but without escaping anything.
+
+    Messages are sanitised once, when printed; a ``repr`` inside one would be escaped twice
+    (ESC shown as ``'\\\\x1b'``, which reads as a backslash). Strings get single quotes, lists,
+    tuples and dicts their brackets, anything else its ``repr``.
+    """
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, (list, tuple)):
+        inner = ", ".join(quoted(v) for v in value)
+        return f"[{inner}]" if isinstance(value, list) else f"({inner})"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{quoted(k)}: {quoted(v)}" for k, v in value.items()) + "}"
+    return repr(value)

@@ -34,16 +34,21 @@ _FORMAT = ("\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-
            "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
            "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
            "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f")
-#: every character shown as an escape: C0, DEL, C1, surrogates, format, line/paragraph
-#: separators, and the noncharacters XML 1.0 forbids
-_ESCAPED = f"\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\ufffe\uffff{_FORMAT}"
+#: every character shown as an escape, LF aside: C0, DEL, C1, surrogates, format characters,
+#: line/paragraph separators, and the noncharacters XML 1.0 forbids
+_ESCAPED_BUT_LF = f"\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\ufffe\uffff{_FORMAT}"
 _HEX = "[0-9a-fA-F]"
-#: text after a backslash that would read as an escape, so the backslash itself is doubled
-_LOOKS_ESCAPED = (rf"[\\{_ESCAPED}]|x(?:[01]{_HEX}|7[fF]|[89a-fA-F]{_HEX})"
-                  rf"|u{_HEX}{{4}}|U{_HEX}{{8}}")
-_UNSAFE = re.compile(rf"[{_ESCAPED}]|\\(?={_LOOKS_ESCAPED})")
-_UNSAFE_KEEP_LF = re.compile(rf"[{_ESCAPED.replace(chr(0) + '-' + chr(0x1f), '')}\x00-\x09"
-                             rf"\x0b-\x1f]|\\(?={_LOOKS_ESCAPED})")
+
+
+def _pattern(escaped: str) -> re.Pattern[str]:
+    """Characters in ``escaped``, and a backslash where what follows would read as an escape."""
+    looks_escaped = (rf"[\\{escaped}]|x(?:[01]{_HEX}|7[fF]|[89a-fA-F]{_HEX})"
+                     rf"|u{_HEX}{{4}}|U{_HEX}{{8}}")
+    return re.compile(rf"[{escaped}]|\\(?={looks_escaped})")
+
+
+_UNSAFE = _pattern(_ESCAPED_BUT_LF + "\n")
+_UNSAFE_KEEP_LF = _pattern(_ESCAPED_BUT_LF)
 #: one shown character: an escape (or a backslash kept with what follows) or anything else
 _TOKEN = re.compile(r"\\(?:\\|x..|u....|U........)|.", re.S)
 
@@ -92,14 +97,14 @@ def quoted(value: object) -> str:
     """``value`` quoted for an error message, like ``repr`` but without escaping anything.
 
     Messages are sanitised once, when printed; a ``repr`` inside one would be escaped twice
-    (ESC shown as ``'\\\\x1b'``, which reads as a backslash). Strings get single quotes, lists,
-    tuples and dicts their brackets, anything else its ``repr``.
+    (ESC shown as ``'\\\\x1b'``, which reads as a backslash). Strings get single quotes, lists
+    and tuples square brackets (they came from YAML lists), dicts braces, anything else its
+    ``repr``.
     """
     if isinstance(value, str):
         return f"'{value}'"
     if isinstance(value, (list, tuple)):
-        inner = ", ".join(quoted(v) for v in value)
-        return f"[{inner}]" if isinstance(value, list) else f"({inner})"
+        return "[" + ", ".join(quoted(v) for v in value) + "]"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{quoted(k)}: {quoted(v)}" for k, v in value.items()) + "}"
     return repr(value)

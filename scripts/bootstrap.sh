@@ -27,7 +27,7 @@ PODMAN_CONF_MARKER="# written by parity scripts/bootstrap.sh"
 # machine that had it from earlier once hid its absence). tests/test_infra.py checks that every
 # tool a test marker needs is installed by this list.
 APT_PACKAGES=(docker.io podman vagrant vagrant-libvirt ruby nix-bin appc-spec debootstrap
-  debian-archive-keyring openssh-client git ca-certificates iproute2 xz-utils)
+  debian-archive-keyring openssh-client git ca-certificates iproute2 xz-utils libxml2-utils)
 
 say() { printf '[bootstrap] %s\n' "$*"; }
 die() { printf '[bootstrap] error: %s\n' "$*" >&2; exit 1; }

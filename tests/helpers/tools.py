@@ -83,6 +83,11 @@ def ssh() -> Probe:
     return _all(lambda: _run(["ssh", "-V"]), docker)
 
 
+@functools.cache
+def xmllint() -> Probe:
+    return _run(["xmllint", "--version"])
+
+
 #: pytest marker name -> probe; markers not listed here (``slow``) need no tool
 PROBES: dict[str, Callable[[], Probe]] = {
     "docker": docker,
@@ -91,6 +96,7 @@ PROBES: dict[str, Callable[[], Probe]] = {
     "actool": actool,
     "podman": podman,
     "ssh": ssh,
+    "xmllint": xmllint,
 }
 
 #: pytest marker -> the Debian packages its tests drive; scripts/bootstrap.sh must install each
@@ -103,6 +109,7 @@ PACKAGES: dict[str, tuple[str, ...]] = {
     "actool": ("appc-spec",),
     "podman": ("podman",),
     "ssh": ("openssh-client",),
+    "xmllint": ("libxml2-utils",),
 }
 
 

@@ -12,14 +12,13 @@ command-line arguments, any of which may hold terminal escapes.
 from __future__ import annotations
 
 import importlib
-import io
 import os
 import sys
 
 import click
 
 from parity import __version__
-from parity.cli.output import echo
+from parity.cli.output import echo, show_click_error
 from parity.errors import ExitCode, ParityError
 
 #: command name -> "module:attribute" (a click.Command), imported lazily
@@ -80,9 +79,7 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("interrupted", err=True)
         sys.exit(int(ExitCode.INTERRUPTED))
     except click.ClickException as exc:
-        shown = io.StringIO()
-        exc.show(file=shown)  # click quotes the offending argument as given
-        echo(shown.getvalue(), err=True, nl=False)
+        show_click_error(exc)
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)

@@ -47,7 +47,7 @@ def test_examples(raw: str, shown: str) -> None:
 
 
 @given(hostile_text(60))
-@settings(max_examples=500)
+@settings(max_examples=500, deadline=None)
 def test_safe_is_inert_and_decodes_back(raw: str) -> None:
     shown = safe(raw)
     assert not unsafe_chars(shown)
@@ -56,6 +56,7 @@ def test_safe_is_inert_and_decodes_back(raw: str) -> None:
 
 
 @given(st.lists(hostile_text(20), max_size=5))
+@settings(deadline=None)
 def test_safe_lines_keeps_line_structure_only(lines: list[str]) -> None:
     raw = "\n".join(lines)
     shown = safe_lines(raw)
@@ -77,6 +78,7 @@ def test_every_unsafe_character_is_escaped() -> None:
 
 
 @given(hostile_text(120), st.integers(min_value=8, max_value=60))
+@settings(deadline=None)
 def test_shorten_never_cuts_an_escape(raw: str, width: int) -> None:
     shown = shorten(safe(raw), width)
     assert len(shown) <= width

@@ -78,7 +78,7 @@ def _visible(fmt: str, tty: bool, report: Report) -> str:
 
 @pytest.mark.parametrize(("fmt", "tty"), HUMAN)
 @given(report=reports())
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_human_formats_never_hold_raw_controls(fmt: str, tty: bool, report: Report) -> None:
     out = _visible(fmt, tty, report)
     assert not unsafe_chars(out, allow="\n"), sorted(unsafe_chars(out, allow="\n"))
@@ -111,7 +111,7 @@ def _check_junit(out: str) -> ET.Element:
 
 
 @given(report=reports())
-@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_junit_always_parses(report: Report) -> None:
     root = _check_junit(render_report(report, "junit"))
     assert len(root.findall("testsuite")) == len(report.results)
@@ -128,7 +128,8 @@ def test_junit_xmllint_accepts_a_batch(tmp_path: Path) -> None:
     docs = [render_report(worst_report(), "junit")]
 
     @given(report=reports())
-    @settings(max_examples=80, database=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=80, database=None, deadline=None,
+              suppress_health_check=[HealthCheck.too_slow])
     def generate(report: Report) -> None:
         docs.append(render_report(report, "junit"))
 
@@ -166,7 +167,7 @@ def _same(a: object, b: object) -> bool:
 
 
 @given(report=reports())
-@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_json_round_trips_exact_values(report: Report) -> None:
     out = render_report(report, "json")
     out.encode("ascii")  # ASCII: lone surrogates are \udcxx escapes, writable anywhere

@@ -37,7 +37,7 @@ def _host_line(r: HostReport) -> str:
     """``host: STATUS (counts)``; a multi-line error keeps its lines, indented under the host
     so a line of error text can never pass for another host's line."""
     if r.error is not None:
-        error = safe_lines(r.error).replace("\n", "\n    ")
+        error = "\n    ".join(line.rstrip() for line in safe_lines(r.error).strip("\n").split("\n"))
         return f"{safe(r.host)}: ERROR: {error}"
     failing = len(r.failing)
     quiet = len(r.findings) - failing

@@ -20,7 +20,7 @@ import sys
 from collections import deque
 from typing import IO, Any
 
-from parity.textsafe import safe, safe_lines
+from parity.textsafe import safe, safe_lines, shorten
 
 TAIL_LINES = 20
 #: colour and cursor escapes docker and vagrant put in their output (docker marks stderr red)
@@ -102,7 +102,7 @@ class RichDisplay(Display):
             from rich.text import Text
 
             latest = Text(f"{self._phase}: ", style="bold")
-            latest.append(text[: max(20, self.console.width - len(self._phase) - 8)])
+            latest.append(shorten(text, max(20, self.console.width - len(self._phase) - 8)))
             self._status.update(latest)
 
     def _emit(self, text: str) -> None:

@@ -41,4 +41,4 @@ def snapshot(host: str, output: Path | None, spec_path: str | None, paths: tuple
     else:
         facts.save(output)
         echo(f"saved {len(facts.packages)} packages, {len(facts.files)} files of "
-                   f"{facts.host} to {output}", err=True)
+             f"{facts.host} to {output}", err=True)

@@ -32,7 +32,7 @@ def _suite(parent: ET.Element, result: HostReport) -> None:
         for kind, n in sorted(result.checked.items()):
             if n and kind not in failing_kinds:
                 ET.SubElement(suite, "testcase", classname=f"{host}.{safe(kind)}",
-                              name=f"{kind}: {n} checked")
+                              name=f"{safe(kind)}: {n} checked")
                 counts["tests"] += 1
         for f in result.findings:
             case = ET.SubElement(suite, "testcase", classname=f"{host}.{safe(f.kind)}",

@@ -28,7 +28,7 @@ value = st.one_of(st.none(), st.booleans(), st.integers(), text, st.lists(text, 
 @st.composite
 def findings(draw: st.DrawFn, host: str) -> Finding:
     return Finding(
-        host=host, kind=draw(st.sampled_from(["package", "user", "group", "file", "service"])),
+        host=host, kind=draw(st.one_of(st.sampled_from(["package", "user", "file"]), text)),
         name=draw(text), field=draw(st.one_of(st.none(), text)), expected=draw(value),
         actual=draw(value), change=draw(st.sampled_from(["missing", "unexpected", "changed"])),
         ignored=draw(st.one_of(st.none(), text)), baselined=draw(st.booleans()))
@@ -40,7 +40,8 @@ def host_reports(draw: st.DrawFn) -> HostReport:
     if draw(st.booleans()):
         return HostReport(host, error=draw(text))
     return HostReport(host, draw(st.lists(findings(host), max_size=4)),
-                      checked=draw(st.dictionaries(st.sampled_from(["package", "user", "file"]),
+                      checked=draw(st.dictionaries(st.one_of(st.sampled_from(["package", "file"]),
+                                                             text),
                                                    st.integers(0, 50), max_size=3)))
 
 

@@ -25,6 +25,7 @@ CLIPBOARD = "\x1b]52;c;cm0gLXJmIH4=\x07"  # OSC 52: "rm -rf ~" into the operator
 TITLE = "\x1b]0;pwned\x07"
 PKG = f"pkg{CLEAR}"
 PKG2 = "lib" + surrogateescaped(b"caf\xe9")  # a byte that is not UTF-8
+PKG_CR = "curl\rnginx"  # a CR would print "nginx" over "curl"
 USER = "u\x07ser"
 FILE = "/etc/a\u2028b"
 LINK = f"/etc/link{CLIPBOARD}"
@@ -47,7 +48,8 @@ def snapshots(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Pa
     bad = Facts(host=HOST,
                 packages={"curl": {"version": f"7.88\r{CLEAR}", "arch": "amd64"},
                           PKG: {"version": f"1{CLIPBOARD}", "arch": "amd64"},
-                          PKG2: {"version": "1", "arch": "amd64"}},
+                          PKG2: {"version": "1", "arch": "amd64"},
+                          PKG_CR: {"version": "1", "arch": "amd64"}},
                 users={USER: {"uid": 1000, "gid": 1000, "home": "/home/evil\rgood",
                               "shell": "/bin/sh", "groups": ["g\u202egnp"]}},
                 files={FILE: _file("0644", "a" * 64),
@@ -69,14 +71,14 @@ def _assert_report(fmt: str, out: str) -> None:
         findings = doc["hosts"][0]["findings"]
         assert doc["hosts"][0]["host"] == HOST
         names = {f["name"] for f in findings}
-        assert {PKG, PKG2, USER, FILE} <= names  # the exact values, controls and bytes included
+        assert {PKG, PKG2, PKG_CR, USER, FILE} <= names  # exact: controls and bytes included
         assert next(f for f in findings if f["name"] == "curl")["actual"] == f"7.88\r{CLEAR}"
         assert {LINK} <= {f["name"] for f in findings} | set(" ".join(doc["warnings"]).split())
         out.encode("ascii")
         return
     _assert_inert(out)
     shown = out.replace("\\\\", "\\")  # markdown escapes backslashes
-    for escaped in ("pkg\\x1b[2J", "libcaf\\xe9", "u\\x07ser", "/etc/a\\u2028b",
+    for escaped in ("pkg\\x1b[2J", "libcaf\\xe9", "curl\\x0dnginx", "u\\x07ser", "/etc/a\\u2028b",
                     "docker://web\\x1b]0;pwned\\x07"):
         assert escaped in shown, escaped
     if fmt == "junit":

@@ -30,6 +30,7 @@ from typing import Any
 from parity.compare.finding import Finding
 from parity.errors import UsageError
 from parity.fsutil import write_output
+from parity.textsafe import quoted
 
 BASELINE_FORMAT = 1
 BASELINE_KIND = "parity-baseline"
@@ -70,7 +71,7 @@ def load_baseline(path: Path) -> Baseline:
     if not isinstance(doc, dict) or doc.get("kind") != BASELINE_KIND:
         raise UsageError(f"{path}: not a parity baseline (expected \"kind\": \"{BASELINE_KIND}\")")
     if doc.get("format") != BASELINE_FORMAT:
-        raise UsageError(f"{path}: baseline format {doc.get('format')!r} is not supported "
+        raise UsageError(f"{path}: baseline format {quoted(doc.get('format'))} is not supported "
                          f"(this parity reads format {BASELINE_FORMAT})")
     entries = doc.get("entries")
     if not isinstance(entries, list):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from parity.errors import SpecError
 from parity.families import PackageFamily, get_family
+from parity.textsafe import quoted
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def get_distro(base: str) -> Distro:
         return DISTROS[base]
     except KeyError:
         known = ", ".join(sorted(DISTROS))
-        raise SpecError([f"unknown base {base!r}"], hint=f"Known bases: {known}.") from None
+        raise SpecError([f"unknown base {quoted(base)}"], hint=f"Known bases: {known}.") from None
 
 
 def family_of(distro_name: str) -> str | None:

@@ -40,7 +40,12 @@ class ParityError(Exception):
         self.hint = hint
 
     def render(self) -> str:
-        """The one-paragraph text the CLI prints."""
+        """The one-paragraph text the CLI prints.
+
+        Raw, like the message: it quotes host output, paths and spec keys, and is sanitised
+        (:mod:`parity.textsafe`) exactly once, where it is printed (``parity.cli.output.echo``)
+        or reported (a host's error in a report); the JSON report keeps it exact.
+        """
         return f"{self.message}\n{self.hint}" if self.hint else self.message
 
 

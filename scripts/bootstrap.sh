@@ -29,6 +29,7 @@ PODMAN_CONF_MARKER="# written by parity scripts/bootstrap.sh"
 # tool a test marker needs is installed by this list.
 APT_PACKAGES=(docker.io podman vagrant vagrant-libvirt ruby nix-bin appc-spec debootstrap
   debian-archive-keyring openssh-client git ca-certificates iproute2 xz-utils mount
+  libxml2-utils  # xmllint: an independent XML parser for the JUnit tests
   rpm)  # rpm: the oracle for rpm version ordering (tests/test_versions_oracle.py)
 
 say() { printf '[bootstrap] %s\n' "$*"; }

@@ -4,7 +4,9 @@ Subcommands live one module each and are imported only when invoked (``COMMANDS`
 ``module:attribute``), so ``parity --help`` and ``parity validate`` stay fast and never import the
 docker SDK. Every :class:`~parity.errors.ParityError` becomes one paragraph on stderr and its
 documented exit code; Ctrl-C exits 130. An unexpected exception is a bug in parity: it is
-reported in one paragraph with exit 70, and ``PARITY_DEBUG=1`` shows the traceback.
+reported in one paragraph with exit 70, and ``PARITY_DEBUG=1`` shows the traceback. Every message
+printed here is sanitised (:mod:`parity.textsafe`): errors quote host output, spec keys and
+command-line arguments, any of which may hold terminal escapes.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import sys
 import click
 
 from parity import __version__
+from parity.cli.output import echo, show_click_error
 from parity.errors import ExitCode, ParityError
 
 #: command name -> "module:attribute" (a click.Command), imported lazily
@@ -67,7 +70,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         code = cli.main(args=argv, prog_name="parity", standalone_mode=False)
     except ParityError as exc:
-        click.echo(f"error: {exc.render()}", err=True)
+        echo(f"error: {exc.render()}", err=True)
         sys.exit(int(exc.exit_code))
     except click.exceptions.Abort:
         click.echo("interrupted", err=True)
@@ -76,14 +79,14 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("interrupted", err=True)
         sys.exit(int(ExitCode.INTERRUPTED))
     except click.ClickException as exc:
-        exc.show()
+        show_click_error(exc)
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except Exception as exc:
         if os.environ.get("PARITY_DEBUG"):
             raise
-        click.echo(
+        echo(
             f"error: internal error: {type(exc).__name__}: {exc}\n"
             "This is a bug in parity, not in your input. Please report it with the command you "
             "ran; run it again with PARITY_DEBUG=1 to see the traceback.",

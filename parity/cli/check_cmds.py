@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from parity.cli.options import spec_argument
+from parity.cli.output import echo
 from parity.report import REPORTERS
 
 _format = click.option("--format", "fmt", type=click.Choice(sorted(REPORTERS)), default="text",
@@ -29,7 +30,7 @@ def _emit(report: object, fmt: str, output: Path | None) -> int:
         output = None
     text = render_report(report, fmt, tty=output is None and fmt == "text" and sys.stdout.isatty())  # type: ignore[arg-type]
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False)  # sanitised by the reporter; rich's colours must survive
     else:
         write_output(output, text)
     return int(report.exit_code)  # type: ignore[attr-defined]
@@ -122,6 +123,6 @@ def capture(url: str, output: Path, force: bool, name: str | None, no_pin: bool,
     text = capture_host(url, base_facts=base_facts, name=name, pin=not no_pin, timeout=timeout)
     write_captured_spec(text, output, force=force)
     if is_stdout(output):
-        click.echo(f"captured from {url}; review it, then `parity validate`", err=True)
+        echo(f"captured from {url}; review it, then `parity validate`", err=True)
     else:
-        click.echo(f"{output}: captured from {url}; review it, then `parity validate {output}`")
+        echo(f"{output}: captured from {url}; review it, then `parity validate {output}`")

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from parity.cli.options import spec_argument
+from parity.cli.output import echo
 
 TARGET_CHOICES = ["docker", "vagrant", "nix", "aci", "all"]
 
@@ -40,13 +41,13 @@ def render(spec: str, target: str, out: Path | None, check: bool, force: bool) -
     else:
         for (name, folder), written in zip(jobs, render_targets(loaded, jobs, force=force),
                                            strict=True):
-            click.echo(f"{name}: {len(written)} files in {folder}")
+            echo(f"{name}: {len(written)} files in {folder}")
     for line in problems:
-        click.echo(line)
+        echo(line)
     if problems:
         raise SystemExit(int(ExitCode.DRIFT))
     if check:
-        click.echo("up to date")
+        echo("up to date")
 
 
 @click.command("build-aci")
@@ -59,4 +60,4 @@ def build_aci(spec: str, image: str, out: Path) -> None:
     from parity.render.aci import build_aci as build
     from parity.spec import load_spec
 
-    click.echo(f"wrote {build(load_spec(spec), image, out)} (actool validate: ok)")
+    echo(f"wrote {build(load_spec(spec), image, out)} (actool validate: ok)")

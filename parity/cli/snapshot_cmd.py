@@ -7,7 +7,9 @@ from pathlib import Path
 
 import click
 
+from parity.cli.output import echo
 from parity.errors import UsageError
+from parity.textsafe import quoted
 
 
 @click.command()
@@ -31,12 +33,12 @@ def snapshot(host: str, output: Path | None, spec_path: str | None, paths: tuple
     spec = load_spec(spec_path) if spec_path else None
     targets = resolve_hosts([host], spec=spec, inventory=inventory)
     if len(targets) != 1:
-        raise UsageError(f"{host!r} names {len(targets)} hosts; a snapshot is of one host",
+        raise UsageError(f"{quoted(host)} names {len(targets)} hosts; a snapshot is of one host",
                          hint=f"Pick one: {', '.join(t.name for t in targets[:10])}")
     facts = collect(targets[0], CollectRequest.from_spec(spec, extra_paths=paths), timeout=timeout)
     if output is None or str(output) == "-":
         click.echo(json.dumps(facts.to_dict(), indent=2, sort_keys=True))
     else:
         facts.save(output)
-        click.echo(f"saved {len(facts.packages)} packages, {len(facts.files)} files of "
-                   f"{facts.host} to {output}", err=True)
+        echo(f"saved {len(facts.packages)} packages, {len(facts.files)} files of "
+             f"{facts.host} to {output}", err=True)

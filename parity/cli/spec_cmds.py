@@ -7,6 +7,7 @@ import json
 import click
 
 from parity.cli.options import spec_argument
+from parity.cli.output import echo
 
 
 @click.command()
@@ -16,7 +17,7 @@ def validate(spec: str) -> None:
     from parity.spec import load_spec
 
     loaded = load_spec(spec)
-    click.echo(f"{loaded.path}: valid ({loaded.distro.base}, sha256 {loaded.sha256[:12]})")
+    echo(f"{loaded.path}: valid ({loaded.distro.base}, sha256 {loaded.sha256[:12]})")
 
 
 @click.command()

@@ -11,6 +11,7 @@ import json
 import click
 
 from parity.cli.options import spec_argument
+from parity.cli.output import echo
 
 TARGETS = ("docker", "vagrant")
 
@@ -38,9 +39,9 @@ def up(spec: str, target: str, provider: str | None, name: str | None, env_file:
     with make_display() as display:
         result = run_up(loaded, target=target, provider=provider, name=name, env_file=env_file,
                         network=network, force=force, display=display)
-    click.echo(up_summary(loaded, result), err=True)
+    echo(up_summary(loaded, result), err=True)
     if result.url:
-        click.echo(result.url)
+        echo(result.url)
 
 
 @click.command()
@@ -55,9 +56,9 @@ def down(spec: str, target: str, name: str | None, keep_image: bool) -> None:
 
     removed = run_down(load_spec(spec), target=target, name=name, keep_image=keep_image)
     for line in removed:
-        click.echo(f"removed {line}")
+        echo(f"removed {line}")
     if not removed:
-        click.echo(f"nothing to remove: no {target} environment parity created for {spec}")
+        echo(f"nothing to remove: no {target} environment parity created for {spec}")
 
 
 @click.command()
@@ -72,8 +73,10 @@ def status(spec: str, fmt: str) -> None:
 
     loaded = load_spec(spec)
     rows = run_status(loaded)
-    click.echo(json.dumps(status_json(loaded, rows), indent=2) if fmt == "json"
-               else status_text(loaded, rows))
+    if fmt == "json":
+        click.echo(json.dumps(status_json(loaded, rows), indent=2))  # exact values, ASCII
+    else:
+        echo(status_text(loaded, rows))
     if any(row.get("error") for row in rows):
         from parity.errors import ExitCode
 

@@ -29,6 +29,7 @@ from parity.distros import DISTROS
 from parity.errors import HostError, UsageError
 from parity.facts.model import Facts
 from parity.spec.model import SPEC_VERSION
+from parity.textsafe import quoted
 
 _NAME_RE = re.compile(r"[^A-Za-z0-9_.-]+")
 
@@ -146,7 +147,7 @@ def capture_host(url: str, *, base_facts: Path | None = None, name: str | None =
 
     targets = resolve_hosts([url])
     if len(targets) != 1:
-        raise UsageError(f"capture reads one host; {url!r} names {len(targets)}")
+        raise UsageError(f"capture reads one host; {quoted(url)} names {len(targets)}")
     facts = collect(targets[0], None, timeout)
     distro = DISTROS.get(f"{facts.os.get('distro')}:{facts.os.get('release')}")
     image = distro.docker_image if distro is not None else ""

@@ -24,6 +24,7 @@ from parity.compare.result import HostReport, Report
 from parity.errors import UsageError
 from parity.facts.model import Facts
 from parity.spec import Spec
+from parity.textsafe import quoted
 
 DEV_HOST = "dev"
 
@@ -135,7 +136,7 @@ def run_diff(a: str, b: str, spec: Spec | None = None, paths: Sequence[str] = ()
         for arg in live:  # one side at a time: `diff X X` compares X with itself
             found = resolve_hosts([arg], spec=spec)
             if len(found) != 1:
-                raise UsageError(f"parity diff compares two single hosts; {arg!r} names "
+                raise UsageError(f"parity diff compares two single hosts; {quoted(arg)} names "
                                  f"{len(found)}", hint="Name single hosts, not groups.")
             targets.append(found[0])
         errors = []

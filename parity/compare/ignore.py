@@ -16,6 +16,7 @@ from datetime import date
 from typing import Protocol
 
 from parity.compare.finding import Finding
+from parity.textsafe import quoted
 
 
 class Rule(Protocol):
@@ -30,8 +31,9 @@ def active_rules(rules: list[Rule], today: date) -> tuple[list[Rule], list[str]]
     for rule in rules:
         if rule.expires is not None and today > rule.expires:
             warnings.append(
-                f"ignore rule {rule.path!r} expired on {rule.expires.isoformat()} and no longer "
-                f"applies ({rule.reason}); renew its expires date or remove it from drift.ignore"
+                f"ignore rule {quoted(rule.path)} expired on {rule.expires.isoformat()} and no "
+                f"longer applies ({rule.reason}); renew its expires date or remove it from "
+                "drift.ignore"
             )
         else:
             active.append(rule)

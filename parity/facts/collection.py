@@ -186,6 +186,8 @@ def _progress(progress: bool | ProgressHook | None, total: int) -> tuple[Progres
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+    from parity.textsafe import safe
+
     bar = Progress(TextColumn("collecting"), BarColumn(), MofNCompleteColumn(),
                    TextColumn("{task.fields[last]}", markup=False), console=Console(stderr=True),
                    transient=True)
@@ -193,6 +195,7 @@ def _progress(progress: bool | ProgressHook | None, total: int) -> tuple[Progres
     bar.start()
 
     def hook(res: HostResult) -> None:
-        bar.update(task, advance=1, last=f"{res.name}: {'ok' if res.ok else 'error'}")
+        # host names come from inventories and URLs: shown sanitised, like every report
+        bar.update(task, advance=1, last=f"{safe(res.name)}: {'ok' if res.ok else 'error'}")
 
     return hook, bar

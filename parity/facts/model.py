@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from parity.facts.kinds import ITEM_KINDS, KINDS
+from parity.textsafe import quoted
 
 FACTS_FORMAT = 1
 __all__ = ["FACTS_FORMAT", "ITEM_KINDS", "KINDS", "Facts"]
@@ -72,7 +73,8 @@ class Facts:
             raise ValueError('no "format" key (write snapshots with `parity snapshot`)')
         fmt = doc["format"]
         if fmt != FACTS_FORMAT:
-            raise ValueError(f"facts format {fmt!r} is not supported (expected {FACTS_FORMAT})")
+            raise ValueError(f"facts format {quoted(fmt)} is not supported "
+                             f"(expected {FACTS_FORMAT})")
         kinds = {k: _mapping(doc, k) for k in KINDS}
         for kind in ITEM_KINDS:
             for name, item in kinds[kind].items():

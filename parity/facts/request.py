@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from parity.facts.model import KINDS
+from parity.textsafe import quoted
 
 if TYPE_CHECKING:
     from parity.spec import Spec
@@ -43,7 +44,7 @@ class CollectRequest:
             raise ValueError(f"unknown fact kinds {unknown}; known: {', '.join(KINDS)}")
         for path in self.paths:
             if not path.startswith("/") or "\0" in path:
-                raise ValueError(f"file paths to collect must be absolute: {path!r}")
+                raise ValueError(f"file paths to collect must be absolute: {quoted(path)}")
 
     @classmethod
     def from_spec(cls, spec: Spec | None, extra_paths: Iterable[str] = ()) -> CollectRequest:
@@ -57,7 +58,7 @@ class CollectRequest:
             if not path.startswith("/") or "\0" in path:
                 from parity.errors import UsageError
 
-                raise UsageError(f"--path {path!r}: must be absolute",
+                raise UsageError(f"--path {quoted(path)}: must be absolute",
                                  hint="Give the full path on the host, e.g. /etc/hostname.")
         if spec is None:
             return cls(paths=extra_paths)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from parity.facts.collectors import get_collector
 from parity.facts.request import CollectRequest
+from parity.textsafe import quoted
 
 _PREAMBLE = """\
 LC_ALL=C; LANG=C; export LC_ALL LANG
@@ -107,7 +108,7 @@ def split_output(script: Script, output: str) -> Sections:
         elif words == ["DONE"] and current is None:
             done = True
         else:
-            raise ScriptOutputError(f"unexpected marker line {line!r}")
+            raise ScriptOutputError(f"unexpected marker line {quoted(line)}")
     if not seen:
         raise ScriptOutputError("the output holds none of the collection markers")
     if current is not None or not done:

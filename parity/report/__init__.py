@@ -28,10 +28,12 @@ class Reporter(Protocol):
 def get_reporter(name: str) -> Reporter:
     """The reporter for ``name``; unknown names raise a usage error listing the known ones."""
     from parity.errors import UsageError
+    from parity.textsafe import quoted
 
     target = REPORTERS.get(name)
     if target is None:
-        raise UsageError(f"unknown report format {name!r}; known: {', '.join(sorted(REPORTERS))}")
+        raise UsageError(f"unknown report format {quoted(name)}; "
+                         f"known: {', '.join(sorted(REPORTERS))}")
     module, _, attr = target.partition(":")
     func: Reporter = getattr(importlib.import_module(module), attr)
     return func

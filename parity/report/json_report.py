@@ -2,6 +2,11 @@
 
 Keys are only ever added within a format version; removing or changing the meaning of one bumps
 ``format``. Output is deterministic (sorted keys, no timestamps) so it diffs and goldens cleanly.
+
+Values are exact, never sanitised: a script must see the name the host holds. ``json.dumps``
+escapes every control character, and with its default ``ensure_ascii`` the output is pure ASCII,
+so even a lone surrogate (an undecodable byte kept by ``surrogateescape``) becomes ``\udcff``
+and round-trips, instead of failing to encode on a UTF-8 stream.
 """
 
 from __future__ import annotations
@@ -35,4 +40,5 @@ def report_dict(report: Report) -> dict[str, Any]:
 
 
 def render(report: Report, *, tty: bool = False) -> str:
-    return json.dumps(report_dict(report), indent=2, sort_keys=True, default=str) + "\n"
+    return json.dumps(report_dict(report), indent=2, sort_keys=True, default=str,
+                      ensure_ascii=True) + "\n"

@@ -4,7 +4,9 @@ One ``<testsuite>`` per host. Each finding is a test case named by its path (a f
 fails, skipped when ignored or baselined); each kind with items checked and no findings is one
 passing case (``package: 12 checked``), so a green host still shows what was looked at. A host
 that could not be checked is one case with an ``<error>``. Built with ``xml.etree`` so names
-with ``<``, ``&`` or quotes always produce valid XML.
+with ``<``, ``&`` or quotes always produce valid XML; every host or spec string is sanitised
+(:mod:`parity.textsafe`) first, because XML 1.0 cannot hold most C0 characters even as
+character references, and a CI parser rejects the whole file over one of them.
 """
 
 from __future__ import annotations
@@ -13,30 +15,34 @@ import xml.etree.ElementTree as ET
 
 from parity.compare.result import HostReport, Report
 from parity.report.values import note, show
+from parity.textsafe import safe, safe_lines
 
 
 def _suite(parent: ET.Element, result: HostReport) -> None:
-    suite = ET.SubElement(parent, "testsuite", name=result.host)
+    host = safe(result.host)
+    suite = ET.SubElement(parent, "testsuite", name=host)
     counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     if result.error is not None:
-        case = ET.SubElement(suite, "testcase", classname=result.host, name="collect facts")
-        ET.SubElement(case, "error", message=result.error, type="HostError").text = result.error
+        error = safe_lines(result.error)
+        case = ET.SubElement(suite, "testcase", classname=host, name="collect facts")
+        ET.SubElement(case, "error", message=error, type="HostError").text = error
         counts["tests"] = counts["errors"] = 1
     else:
         failing_kinds = {f.kind for f in result.findings}
         for kind, n in sorted(result.checked.items()):
             if n and kind not in failing_kinds:
-                ET.SubElement(suite, "testcase", classname=f"{result.host}.{kind}",
-                              name=f"{kind}: {n} checked")
+                ET.SubElement(suite, "testcase", classname=f"{host}.{safe(kind)}",
+                              name=f"{safe(kind)}: {n} checked")
                 counts["tests"] += 1
         for f in result.findings:
-            case = ET.SubElement(suite, "testcase", classname=f"{result.host}.{f.kind}",
-                                 name=f"{f.path} {f.change}")
+            case = ET.SubElement(suite, "testcase", classname=f"{host}.{safe(f.kind)}",
+                                 name=f"{safe(f.path)} {safe(f.change)}")
             counts["tests"] += 1
-            detail = (f"{f.change}: expected {show(f.expected, f.field)}, "
+            detail = (f"{safe(f.change)}: expected {show(f.expected, f.field)}, "
                       f"actual {show(f.actual, f.field)}")
             if f.fails:
-                ET.SubElement(case, "failure", message=detail, type=f.change).text = detail
+                ET.SubElement(case, "failure", message=detail,
+                              type=safe(f.change)).text = detail
                 counts["failures"] += 1
             else:
                 ET.SubElement(case, "skipped", message=note(f))
@@ -46,7 +52,7 @@ def _suite(parent: ET.Element, result: HostReport) -> None:
 
 
 def render(report: Report, *, tty: bool = False) -> str:
-    root = ET.Element("testsuites", name=f"parity {report.command} {report.reference}")
+    root = ET.Element("testsuites", name=safe(f"parity {report.command} {report.reference}"))
     for r in report.results:
         _suite(root, r)
     totals = {k: sum(int(s.get(k, "0")) for s in root) for k in

@@ -1,5 +1,9 @@
 """Markdown report, sized for a pull-request comment: one summary line up top, a table per
-host with failing findings, everything else (non-failing findings, warnings) collapsed."""
+host with failing findings, everything else (non-failing findings, warnings) collapsed.
+
+Host and spec text is sanitised (:mod:`parity.textsafe`) first, then made inert as Markdown:
+an escape such as ``\\x1b`` renders as those four characters.
+"""
 
 from __future__ import annotations
 
@@ -8,21 +12,25 @@ import re
 from parity.compare.result import Report
 from parity.report.text import title
 from parity.report.values import rows
+from parity.textsafe import safe, safe_lines
 
 ICON = {"ok": ":white_check_mark:", "drift": ":x:", "error": ":warning:"}
 
 
-_SPECIAL = "\\`*_[]<>|#~"
+#: markdown punctuation, and ``&`` so ``&#x202e;`` in a name stays text, not a bidi override
+_SPECIAL = "\\`*_[]<>|#~&"
 
 
 def _cell(text: str) -> str:
-    """Plain cell text with markdown made inert (``*`` in ``1.22.*`` stays a star)."""
+    """Sanitised text as a plain cell with markdown made inert (``*`` in ``1.22.*`` stays a
+    star)."""
     text = " ".join(text.split())
     return "".join("\\" + ch if ch in _SPECIAL else ch for ch in text)
 
 
 def _code(text: str) -> str:
-    """A code span for names and hosts; its fence is longer than any backtick run inside."""
+    """Sanitised text as a code span for names and hosts; its fence is longer than any backtick
+    run inside."""
     text = " ".join(text.split()).replace("|", "\\|")
     if "`" not in text:
         return f"`{text}`"
@@ -38,8 +46,8 @@ def render(report: Report, *, tty: bool = False) -> str:
         table = [{k: _code(v) if k == "name" else _cell(v) for k, v in row.items()}
                  for row in rows(r.findings)]
         hosts.append({
-            "host": _code(r.host), "status": r.status, "icon": ICON[r.status],
-            "error": _cell(r.error) if r.error else None,
+            "host": _code(safe(r.host)), "status": r.status, "icon": ICON[r.status],
+            "error": _cell(safe_lines(r.error)) if r.error else None,
             "failing": [row for row, f in zip(table, r.findings, strict=True) if f.fails],
             "quiet": [row for row, f in zip(table, r.findings, strict=True) if not f.fails],
             "checked": sum(r.checked.values()),
@@ -48,4 +56,4 @@ def render(report: Report, *, tty: bool = False) -> str:
                3: ":warning: not every host could be checked"}[int(report.exit_code)]
     return render_template("markdown.md.j2", title=_cell(title(report)), verdict=verdict,
                            summary=report.summary_line(), hosts=hosts,
-                           warnings=[_cell(w) for w in report.warnings])
+                           warnings=[_cell(safe(w)) for w in report.warnings])

@@ -1,5 +1,9 @@
 """Text report: a table per host, grouped by kind; rich (colour, boxes) on a terminal, plain
-aligned columns otherwise so logs and ``grep`` stay readable."""
+aligned columns otherwise so logs and ``grep`` stay readable.
+
+Host and spec text is sanitised (:mod:`parity.textsafe`) before it reaches either: the row cells
+by :func:`~parity.report.values.rows`, the title, host lines and warnings here.
+"""
 
 from __future__ import annotations
 
@@ -9,34 +13,39 @@ from itertools import groupby
 from parity.compare.result import HostReport, Report
 from parity.report.templating import render_template
 from parity.report.values import rows
+from parity.textsafe import safe, safe_lines
 
 COLUMNS = ("name", "field", "change", "expected", "actual", "note")
 STATUS = {"ok": "ok", "drift": "DRIFT", "error": "ERROR"}
 
 
 def title(report: Report) -> str:
+    """The report's first line, sanitised (the reference is a host URL or a spec path)."""
     if report.command == "diff":
-        return f"parity diff: reference {report.reference}"
+        return f"parity diff: reference {safe(report.reference)}"
     role = "role dev for the host named dev, prod for others" if report.role == "auto" \
-        else f"role {report.role}"
+        else f"role {safe(report.role)}"
     extra = [role] if report.role else []
     if report.strict:
         extra.append("strict")
     if report.baseline:
-        extra.append(f"baseline {report.baseline}")
-    return f"parity check: {report.reference}" + (f" ({', '.join(extra)})" if extra else "")
+        extra.append(f"baseline {safe(report.baseline)}")
+    return f"parity check: {safe(report.reference)}" + (f" ({', '.join(extra)})" if extra else "")
 
 
 def _host_line(r: HostReport) -> str:
+    """``host: STATUS (counts)``; a multi-line error keeps its lines, indented under the host
+    so a line of error text can never pass for another host's line."""
     if r.error is not None:
-        return f"{r.host}: ERROR: {r.error}"
+        error = "\n    ".join(line.rstrip() for line in safe_lines(r.error).strip("\n").split("\n"))
+        return f"{safe(r.host)}: ERROR: {error}"
     failing = len(r.failing)
     quiet = len(r.findings) - failing
     checked = sum(r.checked.values())
     bits = [f"{failing} failing" if failing else f"{checked} checked"]
     if quiet:
         bits.append(f"{quiet} not failing")
-    return f"{r.host}: {STATUS[r.status]} ({', '.join(bits)})"
+    return f"{safe(r.host)}: {STATUS[r.status]} ({', '.join(bits)})"
 
 
 def _groups(r: HostReport) -> list[dict[str, object]]:
@@ -64,7 +73,8 @@ def _plain(report: Report) -> str:
                           for row in g["rows"]]  # type: ignore[attr-defined]
         hosts.append({"line": _host_line(r), "groups": groups, "header": header})
     return render_template("text.txt.j2", title=title(report), hosts=hosts,
-                           warnings=report.warnings, summary=report.summary_line())
+                           warnings=[safe(w) for w in report.warnings],
+                           summary=report.summary_line())
 
 
 def _rich(report: Report) -> str:
@@ -72,8 +82,8 @@ def _rich(report: Report) -> str:
     from rich.table import Table
     from rich.text import Text
 
-    # every string from a host or spec goes in as Text: rich would read "[/]" in a file name or
-    # "[Errno 111]" in an error as markup
+    # every string from a host or spec goes in sanitised and as Text: rich would read "[/]" in a
+    # file name or "[Errno 111]" in an error as markup
     buf = io.StringIO()
     console = Console(file=buf, force_terminal=True, width=120, highlight=False)
     console.print(Text(title(report), style="bold"))
@@ -82,7 +92,8 @@ def _rich(report: Report) -> str:
         console.print()
         console.print(Text(_host_line(r), style=style[r.status]))
         for group in _groups(r):
-            table = Table(title=str(group["kind"]), title_justify="left", show_edge=False)
+            table = Table(title=Text(str(group["kind"]), style="table.title"),
+                          title_justify="left", show_edge=False)
             for c in COLUMNS:
                 table.add_column(c)
             for row in group["rows"]:  # type: ignore[attr-defined]
@@ -90,7 +101,7 @@ def _rich(report: Report) -> str:
                 table.add_row(*(Text(str(row[c])) for c in COLUMNS), style="dim" if dim else None)
             console.print(table)
     for w in report.warnings:
-        console.print(Text.assemble(("warning:", "yellow"), " ", w))
+        console.print(Text.assemble(("warning:", "yellow"), " ", safe(w)))
     console.print()
     console.print(Text(report.summary_line()))
     return buf.getvalue()

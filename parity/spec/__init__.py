@@ -22,6 +22,7 @@ from parity.fsutil import sha256_file
 from parity.spec.errors import format_errors
 from parity.spec.model import SPEC_VERSION, Secret, SpecModel
 from parity.spec.yamlpos import Located, load_yaml, plain
+from parity.textsafe import quoted
 from parity.versions import Constraint, parse_constraint
 
 __all__ = ["SPEC_VERSION", "Port", "Spec", "json_schema", "load_spec", "load_spec_text"]
@@ -131,7 +132,7 @@ def _build(located: Located, spec_path: Path) -> Spec:
                         hint=_START_HINT)
     if "parity" in data and data["parity"] != SPEC_VERSION:
         raise SpecError([
-            f"{where(('parity',))}: parity: spec format {data['parity']!r} is not supported; "
+            f"{where(('parity',))}: parity: spec format {quoted(data['parity'])} is not supported; "
             f"this parity reads format {SPEC_VERSION}"
         ])
     problems: list[str] = []
@@ -143,7 +144,7 @@ def _build(located: Located, spec_path: Path) -> Spec:
     base = data.get("base")
     if isinstance(base, str) and base not in DISTROS:
         known = ", ".join(sorted(DISTROS))
-        problems.append(f"{where(('base',))}: base: unknown distro {base!r}; known: {known}")
+        problems.append(f"{where(('base',))}: base: unknown distro {quoted(base)}; known: {known}")
     hashes: dict[str, str] = {}
     if model is not None:
         problems.extend(_check_files(model, spec_path, located, hashes))
@@ -179,22 +180,22 @@ def _check_files(model: SpecModel, spec_path: Path, located: Located,
         key = ".".join(map(str, loc))
         target = (root / rel).resolve()
         if not target.is_relative_to(root):
-            problems.append(f"{located.where(loc)}: {key}: {rel!r} points outside the spec's "
+            problems.append(f"{located.where(loc)}: {key}: {quoted(rel)} points outside the spec's "
                             f"folder {root}; keep referenced files beside parity.yaml")
         elif not target.is_file():
-            problems.append(f"{located.where(loc)}: {key}: file {rel!r} not found in {root}")
+            problems.append(f"{located.where(loc)}: {key}: file {quoted(rel)} not found in {root}")
         else:
             try:
                 hashes[rel] = sha256_file(target)  # in chunks: sources may be gigabytes
                 with target.open("rb") as fh:
                     head = fh.read(4096)
             except OSError as exc:
-                problems.append(f"{located.where(loc)}: {key}: cannot read {rel!r}: {exc}")
+                problems.append(f"{located.where(loc)}: {key}: cannot read {quoted(rel)}: {exc}")
                 continue
             if loc[0] == "repositories" and model.base in DISTROS:
                 form = DISTROS[model.base].package_family.key_form
                 if form[0].encode() not in head:
-                    problems.append(f"{located.where(loc)}: {key}: {rel!r} is not {form[1]}")
+                    problems.append(f"{located.where(loc)}: {key}: {quoted(rel)} is not {form[1]}")
     return problems
 
 

@@ -1,4 +1,8 @@
-"""Turn pydantic's validation errors into ``file:line:column: key.path: what is expected`` lines."""
+"""Turn pydantic's validation errors into ``file:line:column: key.path: what is expected`` lines.
+
+Keys and values are quoted raw (:func:`~parity.textsafe.quoted`, not ``repr``): the CLI
+sanitises the whole message once when it prints it, so an ``\\e[2J`` key shows as ``\\x1b[2J``.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from parity.spec.yamlpos import Located
+from parity.textsafe import quoted
 
 
 def format_errors(exc: ValidationError, located: Located, model: type[BaseModel]) -> list[str]:
@@ -47,20 +52,20 @@ def _message(err: dict[str, Any], loc: tuple[Any, ...], model: type[BaseModel]) 
         known = _known_keys(model, loc[:-1])
         name = str(loc[-1]) if loc else ""
         close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        hint = f"; did you mean {quoted(close[0])}?" if close else ""
         allowed = f" (allowed: {', '.join(sorted(known))})" if known and not close else ""
-        return f"unknown key {name!r}{hint}{allowed}"
+        return f"unknown key {quoted(name)}{hint}{allowed}"
     if kind == "missing":
         return "required key is missing"
     if kind == "string_pattern_mismatch":
-        return f"{err.get('input')!r} is not allowed here: {_pattern_help(loc)}"
+        return f"{quoted(err.get('input'))} is not allowed here: {_pattern_help(loc)}"
     if kind == "literal_error":
-        return f"expected {err['ctx']['expected']}, got {err.get('input')!r}"
+        return f"expected {err['ctx']['expected']}, got {quoted(err.get('input'))}"
     msg = str(err.get("msg", "invalid value"))
     msg = msg.removeprefix("Value error, ")
     if kind in {"int_type", "int_parsing", "bool_type", "bool_parsing", "string_type",
                 "dict_type", "list_type", "model_type", "model_attributes_type"}:
-        return f"{msg}, got {type(err.get('input')).__name__} {err.get('input')!r}"
+        return f"{msg}, got {type(err.get('input')).__name__} {quoted(err.get('input'))}"
     return msg
 
 

@@ -17,6 +17,7 @@ from typing import ClassVar, NoReturn
 from parity import __version__, labels
 from parity.errors import EnvironmentError_, UsageError
 from parity.spec import Spec
+from parity.textsafe import quoted
 from parity.up.decision import Decision, Observed
 from parity.up.display import Display
 
@@ -119,7 +120,7 @@ def get_driver(target: str, display: Display) -> Driver:
     try:
         module, _, attr = DRIVERS[target].partition(":")
     except KeyError:
-        raise UsageError(f"unknown target {target!r}",
+        raise UsageError(f"unknown target {quoted(target)}",
                          hint=f"Targets that `parity up` runs: {', '.join(DRIVERS)}.") from None
     cls = getattr(importlib.import_module(module), attr)
     driver: Driver = cls(display)

@@ -5,6 +5,12 @@ the current phase and the latest output line while build steps (``Step 3/12 : RU
 as permanent lines; in CI logs and pipes every line is printed as is, so nothing is lost. Either
 way the last lines are kept for error messages ("the build failed; its last 20 lines were ...").
 All of it goes to stderr: stdout carries only results (the URL), so ``$(parity up)`` works.
+
+Tool output is host-controlled text (a ``RUN`` step prints whatever it likes), so every line is
+sanitised (:mod:`parity.textsafe`) as it is shown: CSI sequences (docker's colours, cursor
+moves) are dropped, any other escape (OSC 52, a window title) is made visible. A CR splits a line
+like LF does (progress meters redraw with it), so no output line can overwrite another. The tail
+keeps the raw lines; it ends up in an error message, which the CLI sanitises when it prints it.
 """
 
 from __future__ import annotations
@@ -14,9 +20,12 @@ import sys
 from collections import deque
 from typing import IO, Any
 
+from parity.textsafe import safe, safe_lines, shorten
+
 TAIL_LINES = 20
 #: colour and cursor escapes docker and vagrant put in their output (docker marks stderr red)
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+_NEWLINE = re.compile(r"\r\n|\r|\n")
 _STEP = re.compile(r"^(Step \d+/\d+ :|==> |\w+: (Building|Creating|Starting|Running))")
 
 
@@ -34,8 +43,7 @@ class Display:
 
     def line(self, text: str) -> None:
         """One line of tool output (docker build, vagrant)."""
-        for part in _ANSI.sub("", text).rstrip("\n").split("\n"):
-            part = part.rstrip("\r")
+        for part in _NEWLINE.split(_ANSI.sub("", text)):
             if not part.strip():
                 continue
             self.tail.append(part)
@@ -55,7 +63,7 @@ class Display:
         self._emit(f"    {text}")
 
     def _emit(self, text: str) -> None:
-        print(text, file=self.stream, flush=True)
+        print(safe_lines(text), file=self.stream, flush=True)
 
     def __enter__(self) -> Display:
         return self
@@ -76,26 +84,29 @@ class RichDisplay(Display):
         self._status: Any = None
 
     def phase(self, text: str) -> None:
-        self._phase = text
-        self.console.print(f"[bold]==>[/bold] {text}", markup=True)
+        from rich.text import Text
+
+        self._phase = safe(text)
+        self.console.print(Text.assemble(("==>", "bold"), " ", self._phase))
         if self._status is None:
-            self._status = self.console.status(text, spinner="dots")
+            self._status = self.console.status(Text(self._phase), spinner="dots")
             self._status.start()
         else:
-            self._status.update(text)
+            self._status.update(Text(self._phase))
 
     def _output(self, text: str) -> None:
+        text = safe(text)
         if _STEP.match(text):
             self.console.print(f"    {text}", markup=False)
         if self._status is not None:
             from rich.text import Text
 
             latest = Text(f"{self._phase}: ", style="bold")
-            latest.append(text[: max(20, self.console.width - len(self._phase) - 8)])
+            latest.append(shorten(text, max(20, self.console.width - len(self._phase) - 8)))
             self._status.update(latest)
 
     def _emit(self, text: str) -> None:
-        self.console.print(text, markup=False)
+        self.console.print(safe_lines(text), markup=False)
 
     def close(self) -> None:
         if self._status is not None:

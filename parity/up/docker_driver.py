@@ -22,6 +22,7 @@ from parity import labels
 from parity.errors import EnvironmentError_, UsageError
 from parity.spec import Spec
 from parity.sysctls import container_sysctls
+from parity.textsafe import quoted
 from parity.up import ports as portcheck
 from parity.up.base import Driver, Request, env_labels, is_ours
 from parity.up.decision import Decision, Observed
@@ -42,7 +43,7 @@ READY_TIMEOUT = 90.0
 
 def check_name(name: str) -> str:
     if not _NAME.match(name):
-        raise UsageError(f"{name!r} cannot name a docker environment: it is not a valid "
+        raise UsageError(f"{quoted(name)} cannot name a docker environment: it is not a valid "
                          "container name, or not valid in the image tag NAME:dev parity gives it",
                          hint="Pass --name with 2 to 128 letters and digits, joined by single '.' "
                               "or '_' or by '-' (e.g. shop-dev), starting and ending with a "

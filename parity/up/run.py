@@ -16,6 +16,7 @@ from typing import Any
 
 from parity.errors import UsageError
 from parity.spec import Spec
+from parity.textsafe import quoted
 from parity.up.base import NETWORK_MODES, Request, get_driver
 from parity.up.changes import diff_snapshots, snapshot, summary_lines
 from parity.up.decision import Decision, Observed, decide, format_uptime, freshness
@@ -183,10 +184,10 @@ def _note_network(display: Display, observed: Observed | None, network: str) -> 
 
 def _check_options(target: str, provider: str | None, network: str, name: str | None) -> None:
     if network not in NETWORK_MODES:
-        raise UsageError(f"--network {network!r} is not supported",
+        raise UsageError(f"--network {quoted(network)} is not supported",
                          hint=f"Choose one of: {', '.join(NETWORK_MODES)}.")
     if provider is not None and provider not in PROVIDERS:
-        raise UsageError(f"--provider {provider!r} is not supported",
+        raise UsageError(f"--provider {quoted(provider)} is not supported",
                          hint=f"Choose one of: {', '.join(PROVIDERS)}.")
     if provider is not None and target != "vagrant":
         raise UsageError("--provider applies to --target vagrant only",

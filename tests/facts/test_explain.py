@@ -40,3 +40,24 @@ def test_progress_line_shows_host_names_literally() -> None:
     finally:
         bar.stop()
     assert "web[/]1: error" in buf.getvalue()
+
+
+def test_progress_line_shows_host_names_escaped() -> None:
+    """A host name from an inventory with OSC 0 (window title) in it is shown, not obeyed."""
+    import io
+
+    from rich.console import Console
+
+    from parity.facts.collection import HostResult, _progress
+    from parity.facts.hosts import HostTarget
+
+    hook, bar = _progress(True, 1)
+    try:
+        assert hook is not None
+        hook(HostResult(HostTarget("web\x1b]0;pwned\x07\u202e1", "docker://web"), error="x"))
+        buf = io.StringIO()
+        Console(file=buf, force_terminal=True, width=200).print(bar.get_renderable())
+    finally:
+        bar.stop()
+    assert "web\\x1b]0;pwned\\x07\\u202e1: error" in buf.getvalue()
+    assert "\x07" not in buf.getvalue() and "\u202e" not in buf.getvalue()

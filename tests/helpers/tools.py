@@ -95,6 +95,11 @@ def mount() -> Probe:
         return probe
 
 
+@functools.cache
+def xmllint() -> Probe:
+    return _run(["xmllint", "--version"])
+
+
 #: pytest marker name -> probe; markers not listed here (``slow``) need no tool
 PROBES: dict[str, Callable[[], Probe]] = {
     "docker": docker,
@@ -104,6 +109,7 @@ PROBES: dict[str, Callable[[], Probe]] = {
     "podman": podman,
     "ssh": ssh,
     "mount": mount,
+    "xmllint": xmllint,
 }
 
 #: pytest marker -> the Debian packages its tests drive; scripts/bootstrap.sh must install each
@@ -117,6 +123,7 @@ PACKAGES: dict[str, tuple[str, ...]] = {
     "podman": ("podman",),
     "ssh": ("openssh-client",),
     "mount": ("mount",),
+    "xmllint": ("libxml2-utils",),
 }
 
 

@@ -48,4 +48,26 @@ def clean_report() -> Report:
                   results=[HostReport("docker://b", [], checked={"package": 120, "user": 20})])
 
 
-CASES = {"drift": drift_report, "error": error_report, "clean": clean_report}
+def hostile_report() -> Report:
+    """Names a compromised host plants: screen clear, OSC 52, OSC 0, BEL, CR, U+2028, RLO, an
+    undecodable byte, and backslashes (systemd's own ``\\x2d`` stays as it is)."""
+    host = "ssh://web\x1b]0;pwned\x07"
+    findings = [
+        Finding(host, "package", "pkg\x1b[2J", "version", "1.0", "1.0\x1b]52;c;cm0gLXJmIH4=\x07",
+                "changed"),
+        Finding(host, "user", "u\x07ser", "home", "/home/u", "/home/evil\rgood", "changed"),
+        Finding(host, "file", "/etc/a\u2028b\u202etxt.exe", None, None, "file", "unexpected"),
+        Finding(host, "file", "/srv/caf" + b"\xe9".decode("utf-8", "surrogateescape"), "mode",
+                "0644", "0600", "changed", ignored="legacy \x1b[31mred\x1b[0m app"),
+        Finding(host, "service", "dev-disk-by\\x2duuid-1.device", "running", True, False,
+                "changed"),
+        Finding(host, "file", "C:\\temp\\x1b", "type", "file", "absent", "changed"),
+    ]
+    return Report(command="diff", reference="docker://ref", results=[
+        HostReport(host, findings, checked={"package": 1, "user": 1, "file": 3, "service": 1}),
+        HostReport("ssh://db", error="ssh://db: ssh failed: banner\x1b[2J\nsecond line\r\n")],
+        warnings=["files collected on one side only, not compared: /etc/x\x1b]52;c;AA==\x07"])
+
+
+CASES = {"drift": drift_report, "error": error_report, "clean": clean_report,
+         "hostile": hostile_report}

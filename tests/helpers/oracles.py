@@ -5,8 +5,8 @@ answer shaped like the matching kind of :class:`parity.facts.Facts`, so a test c
 ``facts.<kind> == oracle(...)`` for *every* item rather than a sample. None of them reuses a
 parity parser: the point is a second opinion that shares no code with the collector.
 
-The tools are the administrator's reference answers: ``dpkg-query`` (with dpkg's own
-``${binary:Package}`` spelling of a foreign-architecture package, ``zlib1g:i386``),
+The tools are the administrator's reference answers: ``dpkg-query`` (a foreign-architecture
+package spelled ``zlib1g:i386``, as apt spells it),
 ``apt-mark showauto``, ``getent``, ``id -nG``, ``stat``/``readlink``/``sha256sum``, ``ss``,
 ``sysctl -n`` and the init script's ``status`` exit code (LSB: 0 means running).
 """
@@ -33,21 +33,24 @@ def run_ok(host: Host, command: str) -> str:
 
 
 def packages(host: Host) -> dict[str, dict[str, Any]]:
-    """Installed packages per ``dpkg-query``, keyed by dpkg's ``binary:Package`` name."""
-    fmt = r"${binary:Package}\t${Version}\t${Architecture}\t${db:Status-Status}\n"
+    """Installed packages per ``dpkg-query``, named the way apt names them: plain for the
+    native architecture (``dpkg --print-architecture``) and ``all``, ``name:arch`` otherwise."""
+    native = run_ok(host, "dpkg --print-architecture").strip()
+    fmt = r"${Package}\t${Version}\t${Architecture}\t${db:Status-Status}\n"
     out: dict[str, dict[str, Any]] = {}
     for line in run_ok(host, f"dpkg-query -W -f '{fmt}'").splitlines():
         name, version, arch, state = line.split("\t")
         if state in DPKG_PRESENT:
-            out[name] = {"version": version, "arch": arch}
+            key = name if arch in (native, "all") else f"{name}:{arch}"
+            out[key] = {"version": version, "arch": arch}
     return out
 
 
 def dpkg_states(host: Host) -> dict[str, str]:
     """Every package dpkg knows, installed or not, with its status (``config-files``, ...)."""
-    fmt = r"${binary:Package}\t${db:Status-Abbrev}\t${db:Status-Status}\n"
+    fmt = r"${Package}:${Architecture}\t${db:Status-Status}\n"
     rows = (line.split("\t") for line in run_ok(host, f"dpkg-query -W -f '{fmt}'").splitlines())
-    return {name: state for name, _abbrev, state in rows}
+    return dict(rows)
 
 
 def held(host: Host) -> set[str]:

@@ -135,6 +135,21 @@ def facts(host_a: Container) -> Facts:
 # ----------------------------------------------------------------- part 1: facts vs oracles
 
 
+def test_os_equals_os_release_uname_and_testinfra(facts: Facts, ti: Host) -> None:
+    release = dict(line.split("=", 1) for line in
+                   oracles.run_ok(ti, "cat /etc/os-release").replace('"', "").splitlines())
+    info = ti.system_info
+    assert facts.os == {
+        "distro": release["ID"], "release": release["VERSION_ID"],
+        "version": release["VERSION_ID"], "codename": release["VERSION_CODENAME"],
+        "arch": oracles.run_ok(ti, "uname -m").strip(),
+        "kernel": oracles.run_ok(ti, "uname -r").strip(), "family": "apt",
+    }
+    assert (info.distribution, info.release, info.codename, info.arch) == (
+        facts.os["distro"], facts.os["release"], facts.os["codename"], facts.os["arch"])
+    assert facts.unavailable == {}
+
+
 def test_packages_equal_dpkg_query_for_every_package(facts: Facts, ti: Host) -> None:
     """Name (dpkg's ``zlib1g:i386`` for the foreign copy), version with epoch, architecture,
     and installed-state filtering (``config-files`` is not installed; ``hold`` is)."""

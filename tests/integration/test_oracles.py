@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
     from parity.facts import Facts
 
-pytestmark = [pytest.mark.docker]
+pytestmark = [pytest.mark.docker, pytest.mark.slow]
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -362,6 +362,25 @@ def host_b(hosts: ContainerFactory, oracle_image: str) -> Container:
     _wait(container, "ss -H -ltn | grep -q ':7777 ' && ! ss -H -ltn | grep -q ':9090 ' && "
                      "ps -eo stat=,comm= | grep -q '^Z.* atd$'", "the drifted runtime state")
     return container
+
+
+def test_the_drift_is_real_by_the_hosts_own_tools(host_a: Container, host_b: Container) -> None:
+    """dpkg orders the versions (a downgrade below the spec's ``>=1.8``), getent/id see the
+    account changes: the expected findings are facts about the host, not about parity."""
+    import testinfra
+
+    a, b = (testinfra.get_host(f"docker://{c.name}") for c in (host_a, host_b))
+    old, new = a.package("socat").version, b.package("socat").version
+    assert b.run(f"dpkg --compare-versions {new} lt {old}").rc == 0
+    assert b.run(f"dpkg --compare-versions {new} lt 1.8").rc == 0
+    assert not b.package("zlib1g:i386").is_installed
+    assert b.user("john.doe").shell == "/bin/sh"
+    assert "devs" not in oracles.id_groups(b, "john.doe")
+    assert b.file("/srv/oracle/sub/rel-link").linked_to == "/srv/oracle/other.txt"
+    assert b.file("/srv/oracle/numeric").uid == 4243
+    assert oracles.init_status(b, "atd") != 0 and "atd" in oracles.zombies(b)
+    assert set(oracles.listening(b)) == {"tcp/8080", "tcp/7777", "udp/5353"}
+    assert b.sysctl("net.core.somaxconn") != a.sysctl("net.core.somaxconn") == 1024
 
 
 def test_drifted_copy_reports_exactly_the_drift(host_b: Container) -> None:

@@ -81,6 +81,9 @@ def provision_context(spec: Spec) -> dict[str, Any]:
              "key_name": PurePosixPath(r.key).name if r.key else None}
             for r in spec.model.repositories
         ],
+        # second architectures the packages name (zlib1g:i386), enabled before any install
+        "architectures": sorted({n.split(":", 1)[1] for n in spec.packages(dev=True)
+                                 if ":" in n}),
         "packages": _packages(spec, dev=False),
         "dev_packages": _packages(spec, dev=True),
         "groups": [{"name": n, "gid": g.gid, "system": g.system}

@@ -12,6 +12,8 @@ interface, so ``provision.sh`` is written once for every family:
 * ``pm_pin NAME VERSION`` — the install argument pinning VERSION (``name=ver`` / ``name-ver``);
 * ``pm_install ARG...`` — install non-interactively;
 * ``pm_installed NAME`` — the installed version, or nothing;
+* ``pm_add_architecture ARCH`` — let the manager install ``name:ARCH`` packages (apt:
+  ``dpkg --add-architecture``; the others stop with a message);
 * ``pm_clean`` — drop caches (images only, ``PARITY_CLEAN=1``).
 
 and a jinja macro ``add_repository(repo)`` that emits the commands adding one repository with its

@@ -42,6 +42,12 @@ pm_installed() {
     dpkg-query -W -f='${db:Status-Status} ${Version}\n' "$1" 2>/dev/null \
         | awk '$1 == "installed" { print $2 }'
 }
+# pm_add_architecture ARCH: let apt install ARCH packages (zlib1g:i386); refresh lists after
+pm_add_architecture() {
+    [ "$1" = "$(dpkg --print-architecture)" ] && return 0
+    dpkg --print-foreign-architectures | grep -qx -- "$1" && return 0
+    dpkg --add-architecture "$1" && PARITY_PREPARED=0
+}
 pm_clean() { apt-get clean; rm -rf /var/lib/apt/lists/*; }
 
 # --- version constraints ----------------------------------------------------------------------

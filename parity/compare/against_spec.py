@@ -16,7 +16,13 @@ from parity.compare.base_system import BaseSystem, is_system_id
 from parity.compare.diffing import changed_fields, project
 from parity.compare.expect import Expected, Role, expected_facts
 from parity.compare.finding import Finding
-from parity.facts.kinds import FACT_KINDS, FINDING_KIND_ORDER, SINGULAR, STRICT_KINDS
+from parity.facts.kinds import (
+    FACT_KINDS,
+    FINDING_KIND_ORDER,
+    ITEM_KINDS,
+    SINGULAR,
+    STRICT_KINDS,
+)
 from parity.facts.model import Facts
 from parity.families import find_family
 from parity.spec import Spec
@@ -77,8 +83,8 @@ def compare_spec_full(spec: Spec, facts: Facts, role: Role = "prod", strict: boo
                                 have.get("version"), "changed"))
         out.checked["package"] = len(exp.packages)
 
-    for kind in ("services", "users", "groups", "files", "ports"):
-        if kind not in skip:
+    for kind in ITEM_KINDS:  # packages went through their version constraints above
+        if kind != "packages" and kind not in skip:
             _compare_items(host, kind, getattr(exp, kind), facts.kind(kind), out)
 
     if "sysctl" not in skip:

@@ -1,10 +1,10 @@
 """Issue 7 end to end: what ``parity check --strict`` reports on a real host, a spec can declare.
 
-A debian:12 host is made odd on purpose: a user ``john.doe`` whose primary gid 5555
-has no ``/etc/group`` entry, a config file owned by ``www-data:adm``. Then parity's own rendered
+A debian:12 host is made odd on purpose: a user ``john.doe`` whose primary gid 5555 has no
+``/etc/group`` entry, a config file owned by ``www-data:adm``. Then parity's own rendered
 ``provision.sh`` enables the i386 architecture and installs ``zlib1g:i386`` (a second
-architecture of a package the base already has; the image build downloads with
-``--network host``) and writes the files: relative symlinks, a directory owned by the nameless id 4242, new
+architecture of a package the base already has; the image build downloads with ``--network
+host``) and writes the files: relative symlinks, a directory owned by the nameless id 4242, new
 content for the config file whose owner the spec leaves open. A spec declaring all of that
 checks clean with ``--strict`` against a snapshot of a pristine debian:12 as the base system,
 and the real tools (``readlink``, ``stat``, ``id``, ``dpkg-query``) agree with the facts.

@@ -21,15 +21,8 @@ def format_errors(exc: ValidationError, located: Located, model: type[BaseModel]
     """One line per problem, deduplicated, in document order."""
     problems: list[tuple[tuple[int, int], str]] = []
     seen: set[str] = set()
-    errors = exc.errors(include_url=False)
-    # a string that fails a union's text branch (env: OneLine | Secret) also fails its mapping
-    # branch; "should be a valid dictionary, got str" says nothing the text error does not
-    texts = {_clean_loc(e["loc"]) for e in errors if isinstance(e.get("input"), str)
-             and e["type"] not in _MAPPING_TYPES}
-    for err in errors:
+    for err in _relevant(exc):
         loc = _clean_loc(err["loc"])
-        if err["type"] in _MAPPING_TYPES and isinstance(err.get("input"), str) and loc in texts:
-            continue
         line = _message(err, loc, model)
         key = ".".join(map(str, loc)) or "(top level)"
         pos = located.position(loc)
@@ -42,6 +35,30 @@ def format_errors(exc: ValidationError, located: Located, model: type[BaseModel]
 
 
 _MAPPING_TYPES = frozenset({"model_type", "model_attributes_type", "dict_type"})
+
+
+def explain(exc: ValidationError, model: type[BaseModel]) -> list[tuple[tuple[Any, ...], str]]:
+    """Each problem as (key path, message), without positions: for data that has no file yet
+    (``parity capture`` checks what it is about to write, item by item)."""
+    out: list[tuple[tuple[Any, ...], str]] = []
+    for err in _relevant(exc):
+        loc = _clean_loc(err["loc"])
+        item = (loc, _message(err, loc, model))
+        if item not in out:
+            out.append(item)
+    return out
+
+
+def _relevant(exc: ValidationError) -> list[Any]:
+    """pydantic's errors minus the noise: a string that fails a union's text branch
+    (env: OneLine | Secret) also fails its mapping branch, and "should be a valid dictionary,
+    got str" says nothing the text error does not."""
+    errors = exc.errors(include_url=False)
+    texts = {_clean_loc(e["loc"]) for e in errors if isinstance(e.get("input"), str)
+             and e["type"] not in _MAPPING_TYPES}
+    return [e for e in errors if not (e["type"] in _MAPPING_TYPES
+                                      and isinstance(e.get("input"), str)
+                                      and _clean_loc(e["loc"]) in texts)]
 
 
 def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -99,6 +116,8 @@ def _pattern_help(loc: tuple[Any, ...]) -> str:
     if top in {"packages", "dev_packages"}:
         return ("package names use letters, digits and + . _ - only, optionally followed by "
                 ":arch (zlib1g:i386)")
+    if field in {"home", "shell", "workdir"}:
+        return "paths are absolute, one line, without '..'"
     if top in {"users", "groups"} or field in {"owner", "group"}:
         return ("account names are letters, digits, _ . and -, not starting with -, at most 32, "
                 "optionally ending in $; an owner or group may also be a numeric id")

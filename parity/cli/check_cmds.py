@@ -129,7 +129,7 @@ def capture(url: str, output: Path, force: bool, name: str | None, no_pin: bool,
                                   timeout=timeout)
     write_captured_spec(text, output, force=force)
     for line in left_out:  # also in the spec's header comment; host text: one line each
-        click.echo(safe(f"warning: left out, a spec cannot declare it: {line}"), err=True)
+        click.echo(safe(f"warning: capture: {line}"), err=True)
     if is_stdout(output):
         echo(f"captured from {url}; review it, then `parity validate`", err=True)
     else:

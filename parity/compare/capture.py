@@ -17,8 +17,9 @@ points at files nobody has reviewed would hide exactly the drift parity is for.
 
 A host may hold names a spec cannot (Debian's ``useradd`` accepts ``a$b``; a package database
 can hold anything). Like goss and InSpec, capture still writes what can be declared: each item
-the spec's own validation refuses is left out, named in a comment at the top of the spec and in
-a warning, so the captured spec always loads.
+the spec's own validation refuses is left out (a package whose version cannot be pinned is kept
+unpinned, ``"*"``), named in a comment at the top of the spec and in a warning, so the captured
+spec always loads.
 """
 
 from __future__ import annotations
@@ -53,8 +54,10 @@ class Captured:
     """A captured spec as plain data, and what of the host it had to leave out."""
 
     doc: dict[str, Any]
-    #: per item left out, its key path and why: ``users.a$b: 'a$b' is not allowed here: ...``,
-    #: ``users.bob: home: '/x\\ny' is not allowed here: ...`` (raw text: sanitise to show)
+    #: per item a spec cannot declare as the host has it: key path, why, and what capture did:
+    #: ``users.a$b: 'a$b' is not allowed here: ...; left out``, ``users.bob: home: '/x\\ny' is
+    #: not allowed here: ...; left out``, ``packages.x: '1 2' is not a version: ...; captured
+    #: as "*" (any version)`` (raw host text: sanitise it to show it)
     left_out: list[str] = field(default_factory=list)
 
 
@@ -105,19 +108,52 @@ def _holdable(doc: dict[str, Any]) -> Captured:
         except ValidationError as exc:
             problems = explain(exc, SpecModel)
         else:
-            return Captured(doc, left_out)
+            return Captured(doc, _in_spec_order(left_out))
+        unpinned = [(loc, msg) for loc, msg in problems if _unpinnable(doc, loc)]
+        for loc, message in unpinned:  # a name a spec can hold, a version it cannot pin
+            doc["packages"][loc[1]] = "*"
+            left_out.append(f"packages.{loc[1]}: {message}; captured as \"*\" (any version)")
+        if unpinned:
+            continue
         drops = {_item(loc) for loc, _ in problems}
-        if None in drops:  # not an item: capture built something the model refuses
-            return Captured(doc, left_out)  # write_captured_spec reports it as parity's bug
+        if None in drops:  # not an item: capture built something the model refuses, which
+            break  # is parity's bug: write_captured_spec's check reports it
         for loc, message in problems:
             item = _item(loc) or loc
             inside = ".".join(map(str, loc[len(item):]))
-            line = ".".join(map(str, item)) + ": " + (f"{inside}: " if inside else "") + message
+            line = (".".join(map(str, item)) + ": " + (f"{inside}: " if inside else "")
+                    + message + "; left out")
             if line not in left_out:
                 left_out.append(line)
         for item in sorted(drops, key=_drop_order, reverse=True):  # type: ignore[arg-type]
             _drop(doc, item)  # type: ignore[arg-type]
-    return Captured(doc, left_out)
+    return Captured(doc, _in_spec_order(left_out))
+
+
+def _in_spec_order(lines: list[str]) -> list[str]:
+    """Section by section as a spec lists them (packages before users), then by name."""
+    from parity.spec.model import SpecModel
+
+    order = list(SpecModel.model_fields)
+    return sorted(lines, key=lambda line: (order.index(line.split(".", 1)[0])
+                                           if line.split(".", 1)[0] in order else len(order),
+                                           line))
+
+
+def _unpinnable(doc: dict[str, Any], loc: tuple[Any, ...]) -> bool:
+    """A package whose name is fine but whose pin is not (a version ``1 2``): keep the package,
+    unpinned, rather than leave it out."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from parity.spec.model import PackageName
+
+    if len(loc) != 2 or loc[0] != "packages" or doc["packages"].get(loc[1]) in (None, "*"):
+        return False
+    try:
+        TypeAdapter(PackageName).validate_python(loc[1])
+    except ValidationError:
+        return False
+    return True
 
 
 def _item(loc: tuple[Any, ...]) -> tuple[Any, ...] | None:
@@ -228,7 +264,7 @@ def capture_spec(facts: Facts, base: BaseSystem, *, name: str | None = None,
         "pinned to what the host runs today.",
     ]
     if captured.left_out:
-        header.append("Left out (the host has them, but a spec cannot declare them):")
+        header.append("Not captured as the host has it (a spec cannot declare it):")
         header += [f"  {safe(line)}" for line in captured.left_out]
     root.yaml_set_start_comment("\n".join(header))
     yaml = YAML()

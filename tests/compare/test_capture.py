@@ -92,6 +92,7 @@ def _odd_host(clean):  # type: ignore[no-untyped-def]
     clean.users["dave"] = {"uid": 1800, "gid": 1800, "home": "/home/dave", "shell": "/bin/sh",
                            "groups": ["dave", "a$b", "deploy"]}
     clean.packages["bad name"] = {"version": "1.0", "arch": "amd64"}
+    clean.packages["odd-version"] = {"version": "1 2", "arch": "amd64"}
     clean.packages["evil\x1b[2J\nparity: 2"] = {"version": "1.0", "arch": "amd64"}
     clean.services["my svc"] = {"running": True, "enabled": True}
     return clean
@@ -104,10 +105,14 @@ def test_names_a_spec_cannot_hold_are_left_out_with_a_line_each(clean, tmp_path)
 
     text, left_out = capture_spec(_odd_host(clean), BaseSystem.empty())
     assert [line.split(": ")[0] for line in left_out] == [
-        "packages.bad name", "packages.evil\x1b[2J\nparity", "services.my svc", "users.a$b",
-        "users.carol", "users.dave.groups.0"]  # a$b's own group goes with the user
-    assert left_out[3].startswith("users.a$b: 'a$b' is not allowed here: account names are")
-    assert left_out[4].startswith("users.carol: home: '/home/carol\nx' is not allowed here: "
+        "packages.bad name", "packages.evil\x1b[2J\nparity", "packages.odd-version",
+        "services.my svc", "users.a$b", "users.carol", "users.dave.groups.0",
+    ]  # a$b's own group goes with the user
+    assert all(line.endswith("; left out") for line in left_out if "odd-version" not in line)
+    assert left_out[2] == ("packages.odd-version: '1 2' is not a version: use letters, digits "
+                           'and . + ~ ^ : _ - only; captured as "*" (any version)')
+    assert left_out[4].startswith("users.a$b: 'a$b' is not allowed here: account names are")
+    assert left_out[5].startswith("users.carol: home: '/home/carol\nx' is not allowed here: "
                                   "paths are absolute")
     out = tmp_path / "parity.yaml"
     write_captured_spec(text, out)
@@ -115,13 +120,14 @@ def test_names_a_spec_cannot_hold_are_left_out_with_a_line_each(clean, tmp_path)
     assert set(spec.model.users) == {"app", "dave"}
     assert spec.model.users["dave"].groups == ["deploy"]  # only the undeclarable one dropped
     assert "bad name" not in spec.model.packages and spec.model.packages["nginx"]
+    assert spec.model.packages["odd-version"] == "*"  # the package is declared, unpinned
     assert set(spec.model.groups) == {"deploy"}
     # the header comment names each, one escaped line apiece: no host text becomes YAML
     header = [line for line in text.splitlines() if line.startswith("#")]
-    assert "# Left out (the host has them, but a spec cannot declare them):" in header
+    assert "# Not captured as the host has it (a spec cannot declare it):" in header
     assert "#   users.a$b: 'a$b' is not allowed here: account names are letters, digits, _ . " \
            "and -, not starting with -, at most 32, optionally ending in $; an owner or group " \
-           "may also be a numeric id" in header
+           "may also be a numeric id; left out" in header
     assert "#   packages.evil\\x1b[2J\\x0aparity: 2: 'evil\\x1b[2J\\x0aparity: 2' is not " \
            "allowed here" in "\n".join(header)
     assert spec.model.parity == 1 and "\x1b" not in text
@@ -161,9 +167,8 @@ def test_cli_captures_from_a_snapshot_and_warns_per_item(clean, tmp_path):
                 cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     warnings = [line for line in proc.stderr.splitlines() if line.startswith("warning:")]
-    assert len(warnings) == 6
-    assert "warning: left out, a spec cannot declare it: users.a$b: 'a$b' is not allowed " \
-           "here" in proc.stderr
+    assert len(warnings) == 7
+    assert "warning: capture: users.a$b: 'a$b' is not allowed here" in proc.stderr
     # host text is escaped on stderr too: the newline in a package name does not start a line
     assert "packages.evil\\x1b[2J\\x0aparity: 2:" in proc.stderr and "\x1b" not in proc.stderr
     assert "Fix the lines above" not in proc.stderr + proc.stdout
@@ -189,7 +194,7 @@ def test_capture_of_a_real_host_with_a_dollar_user(container_factory, base_image
     assert exec_ok(box, ["getent", "passwd", "a$b"]).startswith("a$b:x:1600:")  # the oracle
     proc = _cli("capture", f"docker://{box.name}", "-o", "cap.yaml", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    assert "warning: left out, a spec cannot declare it: users.a$b: 'a$b'" in proc.stderr
+    assert "warning: capture: users.a$b: 'a$b'" in proc.stderr
     assert "users.carol.groups.0: 'a$b'" in proc.stderr
     assert "groups.a$b" not in proc.stderr  # a$b's own group goes with the user, not listed
     spec = load_spec(tmp_path / "cap.yaml")
@@ -197,3 +202,17 @@ def test_capture_of_a_real_host_with_a_dollar_user(container_factory, base_image
     assert spec.model.users["carol"].groups == []
     text = (tmp_path / "cap.yaml").read_text()
     assert "#   users.a$b: 'a$b' is not allowed here" in text
+
+
+def test_a_capture_that_does_not_load_writes_nothing_and_names_no_unwritten_file(tmp_path):
+    """Only a parity bug can get here now; the message must not send the user to a file that
+    was never written (the loader's own hint says "Fix the lines above in cap.yaml")."""
+    from parity.errors import SpecError
+
+    out = tmp_path / "cap.yaml"
+    with pytest.raises(SpecError) as err:
+        write_captured_spec("parity: 1\nname: x\nbase: debian:12\nports: [0]\n", out)
+    assert err.value.problems == [f"{out}:4:9: ports.0: port 0 is outside 1-65535"]
+    assert "Fix the lines above" not in str(err.value)
+    assert f"nothing was written to {out}" in str(err.value)
+    assert not out.exists()

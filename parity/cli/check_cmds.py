@@ -112,16 +112,24 @@ def diff(a: str, b: str, spec_path: Path | None, fmt: str, output: Path | None,
 @_timeout
 def capture(url: str, output: Path, force: bool, name: str | None, no_pin: bool,
             base_facts: Path | None, timeout: float) -> None:
-    """Write a spec describing the live host URL beyond its base system."""
+    """Write a spec describing host URL (or a snapshot .json) beyond its base system.
+
+    Items the host has but a spec cannot declare (a user named a$b) are left out, each with a
+    warning and a line in the spec's header comment.
+    """
     from parity.compare.capture import capture_host, write_captured_spec
     from parity.errors import UsageError
     from parity.fsutil import is_stdout
+    from parity.textsafe import safe
 
     if not is_stdout(output) and output.exists() and not force:
         raise UsageError(f"{output} already exists; not overwriting it",
                          hint="Pass --force to replace it, or choose another -o path.")
-    text = capture_host(url, base_facts=base_facts, name=name, pin=not no_pin, timeout=timeout)
+    text, left_out = capture_host(url, base_facts=base_facts, name=name, pin=not no_pin,
+                                  timeout=timeout)
     write_captured_spec(text, output, force=force)
+    for line in left_out:  # also in the spec's header comment; host text: one line each
+        click.echo(safe(f"warning: capture: {line}"), err=True)
     if is_stdout(output):
         echo(f"captured from {url}; review it, then `parity validate`", err=True)
     else:

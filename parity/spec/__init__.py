@@ -21,7 +21,7 @@ from parity.errors import SpecError
 from parity.fsutil import sha256_file
 from parity.spec.errors import format_errors
 from parity.spec.model import SPEC_VERSION, Secret, SpecModel
-from parity.spec.yamlpos import Located, load_yaml, plain
+from parity.spec.yamlpos import Located, load_yaml, plain, scalar_source
 from parity.textsafe import quoted
 from parity.versions import Constraint, parse_constraint
 
@@ -130,12 +130,18 @@ def _build(located: Located, spec_path: Path) -> Spec:
     if not isinstance(data, dict):
         raise SpecError([f"{where(())}: a spec is a mapping of keys, got {type(data).__name__}"],
                         hint=_START_HINT)
-    if "parity" in data and data["parity"] != SPEC_VERSION:
-        raise SpecError([
-            f"{where(('parity',))}: parity: spec format {quoted(data['parity'])} is not supported; "
-            f"this parity reads format {SPEC_VERSION}"
-        ])
     problems: list[str] = []
+    if "parity" in data:
+        fmt = data["parity"]
+        if _is_int(fmt) and fmt != SPEC_VERSION:  # another format: its keys mean other things
+            raise SpecError([
+                f"{where(('parity',))}: parity: spec format {fmt} is not supported; "
+                f"this parity reads format {SPEC_VERSION}"
+            ])
+        wrong = _format_problem(fmt)
+        if wrong:
+            problems.append(f"{where(('parity',))}: parity: {wrong}")
+            data = {**data, "parity": SPEC_VERSION}  # one message, and the rest still checked
     model: SpecModel | None = None
     try:
         model = SpecModel.model_validate(data)
@@ -154,6 +160,33 @@ def _build(located: Located, spec_path: Path) -> Spec:
                                        f"`parity validate {spec_path}` again.")
     assert model is not None
     return Spec(model=model, path=spec_path, file_hashes=dict(sorted(hashes.items())))
+
+
+def _format_problem(value: Any) -> str | None:
+    """Why ``parity:`` is not the format number, or None when it is.
+
+    The format version is the integer 1, one spelling only (the JSON Schema says so, and editors
+    using it flag anything else): ``"1"`` is refused with the fix rather than taken as 1, and
+    ``true``/``1.0``, which Python compares equal to 1, are refused too.
+    """
+    if _is_int(value):
+        return None
+    if isinstance(value, str) and value.strip() == str(SPEC_VERSION):
+        return (f"the format version is the number {SPEC_VERSION}, not the string "
+                f"{quoted(value)}; write `parity: {SPEC_VERSION}` without quotes")
+    if isinstance(value, bool):
+        return (f"the format version is the number {SPEC_VERSION}, not {str(value).lower()}; "
+                f"write `parity: {SPEC_VERSION}`")
+    if value is None or isinstance(value, float):
+        shown = "empty" if value is None else scalar_source(value)
+        return (f"the format version is the number {SPEC_VERSION}, not {shown}; "
+                f"write `parity: {SPEC_VERSION}`")
+    return (f"the format version is the number {SPEC_VERSION}, got {quoted(value)}; "
+            f"write `parity: {SPEC_VERSION}`")
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 _START_HINT = "A minimal spec is:\n  parity: 1\n  name: myapp\n  base: debian:12"

@@ -11,6 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from parity.spec.model import ONE_LINE_PATTERN as _ONE_LINE
+from parity.spec.model import SURROGATE_FIX
 from parity.spec.yamlpos import Located
 from parity.textsafe import quoted
 
@@ -19,7 +21,7 @@ def format_errors(exc: ValidationError, located: Located, model: type[BaseModel]
     """One line per problem, deduplicated, in document order."""
     problems: list[tuple[tuple[int, int], str]] = []
     seen: set[str] = set()
-    for err in exc.errors(include_url=False):
+    for err in _relevant(exc):
         loc = _clean_loc(err["loc"])
         line = _message(err, loc, model)
         key = ".".join(map(str, loc)) or "(top level)"
@@ -30,6 +32,33 @@ def format_errors(exc: ValidationError, located: Located, model: type[BaseModel]
             problems.append((pos, text))
     problems.sort(key=lambda p: p[0])
     return [text for _, text in problems]
+
+
+_MAPPING_TYPES = frozenset({"model_type", "model_attributes_type", "dict_type"})
+
+
+def explain(exc: ValidationError, model: type[BaseModel]) -> list[tuple[tuple[Any, ...], str]]:
+    """Each problem as (key path, message), without positions: for data that has no file yet
+    (``parity capture`` checks what it is about to write, item by item)."""
+    out: list[tuple[tuple[Any, ...], str]] = []
+    for err in _relevant(exc):
+        loc = _clean_loc(err["loc"])
+        item = (loc, _message(err, loc, model))
+        if item not in out:
+            out.append(item)
+    return out
+
+
+def _relevant(exc: ValidationError) -> list[Any]:
+    """pydantic's errors minus the noise: a string that fails a union's text branch
+    (env: OneLine | Secret) also fails its mapping branch, and "should be a valid dictionary,
+    got str" says nothing the text error does not."""
+    errors = exc.errors(include_url=False)
+    texts = {_clean_loc(e["loc"]) for e in errors if isinstance(e.get("input"), str)
+             and e["type"] not in _MAPPING_TYPES}
+    return [e for e in errors if not (e["type"] in _MAPPING_TYPES
+                                      and isinstance(e.get("input"), str)
+                                      and _clean_loc(e["loc"]) in texts)]
 
 
 def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -58,7 +87,15 @@ def _message(err: dict[str, Any], loc: tuple[Any, ...], model: type[BaseModel]) 
     if kind == "missing":
         return "required key is missing"
     if kind == "string_pattern_mismatch":
+        if (err.get("ctx") or {}).get("pattern") == _ONE_LINE:
+            # free text (a command word, a description, an env value, a host URL) reaches
+            # shell, Dockerfile, Ruby and Nix text: a NUL cannot be carried there at all
+            return (f"{quoted(err.get('input'))} is not allowed here: one line of printable "
+                    "text, without control characters (NUL, newline, tab, escape)")
         return f"{quoted(err.get('input'))} is not allowed here: {_pattern_help(loc)}"
+    if kind == "string_unicode":
+        return ("the text holds a lone UTF-16 surrogate (a \\ud800-\\udfff escape), which is "
+                f"not a character and cannot be written as UTF-8; {SURROGATE_FIX}")
     if kind == "literal_error":
         return f"expected {err['ctx']['expected']}, got {quoted(err.get('input'))}"
     msg = str(err.get("msg", "invalid value"))
@@ -79,6 +116,8 @@ def _pattern_help(loc: tuple[Any, ...]) -> str:
     if top in {"packages", "dev_packages"}:
         return ("package names use letters, digits and + . _ - only, optionally followed by "
                 ":arch (zlib1g:i386)")
+    if field in {"home", "shell", "workdir"}:
+        return "paths are absolute, one line, without '..'"
     if top in {"users", "groups"} or field in {"owner", "group"}:
         return ("account names are letters, digits, _ . and -, not starting with -, at most 32, "
                 "optionally ending in $; an owner or group may also be a numeric id")

@@ -25,6 +25,7 @@ from pydantic import (
 from ruamel.yaml.scalarint import OctalInt
 
 from parity.spec.yamlpos import scalar_source
+from parity.textsafe import quoted
 from parity.versions import ConstraintError, parse_constraint
 
 SPEC_VERSION = 1
@@ -71,7 +72,8 @@ SysctlKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_][a-z0-9_.-]*(/[
 SysctlValue = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9 \t._:,/-]*$")]
 HostName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
 #: printable text on one line: no control characters (newline, NUL, escape, ...)
-OneLine = Annotated[str, StringConstraints(pattern=r"^[^\x00-\x1f\x7f]*$")]
+ONE_LINE_PATTERN = r"^[^\x00-\x1f\x7f]*$"
+OneLine = Annotated[str, StringConstraints(pattern=ONE_LINE_PATTERN)]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://[A-Za-z0-9._~:/?#\[\]@!&()*+,;=%-]+$")]
 AbsPath = Annotated[str, StringConstraints(pattern=r"^/[^\x00-\x1f\x7f]*$", max_length=4096)]
 RelPath = Annotated[str, StringConstraints(pattern=r"^[^/\x00-\x1f\x7f][^\x00-\x1f\x7f]*$")]
@@ -147,7 +149,32 @@ def _account_or_id(value: str) -> str:
     return _real_name(value)
 
 
+#: YAML reads each ``\\uXXXX`` escape on its own, so JSON's surrogate pair for one character
+#: (``"\\ud83d\\ude00"``) loads as two lone surrogates (ruamel.yaml and PyYAML alike)
+SURROGATE_FIX = ("write the character itself, or \\U and 8 hex digits (\\U0001f600), "
+                 "instead of a \\uXXXX\\uXXXX pair")
+
+
+def _writable_text(value: str) -> str:
+    """A file's ``content:`` may be any text, except what no generated file can carry:
+    provision.sh hands the content to ``printf`` as one shell argument, and a shell argument
+    (a C string) ends at NUL; a lone UTF-16 surrogate (YAML ``"\\ud800"``) is not a character
+    at all, so no UTF-8 file can hold it. Refused here with the spec's line, not at render time.
+    """
+    if "\x00" in value:
+        raise ValueError("a file's content cannot hold a NUL character: provision.sh passes "
+                         "content to the shell as one argument, which ends at NUL; put binary "
+                         "content in a file beside the spec and use source: instead")
+    bad = next((c for c in value if "\ud800" <= c <= "\udfff"), None)
+    if bad is not None:
+        raise ValueError(f"the text holds \\u{ord(bad):04x}, a lone UTF-16 surrogate, which is "
+                         f"not a character and cannot be written as UTF-8; {SURROGATE_FIX}")
+    return value
+
+
 VersionConstraint = Annotated[str, BeforeValidator(_check_constraint)]
+#: a file's content: any text a shell argument and UTF-8 can carry (newlines, tabs...)
+FileText = Annotated[str, AfterValidator(_writable_text)]
 #: a file's owner/group, or one of a user's groups: a name, or a bare numeric id for an id that
 #: has no name on the host (the collectors then report the number, and so can the spec)
 AccountRef = Annotated[
@@ -205,7 +232,7 @@ class Group(Strict):
 class FileEntry(Strict):
     type: Literal["file", "directory", "link"] = "file"
     source: SpecRelPath | None = None
-    content: str | None = None
+    content: FileText | None = None
     target: LinkTarget | None = None
     mode: FileMode | None = None
     #: None: not pinned, so neither set by provisioning nor compared by ``parity check``
@@ -281,9 +308,38 @@ class Drift(Strict):
     ignore: list[IgnoreRule] = Field(default_factory=list)
 
 
+_PORT_TEXT = r"^[0-9]{1,5}(/(tcp|udp))?$"
+
+
+def _port_type(value: Any) -> Any:
+    """One clear message per bad port, before pydantic's lax parsing: YAML ``true`` is an int to
+    Python and ``80.0`` would coerce to 80, yet neither is a port as written; and a bad string
+    would otherwise get one error per branch of ``int | str``."""
+    if isinstance(value, bool):
+        raise ValueError(f"{str(value).lower()} is not a port; write a number such as 80, "
+                         "or \"53/udp\"")
+    if isinstance(value, float):
+        raise ValueError(f"{scalar_source(value)} is not a port; write a whole number such as 80")
+    if isinstance(value, str) and not re.fullmatch(_PORT_TEXT, value):
+        raise ValueError(f"{quoted(value)} is not a port: write a number, optionally followed "
+                         "by /tcp or /udp (80, \"53/udp\")")
+    if not isinstance(value, (int, str)):
+        raise ValueError(f"a port is a number such as 80 or a string such as \"53/udp\", "
+                         f"not a {type(value).__name__}")
+    return value
+
+
+def _port_range(value: int | str) -> int | str:
+    """Checked per item (not per list), so every bad port gets its own ``ports.N`` line."""
+    if not 1 <= int(str(value).split("/")[0]) <= 65535:
+        raise ValueError(f"port {value} is outside 1-65535")
+    return value
+
+
 Port = Annotated[
-    int | Annotated[str, StringConstraints(pattern=r"^[0-9]{1,5}(/(tcp|udp))?$")],
-    Field(),
+    int | Annotated[str, StringConstraints(pattern=_PORT_TEXT)],
+    BeforeValidator(_port_type),
+    AfterValidator(_port_range),
 ]
 
 
@@ -322,15 +378,6 @@ class SpecModel(Strict):
     def _sysctl_scalars(cls, value: Any) -> Any:
         if isinstance(value, dict):
             return {k: _as_written(v) for k, v in value.items()}
-        return value
-
-    @field_validator("ports")
-    @classmethod
-    def _port_range(cls, value: list[int | str]) -> list[int | str]:
-        for p in value:
-            n = int(str(p).split("/")[0])
-            if not 1 <= n <= 65535:
-                raise ValueError(f"port {p} is outside 1-65535")
         return value
 
     @model_validator(mode="after")

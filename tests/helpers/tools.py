@@ -107,7 +107,7 @@ def chromium() -> Probe:
         try:
             import playwright.sync_api  # noqa: F401
         except ImportError:
-            return Probe(False, "the playwright package is not installed (pip install -e '.[test]')")
+            return Probe(False, "the playwright package is missing (pip install -e '.[test]')")
         return Probe(True)
     return _all(lambda: _run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
                               "--dump-dom", "about:blank"]), playwright)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from datetime import datetime, timedelta
 
 from parity.compare.finding import Finding
 from parity.fleet.model import (
@@ -198,8 +199,10 @@ def fleet(n: int = 1000, seed: int = 9) -> FleetReport:
                          parity_version="0.1.0", specs={"cassandra": "specs/cassandra.yaml"},
                          hosts=hosts)
     s = report.summary()
-    report.history = [RunSummary(f"r{i}", f"2026-{10 + i // 30:02d}-{1 + i % 30:02d}T02:00:00Z",
-                                 n, 400 - 10 * i, 20 + i % 5, 500 - 12 * i, 10, 12)
+    night = datetime.fromisoformat(t0)
+    report.history = [RunSummary(f"r{i}", (night - timedelta(days=30 - i)).strftime(
+                                     "%Y-%m-%dT%H:%M:%SZ"),
+                                 n, 700 - 10 * i, 20 + i % 5, 800 - 12 * i, 10 + i % 7, 12)
                       for i in range(1, 30)]
     report.history.append(RunSummary("r30", t0, n, s["drifted"], s["unreachable"],
                                      s["findings"], s["new"], s["resolved"]))

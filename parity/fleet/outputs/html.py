@@ -293,7 +293,8 @@ def rollout(report: FleetReport) -> list[RolloutItem]:
     package's version), ignored and baselined findings included (waived drift is still another
     version). The spec's value is what the findings name as expected (a file's sha256, a
     package's constraint); when no host drifted it is, for a file, the sha256 every host
-    carries, and for a package it is unknown (the versions carried are shown instead).
+    carries (unknown when they differ: the spec does not pin the content), and for a package it
+    is unknown; the values carried by the hosts at the spec's version are listed either way.
     Unreachable hosts of the spec are counted as not checked.
     """
     items: dict[tuple[str, str, str], _Item] = defaultdict(_Item)
@@ -319,11 +320,11 @@ def rollout(report: FleetReport) -> list[RolloutItem]:
                         item.spec_values[str(want)] += 1
                 else:
                     item.at_spec[str(value)] += 1
-                    if kind == "file" and value is not None:
-                        item.spec_values[str(value)] += 1
     out = []
     for (spec, kind, name), item in items.items():
         full = item.spec_values.most_common(1)[0][0] if item.spec_values else ""
+        if not full and kind == "file" and len(item.at_spec) == 1:
+            full = next(iter(item.at_spec))  # nobody drifted: the one hash every host carries
         others = [{"value": _short(kind, v), "full": safe(v) if v is not None else "absent",
                    "count": len(names), "hosts": sorted(safe(n) for n in names)}
                   for v, names in item.others.items()]

@@ -119,6 +119,18 @@ def test_rollout_counts_hosts_at_the_spec_version() -> None:
     assert not conf.done and items.index(conf) < items.index(app)  # unfinished first
 
 
+def test_rollout_of_a_file_whose_content_the_spec_does_not_pin() -> None:
+    """No finding names a hash and the hosts differ: no spec value is made up; the hashes
+    carried are listed."""
+    report = samples.small()
+    for i, h in enumerate(report.hosts[3:5]):
+        h.observed["file"]["/etc/motd"] = samples.sha(str(i))
+    motd = _item(html.rollout(report), "/etc/motd")
+    assert (motd.spec_value, motd.at_spec, motd.total) == ("-", 2, 2)
+    assert sorted(v for v, _ in motd.at_spec_values) == sorted(
+        samples.sha(str(i))[:12] for i in range(2))
+
+
 def test_rollout_of_a_1000_host_fleet_agrees_with_the_observed_hashes() -> None:
     """The oracle: count hosts whose observed sha256 is the spec's, straight from the facts."""
     report = samples.fleet()

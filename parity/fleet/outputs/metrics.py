@@ -15,7 +15,8 @@ Series (all gauges, no timestamps: the textfile collector refuses samples that c
 Label values are a host's name and a finding's kind and change exactly as parity holds them
 (this is data, like the JSON report, not text for a terminal), escaped as the format requires:
 backslash, double quote and newline. A name with bytes that are not UTF-8 (held as
-``surrogateescape`` surrogates) gets ``\\xNN`` for each such byte, since the file must be UTF-8.
+``surrogateescape`` surrogates) gets ``\\xNN`` for each such byte (any other lone surrogate
+``\\uNNNN``), since the file must be UTF-8.
 Two hosts with the same display name are merged (a duplicate series would make the collector
 drop the whole file).
 
@@ -25,6 +26,7 @@ its own escaping, like the JUnit writer's XML tree.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import UTC, datetime
 
@@ -50,9 +52,10 @@ def render(report: FleetReport) -> str:
     findings: Counter[tuple[str, str, str]] = Counter()
     collect: dict[str, float] = {}
     for h in report.hosts:
-        collect[h.host] = max(collect.get(h.host, 0.0), h.seconds)
+        host = utf8(h.host)  # merged on the written name: two hosts may write the same one
+        collect[host] = max(collect.get(host, 0.0), h.seconds)
         for t in h.failing:
-            findings[(h.host, t.finding.kind, t.finding.change)] += 1
+            findings[(host, utf8(t.finding.kind), utf8(t.finding.change))] += 1
     out: list[str] = []
     _family(out, "parity_hosts", [({"state": st}, s[st]) for st in STATES])
     _family(out, "parity_findings",
@@ -80,9 +83,23 @@ def _family(out: list[str], name: str, samples: list[tuple[dict[str, str], float
 
 
 def label_value(text: str) -> str:
-    """``text`` as a label value: UTF-8-safe, then ``\\``, ``"`` and newline escaped."""
-    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    """``text`` (already :func:`utf8`) as a label value: ``\\``, ``"`` and newline escaped."""
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+#: lone surrogates: an undecodable byte held by ``surrogateescape`` (U+DC80-U+DCFF), or any other
+#: (which no UTF-8 file can hold)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def utf8(text: str) -> str:
+    """``text`` with its lone surrogates spelled out, so the file can be written as UTF-8."""
+    return _SURROGATE.sub(_unsurrogate, text)
+
+
+def _unsurrogate(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
 
 
 def _number(value: float) -> str:

@@ -104,7 +104,7 @@
   // a heat-map cell (or host name) filters the host list to that host (and kind)
   var heat = byId("heatmap");
   if (heat) {
-    heat.addEventListener("click", function (ev) {
+    var pick = function (ev) {
       var cell = ev.target.closest("[data-idx]");
       if (!cell) { return; }
       hostSel.value = cell.getAttribute("data-idx");
@@ -114,6 +114,10 @@
       stateSel.value = ""; newBox.checked = false; search.value = "";
       apply();
       byId("hosts").scrollIntoView();
+    };
+    heat.addEventListener("click", pick);
+    heat.addEventListener("keydown", function (ev) {
+      if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); pick(ev); }
     });
   }
 })();

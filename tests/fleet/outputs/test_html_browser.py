@@ -148,6 +148,10 @@ def test_filters_and_search(open_report: Any) -> None:
     page.click("#heatmap tbody th:text('db2')")  # a heat-map row filters to that host
     assert opened.visible_hosts() == 1
     assert page.inner_text("#f-count") == "1 of 6 hosts"
+    page.click("#f-reset")
+    page.focus("#heatmap tbody th:text('web1')")  # and from the keyboard
+    page.keyboard.press("Enter")
+    assert page.inner_text("#f-count") == "1 of 6 hosts"
     assert opened.console == [] and opened.dialogs == []
 
 

@@ -24,14 +24,16 @@ def templates_dir(subdir: str) -> Path:
 
 
 def make_environment(subdir: str, filters: dict[str, Callable[..., Any]] | None = None,
-                     ) -> jinja2.Environment:
+                     *, autoescape: bool = False) -> jinja2.Environment:
+    """An environment for ``templates/<subdir>``; ``autoescape`` for HTML pages, where every
+    value a host or spec supplies must reach the page as text, never as markup."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir(subdir))),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        autoescape=False,
+        autoescape=autoescape,
     )
     env.filters.update(filters or {})
     return env

@@ -30,6 +30,7 @@ PODMAN_CONF_MARKER="# written by parity scripts/bootstrap.sh"
 APT_PACKAGES=(docker.io podman vagrant vagrant-libvirt ruby nix-bin appc-spec debootstrap
   debian-archive-keyring openssh-client git ca-certificates iproute2 xz-utils mount
   libxml2-utils  # xmllint: an independent XML parser for the JUnit tests
+  chromium  # headless browser for the HTML report tests, driven by playwright
   rpm)  # rpm: the oracle for rpm version ordering (tests/test_versions_oracle.py)
 
 say() { printf '[bootstrap] %s\n' "$*"; }

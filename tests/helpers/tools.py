@@ -100,6 +100,22 @@ def xmllint() -> Probe:
     return _run(["xmllint", "--version"])
 
 
+@functools.cache
+def chromium() -> Probe:
+    """Debian's chromium, driven headless by Playwright (the HTML report tests)."""
+    def playwright() -> Probe:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            return Probe(False, "the playwright package is missing (pip install -e '.[test]')")
+        return Probe(True)
+    return _all(lambda: _run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
+                              "--dump-dom", "about:blank"]), playwright)
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
 #: pytest marker name -> probe; markers not listed here (``slow``) need no tool
 PROBES: dict[str, Callable[[], Probe]] = {
     "docker": docker,
@@ -110,6 +126,7 @@ PROBES: dict[str, Callable[[], Probe]] = {
     "ssh": ssh,
     "mount": mount,
     "xmllint": xmllint,
+    "chromium": chromium,
 }
 
 #: pytest marker -> the Debian packages its tests drive; scripts/bootstrap.sh must install each
@@ -124,6 +141,7 @@ PACKAGES: dict[str, tuple[str, ...]] = {
     "ssh": ("openssh-client",),
     "mount": ("mount",),
     "xmllint": ("libxml2-utils",),
+    "chromium": ("chromium",),
 }
 
 

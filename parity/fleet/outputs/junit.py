@@ -1,0 +1,108 @@
+"""The fleet report as JUnit XML (``parity report --junit``), for a CI schedule's test tab.
+
+Laid out like ``parity check --junit`` (parity/report/junit.py) so the same CI views read both:
+one ``<testsuite>`` per host, a case per finding (a failure when it fails, skipped when ignored
+or baselined), one passing case per kind checked without findings, and an unreachable host as one
+case with an ``<error>`` (and its reason). Each suite carries ``time`` (the host's collection
+wall time) and ``timestamp`` (when it was collected, UTC, in the schema's zone-less form); the
+root carries the run's duration. Case names are the finding's path and change only, so a CI's
+per-test history lines up across nights; whether a finding is new, and since when it is open,
+goes in the failure text. Host and spec text is sanitised (:mod:`parity.textsafe`) so the file
+is always well-formed XML 1.0.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
+
+from parity.fleet.model import FleetReport, HostOutcome, TrackedFinding
+from parity.report.values import note, show
+from parity.textsafe import safe, safe_lines
+
+COUNTS = ("tests", "failures", "errors", "skipped")
+
+
+def render(report: FleetReport) -> str:
+    root = ET.Element("testsuites", name=safe(f"parity report {report.run_id}"),
+                      timestamp=_timestamp(report.started_at) or "")
+    for host in report.hosts:
+        _suite(root, host, report.started_at)
+    for k in COUNTS:
+        root.set(k, str(sum(int(s.get(k, "0")) for s in root)))
+    root.set("time", f"{_seconds(report.started_at, report.finished_at):.3f}")
+    if not root.get("timestamp"):
+        del root.attrib["timestamp"]
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def _suite(parent: ET.Element, h: HostOutcome, run_start: str) -> None:
+    host = safe(h.host)
+    suite = ET.SubElement(parent, "testsuite", name=host, hostname=host,
+                          timestamp=_timestamp(h.collected_at) or _timestamp(run_start) or "",
+                          time=f"{h.seconds:.3f}")
+    if not suite.get("timestamp"):
+        del suite.attrib["timestamp"]
+    props = ET.SubElement(suite, "properties")
+    for name, value in (("spec", h.spec), ("role", h.role), ("state", h.state)):
+        ET.SubElement(props, "property", name=name, value=safe(value))
+    counts = dict.fromkeys(COUNTS, 0)
+    if h.state == "unreachable":
+        error = safe_lines(h.error or "host could not be checked")
+        case = ET.SubElement(suite, "testcase", classname=host, name="collect facts",
+                             time=f"{h.seconds:.3f}")
+        ET.SubElement(case, "error", message=error, type="HostError").text = error
+        counts["tests"] = counts["errors"] = 1
+    else:
+        with_findings = {t.finding.kind for t in h.findings}
+        for kind, n in sorted(h.checked.items()):
+            if n and kind not in with_findings:
+                ET.SubElement(suite, "testcase", classname=f"{host}.{safe(kind)}",
+                              name=f"{safe(kind)}: {n} checked")
+                counts["tests"] += 1
+        for t in h.findings:
+            _case(suite, host, t, counts)
+    for k, v in counts.items():
+        suite.set(k, str(v))
+
+
+def _case(suite: ET.Element, host: str, t: TrackedFinding, counts: dict[str, int]) -> None:
+    f = t.finding
+    case = ET.SubElement(suite, "testcase", classname=f"{host}.{safe(f.kind)}",
+                         name=f"{safe(f.path)} {safe(f.change)}")
+    counts["tests"] += 1
+    detail = (f"{safe(f.change)}: expected {show(f.expected, f.field)}, "
+              f"actual {show(f.actual, f.field)}")
+    if f.fails:
+        age = ("new since the last run" if t.new else
+               f"open since {safe(t.first_seen or '-')} ({t.runs_seen} runs)")
+        ET.SubElement(case, "failure", message=f"{detail} [{age}]",
+                      type=safe(f.change)).text = f"{detail}\n{age}"
+        counts["failures"] += 1
+    else:
+        ET.SubElement(case, "skipped", message=note(f))
+        counts["skipped"] += 1
+
+
+def _when(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return value.astimezone(UTC) if value.tzinfo else value
+
+
+def _timestamp(text: str | None) -> str | None:
+    """ISO 8601 in UTC without a zone, to the second: the JUnit schema's ``timestamp``."""
+    value = _when(text)
+    return value.strftime("%Y-%m-%dT%H:%M:%S") if value else None
+
+
+def _seconds(start: str, end: str) -> float:
+    a, b = _when(start), _when(end)
+    if a is None or b is None:
+        return 0.0
+    return max(0.0, (b.replace(tzinfo=None) - a.replace(tzinfo=None)).total_seconds())

@@ -100,6 +100,23 @@ def xmllint() -> Probe:
     return _run(["xmllint", "--version"])
 
 
+#: where Debian's postgresql package puts the server binaries (initdb, pg_ctl)
+POSTGRES_BIN = "/usr/lib/postgresql/15/bin"
+
+
+@functools.cache
+def postgres() -> Probe:
+    """The server binaries the history tests start a throwaway cluster with, and the driver."""
+    probe = _run([f"{POSTGRES_BIN}/pg_ctl", "--version"])
+    if not probe.ok:
+        return probe
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        return Probe(False, "psycopg is not installed (pip install -e '.[postgres]')")
+    return Probe(True)
+
+
 #: pytest marker name -> probe; markers not listed here (``slow``) need no tool
 PROBES: dict[str, Callable[[], Probe]] = {
     "docker": docker,
@@ -110,6 +127,7 @@ PROBES: dict[str, Callable[[], Probe]] = {
     "ssh": ssh,
     "mount": mount,
     "xmllint": xmllint,
+    "postgres": postgres,
 }
 
 #: pytest marker -> the Debian packages its tests drive; scripts/bootstrap.sh must install each
@@ -124,6 +142,7 @@ PACKAGES: dict[str, tuple[str, ...]] = {
     "ssh": ("openssh-client",),
     "mount": ("mount",),
     "xmllint": ("libxml2-utils",),
+    "postgres": ("postgresql",),
 }
 
 

@@ -154,7 +154,7 @@ def _writers(url: str, jobs: list[tuple[str, int, int]]) -> None:
                               stderr=subprocess.PIPE, text=True)
              for run, first, n in jobs]
     for p in procs:
-        out, err = p.communicate(timeout=120)
+        _out, err = p.communicate(timeout=120)
         assert p.returncode == 0, err
 
 

@@ -138,8 +138,8 @@ def history(db: str | None, host: str | None, since: str | None, fmt: str,
         lines += [f"{safe(r.run_id):<28} {r.started_at:<20} {r.hosts:>5} {r.drifted:>7} "
                   f"{r.unreachable:>7} {r.findings:>8} {r.new:>5} {r.resolved:>8}" for r in runs]
     else:
-        if not timeline:
-            lines.append(f"host {safe(host)}: not in the history")
+        lines.append(f"host {safe(host)}: " + (f"{len(timeline)} runs" if timeline
+                                                  else "not in the history"))
         for t in timeline:
             head = f"{t.started_at}  {safe(t.run_id)}  {t.state}"
             lines.append(head + (f": {safe(t.error)}" if t.error else ""))

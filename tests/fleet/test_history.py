@@ -203,3 +203,20 @@ def test_history_cli_lists_runs_and_a_host(tmp_path: Path) -> None:
     assert missing.returncode == 2 and "no history at" in missing.stderr
     bad = _parity("history", "--db", url, "--since", "yesterday")
     assert bad.returncode == 2 and "--since 'yesterday'" in bad.stderr
+
+
+def test_history_text_shows_hostile_names_escaped(tmp_path: Path) -> None:
+    """Host names and values come from hosts: the text listing escapes terminal controls, the
+    JSON keeps them exact."""
+    evil = "web\x1b[2J\u202e1"
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    with History(url) as h:
+        h.record(make_report("r\x1b]52;c;x\x07", T1, {evil: [("package", "c\x1b[31m", None,
+                                                             "x")]}))
+    text = _parity("history", "--db", url, "--host", evil)
+    listing = _parity("history", "--db", url)
+    for out in (text.stdout, listing.stdout):
+        assert "\x1b" not in out and "\u202e" not in out
+    assert "\\x1b[2J" in text.stdout and "c\\x1b[31m" in text.stdout
+    doc = json.loads(_parity("history", "--db", url, "--host", evil, "--format", "json").stdout)
+    assert doc["host"] == evil and doc["host_runs"][0]["findings"][0]["name"] == "c\x1b[31m"

@@ -29,8 +29,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -192,17 +190,13 @@ class History:
 
     # --- transactions ----------------------------------------------------------------------------
 
-    @contextmanager
-    def _begin(self) -> Iterator[sa.Connection]:
-        """One write transaction, retried from the start when the database says it could not
-        serialise it (SQLite busy past the timeout, PostgreSQL serialisation or deadlock)."""
-        with self.engine.begin() as conn:
-            yield conn
-
     def _write(self, work: Any) -> Any:
+        """Run ``work(conn)`` in one transaction, retried from the start when the database
+        could not serialise it (SQLite still locked after the busy timeout, a PostgreSQL
+        deadlock or serialisation failure, two writers inserting one key at once)."""
         for attempt in range(5):
             try:
-                with self._begin() as conn:
+                with self.engine.begin() as conn:
                     return work(conn)
             except (sa.exc.OperationalError, sa.exc.IntegrityError) as exc:
                 if attempt == 4 or not _retryable(exc):

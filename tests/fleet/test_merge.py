@@ -40,6 +40,7 @@ def test_overlapping_or_foreign_parts_are_refused() -> None:
 
 def test_partials_round_trip_and_bad_ones_name_the_file(tmp_path: Path) -> None:
     part = make_report("n", "2026-11-28T02:00:00Z", {"a": [CURL]}, shard="1/1")
+    part.declared = {"app": {"package": {"curl": ">=8"}, "file": {"/etc/app.conf": None}}}
     f = tmp_path / "p.json"
     f.write_text(renderer("json")(part))
     assert load_partial(f).to_dict() == part.to_dict()

@@ -3,8 +3,8 @@
 # step checks before it acts, so a rerun on a ready machine takes a few seconds.
 #
 #   1. apt packages (one `apt-get update`, only when something is missing)
-#   2. .venv with `pip install -e '.[test,ansible]'` (redone only when pyproject.toml or the
-#      extras change)
+#   2. .venv with `pip install -e '.[test,ansible,postgres]'` (redone only when pyproject.toml or
+#      the extras change)
 #   3. dockerd without bridge/iptables (started only when `docker info` fails)
 #   4. base image debian:12 from debootstrap (no registry here), for docker and podman
 #   5. podman ulimits drop-in, so `podman run` works without CAP_SYS_RESOURCE
@@ -31,6 +31,7 @@ APT_PACKAGES=(docker.io podman vagrant vagrant-libvirt ruby nix-bin appc-spec de
   debian-archive-keyring openssh-client git ca-certificates iproute2 xz-utils mount
   libxml2-utils  # xmllint: an independent XML parser for the JUnit tests
   chromium  # headless browser for the HTML report tests, driven by playwright
+  postgresql  # a throwaway server for the fleet history tests: tests/fleet/conftest.py
   rpm)  # rpm: the oracle for rpm version ordering (tests/test_versions_oracle.py)
 
 say() { printf '[bootstrap] %s\n' "$*"; }
@@ -85,7 +86,7 @@ if [ ! -x "$VENV/bin/python" ]; then
   fi
 fi
 STAMP="$VENV/.parity-bootstrap"
-EXTRAS="test,ansible"
+EXTRAS="test,ansible,postgres"
 want="$(sha256sum "$ROOT/pyproject.toml" | cut -c1-64) [$EXTRAS] $("$VENV/bin/python" --version 2>&1)"
 if [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ] \
     || ! "$VENV/bin/python" -c 'import parity, pytest, ansible.release' 2>/dev/null; then

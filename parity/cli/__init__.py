@@ -34,6 +34,8 @@ COMMANDS: dict[str, str] = {
     "check": "parity.cli.check_cmds:check",
     "diff": "parity.cli.check_cmds:diff",
     "capture": "parity.cli.check_cmds:capture",
+    "report": "parity.cli.report_cmds:report",
+    "history": "parity.cli.report_cmds:history",
 }
 
 

@@ -8,7 +8,7 @@ library and ansible, and parity runs it with whichever Python has ansible.
 
 Usage: ``python ansible_resolver.py SOURCE PATTERN``. Output, one JSON object on stdout:
 ``{"hosts": [{"name", "connection", "address", "port", "user", "private_key_file", "password",
-"ssh_args", "become", "become_method", "become_user"}, ...]}`` or ``{"error": "..."}``.
+"ssh_args", "become", "become_method", "become_user", "groups"}, ...]}`` or ``{"error": "..."}``.
 Every value is what Ansible itself would use to connect: variables resolved by the
 VariableManager (group_vars/host_vars, vault with the user's password file, precedence), templated
 by its Templar, then read through the connection plugin's own option definitions (host vars beat
@@ -75,7 +75,8 @@ def resolve(source: str, pattern: str) -> list[dict[str, Any]]:
             connection = "ssh"
         rec: dict[str, Any] = {"name": str(host.name), "connection": connection,
                                "address": str(host.name), "port": None, "user": None,
-                               "private_key_file": None, "password": None, "ssh_args": []}
+                               "private_key_file": None, "password": None, "ssh_args": [],
+                               "groups": sorted(str(g.name) for g in host.get_groups())}
         plugin = connection_loader.get(connection, class_only=True)
         if plugin is not None:
             load_name = plugin._load_name

@@ -28,6 +28,8 @@ class HostTarget:
     url: str
     #: builds the testinfra backend when ``url`` alone cannot (ansible inventory hosts)
     factory: Callable[[], Any] | None = field(default=None, compare=False, repr=False)
+    #: the inventory groups the host is in (empty for a URL), for ``parity report --map``
+    groups: tuple[str, ...] = field(default=(), compare=False)
 
     def backend(self) -> Any:
         """A fresh testinfra backend for this host (no cache: each run gets its own)."""
@@ -86,7 +88,7 @@ def _from_inventory(pattern: str, path: str) -> list[HostTarget]:
             return testinfra.backend.get_backend(spec, **kwargs)
 
         out.append(HostTarget(host.name, f"ansible://{host.name}?ansible_inventory="
-                              f"{os.fspath(path)}", factory))
+                              f"{os.fspath(path)}", factory, groups=host.groups))
     return out
 
 

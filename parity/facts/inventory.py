@@ -58,6 +58,8 @@ class InventoryHost:
     become: bool = False
     become_method: str = "sudo"
     become_user: str | None = None
+    #: every inventory group the host is in (``all`` included), for ``parity report --map``
+    groups: tuple[str, ...] = ()
 
     @classmethod
     def from_record(cls, rec: Mapping[str, Any]) -> InventoryHost:
@@ -66,7 +68,8 @@ class InventoryHost:
                    private_key_file=rec.get("private_key_file"), password=rec.get("password"),
                    ssh_args=tuple(rec.get("ssh_args") or ()), become=bool(rec.get("become")),
                    become_method=str(rec.get("become_method") or "sudo"),
-                   become_user=rec.get("become_user"))
+                   become_user=rec.get("become_user"),
+                   groups=tuple(str(g) for g in rec.get("groups") or ()))
 
     def testinfra_spec(self, source: str) -> tuple[str, dict[str, Any]]:
         """(hostspec, kwargs) for ``testinfra.backend.get_backend``; checked before any contact.

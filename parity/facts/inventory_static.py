@@ -599,4 +599,9 @@ def resolve_static(path: Path, pattern: str, env: Mapping[str, str]) -> list[dic
         raise _refuse(where, f"Ansible would read its settings from {cfg}; only ansible-core "
                       "applies them")
     data = read_static(path)
-    return [connection(h, host_vars(data, h), where, env) for h in match(data, pattern, where)]
+    out = []
+    for h in match(data, pattern, where):
+        rec = connection(h, host_vars(data, h), where, env)
+        rec["groups"] = sorted(data.host_groups(h))  # what `parity report --map GROUP=` matches
+        out.append(rec)
+    return out

@@ -126,6 +126,9 @@ class FleetReport:
     shard: str | None = None
     #: earlier runs plus this one, oldest first (the history's view; empty without history)
     history: list[RunSummary] = field(default_factory=list)
+    #: per spec name, what the spec wants, for the roll-out view: ``{"package": {name:
+    #: constraint}, "file": {path: sha256 | None}}`` (pinned packages and declared files only)
+    declared: dict[str, dict[str, dict[str, str | None]]] = field(default_factory=dict)
 
     # --- derived views -------------------------------------------------------------------------
 
@@ -176,6 +179,7 @@ class FleetReport:
             "baseline": self.baseline,
             "warnings": list(self.warnings),
             "history": [vars(r).copy() for r in self.history],
+            "declared": {s: {k: dict(v) for k, v in d.items()} for s, d in self.declared.items()},
         }
 
     @classmethod
@@ -196,8 +200,10 @@ class FleetReport:
                 ignore_rules=list(doc.get("ignore_rules") or []),
                 baseline=doc.get("baseline"), warnings=list(doc.get("warnings") or []),
                 history=[RunSummary(**r) for r in doc.get("history") or []],
+                declared={str(s): {str(k): dict(v) for k, v in d.items()}
+                          for s, d in (doc.get("declared") or {}).items()},
             )
-        except (KeyError, TypeError) as exc:
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:
             raise ValueError(f"fleet report is missing or has a malformed field: {exc}") from None
 
 

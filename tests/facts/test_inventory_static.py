@@ -260,3 +260,21 @@ def test_yaml_alias_bomb_is_refused_quickly(no_ansible: None, tmp_path: Path) ->
     err = _refused(inv)
     assert re.search(r"hosts:\d+:\d+: alias \*a\d makes the aliases", str(err))
     assert len(str(err)) < 300
+
+
+@pytest.mark.parametrize("source", [s for s, _ in ACCEPTED])
+def test_host_groups_match_ansible_core(source: str) -> None:
+    """The groups each host is in (``parity report --map GROUP=...``) as ansible-core's own
+    resolver reports them: the static reader and ansible-core agree."""
+    from parity.facts.inventory import _resolve_with_ansible
+    from parity.facts.inventory_static import resolve_static
+
+    python = ansible_python()
+    if python is None:
+        pytest.skip("ansible-core is not installed (pip install -e '.[ansible]')")
+    path = INVENTORIES / source
+    static = {r["name"]: r["groups"] for r in resolve_static(path, "all", clean_env())}
+    core = {r["name"]: r["groups"]
+            for r in _resolve_with_ansible(python, path, "all", dict(clean_env()))}
+    assert static == core
+    assert all("all" in groups for groups in static.values())

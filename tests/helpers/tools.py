@@ -116,6 +116,23 @@ def chromium() -> Probe:
 CHROMIUM = "/usr/bin/chromium"
 
 
+#: where Debian's postgresql package puts the server binaries (initdb, pg_ctl)
+POSTGRES_BIN = "/usr/lib/postgresql/15/bin"
+
+
+@functools.cache
+def postgres() -> Probe:
+    """The server binaries the history tests start a throwaway cluster with, and the driver."""
+    probe = _run([f"{POSTGRES_BIN}/pg_ctl", "--version"])
+    if not probe.ok:
+        return probe
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        return Probe(False, "psycopg is not installed (pip install -e '.[postgres]')")
+    return Probe(True)
+
+
 #: pytest marker name -> probe; markers not listed here (``slow``) need no tool
 PROBES: dict[str, Callable[[], Probe]] = {
     "docker": docker,
@@ -127,6 +144,7 @@ PROBES: dict[str, Callable[[], Probe]] = {
     "mount": mount,
     "xmllint": xmllint,
     "chromium": chromium,
+    "postgres": postgres,
 }
 
 #: pytest marker -> the Debian packages its tests drive; scripts/bootstrap.sh must install each
@@ -142,6 +160,7 @@ PACKAGES: dict[str, tuple[str, ...]] = {
     "mount": ("mount",),
     "xmllint": ("libxml2-utils",),
     "chromium": ("chromium",),
+    "postgres": ("postgresql",),
 }
 
 

@@ -13,10 +13,12 @@ import json
 import os
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from tests.helpers.docker import ContainerFactory, exec_ok
 
@@ -89,13 +91,26 @@ def test_two_runs_mark_one_resolved_and_one_new(fleet: dict[str, Any]) -> None:
     put(a, "/etc/other.conf", "other v1\n")  # fixed
     put(b, "/etc/app.conf", "app DRIFTED\n")  # new drift
     run2 = parity("report", "--inventory", "hosts.ini", "--limit", "web", "--json", "r2.json",
-                  "--fail-on", "new", cwd=d)
+                  "--html", "r2.html", "--metrics", "r2.prom", "--junit", "r2.xml",
+                  "--markdown", "r2.md", "--fail-on", "new", cwd=d)
     assert run2.returncode == 1, run2.stderr
     doc2 = json.loads((d / "r2.json").read_text())
     assert findings(doc2) == {(b.name, "/etc/app.conf", True)}
     assert [(r["host"], r["name"]) for r in doc2["resolved"]] == [(a.name, "/etc/other.conf")]
     assert (doc2["summary"]["new"], doc2["summary"]["resolved"]) == (1, 1)
     assert [(r["new"], r["resolved"]) for r in doc2["history"]] == [(1, 0), (1, 1)]
+    # the same one new and one resolved in every other output of that run
+    metrics = {s.name: s for fam in text_string_to_metric_families((d / "r2.prom").read_text())
+               for s in fam.samples}
+    assert (metrics["parity_findings_new"].value, metrics["parity_findings_resolved"].value) == (
+        1, 1)
+    md = (d / "r2.md").read_text()
+    assert "#### New since the last run (1)" in md and "#### Resolved since the last run (1)" in md
+    suites = {s.get("name"): s for s in ET.parse(d / "r2.xml").getroot()}
+    assert set(suites) == {a.name, b.name}
+    assert suites[b.name].get("failures") == "1" and suites[a.name].get("failures") == "0"
+    html = (d / "r2.html").read_text()
+    assert "/etc/other.conf" in html and "/etc/app.conf" in html
 
     # nothing changed: the drift is old now, so --fail-on new passes and --fail-on any fails
     run3 = parity("report", "--inventory", "hosts.ini", "--limit", "web", "--fail-on", "new",

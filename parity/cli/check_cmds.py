@@ -116,6 +116,7 @@ def capture(url: str, output: Path, force: bool, name: str | None, no_pin: bool,
     from parity.compare.capture import capture_host, write_captured_spec
     from parity.errors import UsageError
     from parity.fsutil import is_stdout
+    from parity.redact import redact_url
 
     if not is_stdout(output) and output.exists() and not force:
         raise UsageError(f"{output} already exists; not overwriting it",
@@ -123,6 +124,7 @@ def capture(url: str, output: Path, force: bool, name: str | None, no_pin: bool,
     text = capture_host(url, base_facts=base_facts, name=name, pin=not no_pin, timeout=timeout)
     write_captured_spec(text, output, force=force)
     if is_stdout(output):
-        echo(f"captured from {url}; review it, then `parity validate`", err=True)
+        echo(f"captured from {redact_url(url)}; review it, then `parity validate`", err=True)
     else:
-        echo(f"{output}: captured from {url}; review it, then `parity validate {output}`")
+        echo(f"{output}: captured from {redact_url(url)}; review it, then "
+             f"`parity validate {output}`")

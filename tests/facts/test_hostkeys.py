@@ -68,11 +68,12 @@ class Impostor:
         self.sock.listen(8)
         self.port = int(self.sock.getsockname()[1])
         self.transports: list[Any] = []
+        self.sock.settimeout(0.2)
         self.stop = threading.Event()
-        threading.Thread(target=self._serve, daemon=True).start()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
 
     def _serve(self) -> None:
-        self.sock.settimeout(0.2)
         while not self.stop.is_set():
             try:
                 conn, _ = self.sock.accept()
@@ -94,6 +95,7 @@ class Impostor:
 
     def close(self) -> None:
         self.stop.set()
+        self.thread.join(5)
         for t in self.transports:
             t.close()
         self.sock.close()
@@ -234,3 +236,21 @@ def test_accept_new_records_the_key(sshd_host: dict[str, Any], home: Path,
                            capture_output=True, text=True, check=False)
     assert found.returncode == 0, found.stderr
     assert _openssh_accepts(_config(tmp_path / "strict", known), key, host, port)
+
+
+def test_ssh_opt_out_is_passed_to_ssh(impostor: Impostor, tmp_path: Path) -> None:
+    """Same config, with and without ?strict_host_key_checking=no: only the opt-out reaches
+    authentication (where the impostor then refuses the key)."""
+    key = tmp_path / "id"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
+    config = tmp_path / "cfg"
+    config.write_text("Host *\n  UserKnownHostsFile /dev/null\n  GlobalKnownHostsFile /dev/null\n"
+                      "  LogLevel ERROR\n")
+    url = f"ssh://root@127.0.0.5:{impostor.port}?ssh_identity_file={key}&ssh_config={config}"
+    with pytest.raises(HostError, match="Host key verification failed"):
+        collect(url, timeout=20)
+    assert impostor.events and impostor.received() == []
+    with pytest.raises(HostError, match="Permission denied"):
+        collect(url + "&strict_host_key_checking=no", timeout=20)
+    assert ("publickey", "root") in impostor.received()
+    assert not any(e[0] == "exec" for e in impostor.events)

@@ -50,32 +50,44 @@ def strict_mode(url: str) -> str | None:
 
 
 def make_backend(url: str, **kwargs: Any) -> Any:
-    """The testinfra backend for ``url`` (and extra backend ``kwargs``), host keys checked."""
+    """The testinfra backend for ``url`` (and extra backend ``kwargs``), host keys checked.
+
+    An ``ssh://`` spec with a password (an inventory's ``ansible_password``; a typed URL is
+    refused earlier, in :mod:`parity.facts.hosts`) goes through paramiko instead: testinfra
+    would put the password on sshpass's command line, visible to every local user, and
+    parity's batch-mode ssh never sends it anyway.
+    """
     import testinfra.backend
 
     scheme = urllib.parse.urlparse(url).scheme
     mode = strict_mode(url)
+    host, kw = testinfra.backend.parse_hostspec(url)
+    for key, value in kwargs.items():
+        kw.setdefault(key, value)
+    if scheme in ("ssh", "safe-ssh") and _has_password(host):
+        if kw.get("ssh_extra_args"):
+            raise HostError(f"{redact_url(url)}: a password and ssh arguments together",
+                            hint="parity sends passwords only through paramiko, which takes no "
+                                 "ssh arguments; use key authentication for this host.")
+        scheme = "paramiko"
     if scheme == "paramiko":
-        host, kw = testinfra.backend.parse_hostspec(url)
-        for key, value in kwargs.items():
-            kw.setdefault(key, value)
-        kw.pop("connection", None)
         try:
             from parity.facts.paramiko_backend import VerifiedParamikoBackend
         except RuntimeError as exc:  # testinfra's words when paramiko is not installed
             raise HostError(f"{redact_url(url)}: {exc}") from None
+        kw.pop("connection", None)
         return VerifiedParamikoBackend(host, strict=mode, **kw)
     backend = testinfra.backend.get_backend(url, **kwargs)
-    if scheme in ("ssh", "safe-ssh"):
-        if backend.host.password:
-            # testinfra would put it on sshpass's command line (visible in ps), and parity's
-            # batch-mode ssh never sends it anyway
-            raise HostError(f"{redact_url(url)}: {scheme}:// cannot use a password",
-                            hint=SSH_PASSWORD_HINT)
-        if mode is not None:
-            extra = backend.ssh_extra_args or ""
-            backend.ssh_extra_args = f"-o StrictHostKeyChecking={mode} {extra}".strip()
+    if scheme in ("ssh", "safe-ssh") and mode is not None:
+        extra = backend.ssh_extra_args or ""
+        backend.ssh_extra_args = f"-o StrictHostKeyChecking={mode} {extra}".strip()
     return backend
+
+
+def _has_password(hostspec: str) -> bool:
+    from testinfra.backend.base import BaseBackend
+
+    return bool(BaseBackend.parse_hostspec(hostspec).password)
 
 
 SSH_PASSWORD_HINT = ("parity runs ssh in batch mode, which never sends a password. Use key "

@@ -254,3 +254,18 @@ def test_ssh_opt_out_is_passed_to_ssh(impostor: Impostor, tmp_path: Path) -> Non
         collect(url + "&strict_host_key_checking=no", timeout=20)
     assert ("publickey", "root") in impostor.received()
     assert not any(e[0] == "exec" for e in impostor.events)
+
+
+def test_inventory_password_host_is_checked_too(impostor: Impostor, home: Path,
+                                                tmp_path: Path) -> None:
+    """An inventory host with ansible_password (ssh connection) goes through the checked
+    paramiko backend: the impostor gets nothing, and the error shows no password."""
+    inv = tmp_path / "hosts"
+    inv.write_text(f"imp ansible_host=127.0.0.5 ansible_port={impostor.port} ansible_user=root "
+                   f"ansible_password={SECRET}\n")
+    [target] = resolve_hosts(["imp"], inventory=str(inv))
+    assert type(target.backend()).__name__ == "VerifiedParamikoBackend"
+    with pytest.raises(HostError, match="is not known") as err:
+        collect(target, timeout=20)
+    assert impostor.events and impostor.received() == []
+    assert SECRET not in err.value.render()

@@ -120,6 +120,7 @@ def capture(url: str, output: Path, force: bool, name: str | None, no_pin: bool,
     from parity.compare.capture import capture_host, write_captured_spec
     from parity.errors import UsageError
     from parity.fsutil import is_stdout
+    from parity.redact import redact_url
     from parity.textsafe import safe
 
     if not is_stdout(output) and output.exists() and not force:
@@ -131,6 +132,7 @@ def capture(url: str, output: Path, force: bool, name: str | None, no_pin: bool,
     for line in left_out:  # also in the spec's header comment; host text: one line each
         click.echo(safe(f"warning: capture: {line}"), err=True)
     if is_stdout(output):
-        echo(f"captured from {url}; review it, then `parity validate`", err=True)
+        echo(f"captured from {redact_url(url)}; review it, then `parity validate`", err=True)
     else:
-        echo(f"{output}: captured from {url}; review it, then `parity validate {output}`")
+        echo(f"{output}: captured from {redact_url(url)}; review it, then "
+             f"`parity validate {output}`")

@@ -146,7 +146,9 @@ def run_diff(a: str, b: str, spec: Spec | None = None, paths: Sequence[str] = ()
             else:
                 side[arg] = res.facts
         if errors:
-            return Report(command="diff", reference=a, results=errors)
+            from parity.redact import redact_url
+
+            return Report(command="diff", reference=redact_url(a), results=errors)
     return diff_facts(side[a], side[b], spec)
 
 

@@ -155,22 +155,41 @@ def dev_url(spec: Spec) -> str | None:
 
     The drift checker resolves the host name ``dev`` with this. Preference: the default docker
     environment, then any other docker environment parity made for this spec, then the Vagrant
-    one. Never raises for a missing daemon or tool: no environment reachable means None.
+    one. None means no environment runs (a missing tool counts as none); but when none was found
+    and the Docker daemon does not answer, that is no answer at all: its
+    :class:`~parity.errors.EnvironmentError_` (exit 4) is raised rather than a misleading "no
+    dev environment is running".
     """
     from parity.errors import ParityError
 
     display = Display(quiet=True)
+    failed = False
     for target in ("docker", "vagrant"):
         try:
             driver = get_driver(target, display)
             default = driver.default_name(spec)
             running = [o for o in driver.list(spec) if o.managed and o.running and o.url]
         except ParityError:
+            failed = True
             continue
         running.sort(key=lambda o: (o.name != default, o.name))
         if running:
             return running[0].url
+    if failed:
+        _raise_if_no_daemon()
     return None
+
+
+def _raise_if_no_daemon() -> None:
+    """Raise the "cannot reach the Docker daemon" error if it is why a driver failed."""
+    try:
+        from parity.up.dockerclient import connect
+    except ImportError:  # no Docker SDK: no docker environment can exist
+        return
+    try:
+        connect(timeout=10).close()
+    except ImportError:
+        return
 
 
 def _note_network(display: Display, observed: Observed | None, network: str) -> None:

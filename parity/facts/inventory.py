@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from parity.errors import UsageError
+from parity.textsafe import safe
 
 #: Ansible connection plugin -> testinfra backend that speaks the same transport
 _BACKENDS = {
@@ -176,9 +177,9 @@ def _resolve_with_ansible(python: str, path: Path, pattern: str,
                               stdin=subprocess.DEVNULL, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise UsageError(f"inventory {path}: running ansible-core failed: {exc}") from None
-    for line in proc.stderr.splitlines():
+    for line in proc.stderr.split("\n"):  # Ansible's own warnings, as Ansible would show them
         if line.strip():
-            print(line, file=sys.stderr)
+            print(safe(f"ansible-core: {line.strip()}"), file=sys.stderr)
     result = None
     for line in reversed(proc.stdout.splitlines()):
         if line.startswith("{"):

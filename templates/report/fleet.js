@@ -12,7 +12,7 @@
   if (canvas && window.Chart) {
     var line = function (label, data, color, dash) {
       return { type: "line", label: label, data: data, borderColor: color, backgroundColor: color,
-               borderDash: dash || [], tension: 0.2, pointRadius: data.length > 60 ? 0 : 3,
+               borderDash: dash || [], tension: 0, pointRadius: data.length > 60 ? 0 : 3,
                yAxisID: "y" };
     };
     var bar = function (label, data, color) {

@@ -27,6 +27,8 @@ from parity.facts.script import Script, ScriptOutputError, build_script, split_o
 
 DEFAULT_TIMEOUT = 60.0
 MAX_JOBS = 32
+#: warnings kept per fact kind: a host with a million odd lines gets a count, not a million lines
+MAX_WARNINGS = 20
 #: Linux refuses a single argument longer than this (MAX_ARG_STRLEN); the script is one
 _MAX_SCRIPT = 120_000
 
@@ -62,11 +64,17 @@ def parse_output(script: Script, host: str, stdout: str) -> Facts:
         if kind in sections.unavailable:
             facts.unavailable[kind] = sections.unavailable[kind]
             continue
+        warnings: list[str] = []
         try:
-            parsed = get_collector(kind).parse(sections.text[kind], request)
+            parsed = get_collector(kind).parse(sections.text[kind], request, warnings)
         except ParseError as exc:
             raise ScriptOutputError(f"{kind}: {exc}") from None
         setattr(facts, kind, parsed)
+        said = list(dict.fromkeys(warnings))
+        facts.warnings.extend(f"{kind}: {w}" for w in said[:MAX_WARNINGS])
+        if len(said) > MAX_WARNINGS:
+            facts.warnings.append(f"{kind}: {len(said) - MAX_WARNINGS} more items skipped "
+                                  "(warnings not shown)")
     return facts
 
 

@@ -63,7 +63,7 @@ def _stat(entry: dict[str, Any], value: str, path: str, warnings: list[str]) -> 
     parts = value.split(" ")
     if not value.strip():
         return  # stat failed (permission denied on the parent): the rest stays unknown
-    mode, uid, gid = (parts + ["", "", ""])[:3]
+    mode, uid, gid = [*parts, "", "", ""][:3]
     if not (is_number(mode) and is_number(uid) and is_number(gid)):
         warnings.append(f"{excerpt(path)}: unreadable stat line {excerpt(value)}")
         return

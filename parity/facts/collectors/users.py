@@ -2,7 +2,8 @@
 
 Only the local files are read (not NSS/LDAP via ``getent``): a spec declares local accounts, and
 enumerating a directory service could be huge. A line that is not a well-formed entry (wrong
-field count, non-numeric id) is skipped with a warning; the other accounts are still reported. ``groups`` lists the primary group first, then
+field count, non-numeric id) is skipped with a warning; the other accounts are still reported.
+``groups`` lists the primary group first, then
 every group naming the user as a member, sorted. A primary gid with no ``/etc/group`` entry is
 listed as its number (``"5555"``), the way ``id`` and the files collector show an id without a
 name: dropping it would hide the user's primary group, and a spec can declare it the same way.

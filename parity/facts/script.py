@@ -72,8 +72,10 @@ def build_script(request: CollectRequest, token: str | None = None) -> Script:
     parts = [_PREAMBLE.format(marker=marker)]
     for kind in request.kinds:
         body = get_collector(kind).snippet(request)
+        # the END marker starts a line of its own even when the section's last byte is not a
+        # newline (an /etc/group without one would otherwise swallow it)
         parts.append(f'echo "$M BEGIN {kind}"\n(\n{body.rstrip()}\n) </dev/null\n'
-                     f'echo "$M END {kind} $?"\n')
+                     f'r=$?; echo; echo "$M END {kind} $r"\n')
     parts.append('echo "$M DONE"\n')
     return Script(text="".join(parts), token=token, request=request)
 

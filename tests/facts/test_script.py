@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -83,3 +85,14 @@ def test_any_path_text_is_inert(tmp_path_factory: pytest.TempPathFactory,
     for p in paths[:-1]:
         assert files[p]["type"] == "absent"
     assert sorted(x.name for x in root.iterdir()) == ["real file"]  # nothing was created
+
+
+def test_script_golden(golden: Any, repo_root: Path) -> None:
+    """The whole script for a fixed request and token, pinned: a snippet change shows in review
+    (``pytest --update-golden`` rewrites it)."""
+    request = CollectRequest(paths=("/etc/passwd", "/srv/it's here", "/srv/a\nb"),
+                             sysctl=("net.ipv4.ip_forward", "net/ipv4/conf/eth0.100/forwarding"),
+                             services=("nginx",))
+    script = build_script(request, token="0123456789abcdef01234567")
+    text = f"# script\n{script.text}\n# command (deadline 59)\n{script.command(59)}\n"
+    golden(text, repo_root / "tests" / "golden" / "facts" / "collection_script.sh")

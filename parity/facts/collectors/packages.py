@@ -44,7 +44,7 @@ elif have rpm && { [ -d /var/lib/rpm ] || [ -d /usr/lib/sysimage/rpm ]; }; then
 'install ok installed\n'
 elif [ -r /lib/apk/db/installed ]; then
   echo "manager apk-db"
-  cat /lib/apk/db/installed
+  cat /lib/apk/db/installed; echo
   echo "@auto apk-world"
   if [ -r /etc/apk/world ]; then cat /etc/apk/world; fi
 elif have apk; then

@@ -28,7 +28,7 @@ def snippet(request: CollectRequest) -> str:
     return """\
 found=
 for f in tcp tcp6 udp udp6; do
-  if [ -r "/proc/net/$f" ]; then echo "@$f"; cat "/proc/net/$f"; found=1; fi
+  if [ -r "/proc/net/$f" ]; then echo "@$f"; cat "/proc/net/$f"; echo; found=1; fi
 done
 [ -n "$found" ] || echo "$NA /proc/net is not readable"
 """

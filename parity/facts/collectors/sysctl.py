@@ -30,7 +30,7 @@ def snippet(request: CollectRequest) -> str:
     out = ["if [ -d /proc/sys ]; then"]
     for i, key in enumerate(request.sysctl):
         p = shlex.quote(key_path(key))
-        out.append(f"  if [ -r {p} ] && [ -f {p} ]; then echo '@key {i}'; cat {p};"
+        out.append(f"  if [ -r {p} ] && [ -f {p} ]; then echo '@key {i}'; cat {p}; echo;"
                    f" else echo '@missing {i}'; fi")
     out.append('else echo "$NA /proc/sys is not mounted"; fi')
     return "\n".join(out) + "\n"

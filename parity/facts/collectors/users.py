@@ -22,7 +22,7 @@ KIND = "users"
 def snippet(request: CollectRequest) -> str:
     return """\
 if [ -r /etc/passwd ]; then
-  echo "@passwd"; cat /etc/passwd
+  echo "@passwd"; cat /etc/passwd; echo
   echo "@group"; [ -r /etc/group ] && cat /etc/group
 else
   echo "$NA /etc/passwd is not readable"

@@ -151,13 +151,14 @@ def _explain(out: transport.RunOutput, exc: ScriptOutputError) -> str:
     """
     err = _said(out.stderr)
     no_markers = "none of the collection markers" in str(exc)
-    said = err or (_said(out.stdout) if no_markers else "")
+    failed = no_markers and (out.rc not in (0, 1) or bool(err))  # our script never ran
+    said = err or (_said(out.stdout) if failed else "")
     detail = f"; the transport said: {said}" if said else ""
     if out.rc < 0:
         return f"the transport process was killed (signal {-out.rc}){detail}"
     if out.rc == 137:
         return f"the collection was killed on the host (exit 137: SIGKILL){detail}"
-    if no_markers and out.rc not in (0, 1):  # our script never ran
+    if failed:
         return f"the command failed with exit status {out.rc}{detail}"
     return f"unusable output ({exc}; exit status {out.rc}){detail}"
 

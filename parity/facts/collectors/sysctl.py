@@ -9,6 +9,7 @@ left out, so the comparison reports them as missing. Values are whitespace-folde
 
 from __future__ import annotations
 
+import re
 import shlex
 from typing import Any
 
@@ -56,4 +57,10 @@ def parse(text: str, request: CollectRequest,
             continue
         if part.tag == "@key":
             values[int(part.arg)] = part.body
-    return {request.sysctl[i]: " ".join(" ".join(v).split()) for i, v in sorted(values.items())}
+    return {request.sysctl[i]: _fold(" ".join(v)) for i, v in sorted(values.items())}
+
+
+def _fold(value: str) -> str:
+    """Runs of spaces, tabs and newlines -> one space, ends trimmed. Only those: ``str.split``
+    would also fold ``\\x1c``-``\\x1f``, ``\\x85`` and U+2028, which are data."""
+    return " ".join(w for w in re.split(r"[ \t\n]+", value) if w)

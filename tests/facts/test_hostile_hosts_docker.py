@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,6 +24,7 @@ from tests.helpers.docker import TEST_LABEL, exec_ok, unique_name
 
 pytestmark = pytest.mark.docker
 
+ROOT = Path(__file__).resolve().parents[2]
 LS = "\u2028"
 LINK = "/srv/li\nnk"
 ODD_FILE = "/srv/fi\nle\r"
@@ -106,7 +108,7 @@ def test_check_exit_code_and_warnings_shown(container_factory: Any, base_image: 
                     "users:\n  gecos: {uid: 1500}\n")
     proc = subprocess.run([sys.executable, "-m", "parity", "check", str(spec), "--host",
                            f"docker://{c.name}"], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "PYTHONPATH": os.getcwd()}, check=False)
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, check=False)
     assert proc.returncode in (0, 1), proc.stdout + proc.stderr
     shown = proc.stdout + proc.stderr
     assert "skipped /etc/passwd line 'short:x:1'" in shown
@@ -136,9 +138,9 @@ def test_huge_output_is_that_hosts_error_and_memory_stays_bounded(
 
     proc = subprocess.run([sys.executable, "-c", _PEAK, f"docker://{big.name}",
                            f"docker://{fine.name}"], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "PYTHONPATH": os.getcwd()}, check=True)
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True)
     doc = json.loads(proc.stdout)
-    (name_big, ok_big, err_big), (name_fine, ok_fine, _) = doc["results"]
+    (_, ok_big, err_big), (_, ok_fine, _) = doc["results"]
     assert not ok_big and ok_fine
     assert err_big.startswith(f"docker://{big.name}: output exceeded 67108864 bytes")
     assert fine.name not in err_big and len(err_big) < 600

@@ -101,12 +101,19 @@ def kill_all() -> None:
     with _LIVE_LOCK:
         procs = list(_LIVE)
     for p in procs:
-        _killpg(p)
+        # only the signal: the thread that started ``p`` is reading its pipes, sees them close,
+        # and reaps it (reading them from here too would race with that reader)
+        _signal(p)
+
+
+def _signal(p: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(p.pid, signal.SIGKILL)
 
 
 def _killpg(p: subprocess.Popen[bytes]) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(p.pid, signal.SIGKILL)
+    """Kill ``p``'s process group and reap it (from the thread that owns ``p``)."""
+    _signal(p)
     with contextlib.suppress(Exception):
         p.communicate(timeout=5)
 

@@ -58,7 +58,7 @@ class OutputTooLarge(Exception):
 
 
 #: default cap on one host's output (docs/facts.md, "Limits"); ``PARITY_MAX_OUTPUT`` overrides
-DEFAULT_MAX_OUTPUT = 64 * 1024 * 1024
+DEFAULT_MAX_OUTPUT = 16 * 1024 * 1024
 #: how much of a transport's stderr is kept (its end, where the reason is)
 STDERR_KEEP = 64 * 1024
 _CHUNK = 65536

@@ -96,3 +96,21 @@ def test_script_golden(golden: Any, repo_root: Path) -> None:
     script = build_script(request, token="0123456789abcdef01234567")
     text = f"# script\n{script.text}\n# command (deadline 59)\n{script.command(59)}\n"
     golden(text, repo_root / "tests" / "golden" / "facts" / "collection_script.sh")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(names, min_size=1, max_size=4, unique=True))
+def test_link_targets_come_back_as_readlink_gives_them(
+        tmp_path_factory: pytest.TempPathFactory, parts: list[str]) -> None:
+    """Any target text (newlines, ``\\r``, U+2028, markers...) is what ``os.readlink`` reads."""
+    import os
+
+    root = tmp_path_factory.mktemp("links")
+    paths = []
+    for i, target in enumerate(parts):
+        link = root / f"l{i}"
+        link.symlink_to(target)
+        paths.append(str(link))
+    files = _run_locally(CollectRequest(paths=tuple(paths), kinds=("files",)))
+    assert [files[p]["target"] for p in paths] == [os.readlink(p) for p in paths]
+    assert all(files[p]["type"] == "link" for p in paths)

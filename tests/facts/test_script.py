@@ -102,9 +102,7 @@ def test_script_golden(golden: Any, repo_root: Path) -> None:
 @given(st.lists(names, min_size=1, max_size=4, unique=True))
 def test_link_targets_come_back_as_readlink_gives_them(
         tmp_path_factory: pytest.TempPathFactory, parts: list[str]) -> None:
-    """Any target text (newlines, ``\\r``, U+2028, markers...) is what ``os.readlink`` reads."""
-    import os
-
+    """Any target text (newlines, ``\\r``, U+2028, markers...) is what ``readlink(2)`` reads."""
     root = tmp_path_factory.mktemp("links")
     paths = []
     for i, target in enumerate(parts):
@@ -112,5 +110,5 @@ def test_link_targets_come_back_as_readlink_gives_them(
         link.symlink_to(target)
         paths.append(str(link))
     files = _run_locally(CollectRequest(paths=tuple(paths), kinds=("files",)))
-    assert [files[p]["target"] for p in paths] == [os.readlink(p) for p in paths]
+    assert [files[p]["target"] for p in paths] == [str(Path(p).readlink()) for p in paths]
     assert all(files[p]["type"] == "link" for p in paths)

@@ -172,7 +172,8 @@ def _collect_one(target: HostTarget, request: CollectRequest, timeout: float,
     except HostError as exc:
         return HostResult(target, error=exc.render(), seconds=time.monotonic() - start)
     except Exception as exc:  # a bug or an unforeseen transport failure: still one host's error
-        return HostResult(target, error=f"{target.name}: {type(exc).__name__}: {exc}",
+        text = str(exc) if len(str(exc)) <= _SAID else str(exc)[:_SAID] + "..."
+        return HostResult(target, error=f"{target.name}: {type(exc).__name__}: {text}",
                           seconds=time.monotonic() - start)
 
 

@@ -250,7 +250,7 @@ def _run_paramiko(backend: Any, command: str, deadline: float, max_output: int) 
     except (TransportTimeout, TransportFailure, OutputTooLarge):
         raise
     except Exception as exc:
-        raise TransportFailure(f"{type(exc).__name__}: {exc}") from None
+        raise TransportFailure(f"{type(exc).__name__}: {_short(str(exc))}") from None
     finally:
         if client is not None:
             with contextlib.suppress(Exception):
@@ -275,9 +275,14 @@ def _run_threaded(backend: Any, command: str, deadline: float) -> RunOutput:
     if t.is_alive():
         raise TransportTimeout()
     if "error" in box:
-        raise TransportFailure(f"{type(box['error']).__name__}: {box['error']}")
+        raise TransportFailure(f"{type(box['error']).__name__}: {_short(str(box['error']))}")
     r = box["result"]
     return RunOutput(r.exit_status, r.stdout_bytes, r.stderr_bytes)
+
+
+def _short(text: str, limit: int = 240) -> str:
+    """An exception's text, which may quote the host, cut to ``limit`` characters."""
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def _tail(data: bytes, limit: int = 240) -> str:

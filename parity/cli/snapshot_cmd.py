@@ -9,7 +9,7 @@ import click
 
 from parity.cli.output import echo
 from parity.errors import UsageError
-from parity.textsafe import quoted
+from parity.textsafe import quoted, safe
 
 
 @click.command()
@@ -36,6 +36,8 @@ def snapshot(host: str, output: Path | None, spec_path: str | None, paths: tuple
         raise UsageError(f"{quoted(host)} names {len(targets)} hosts; a snapshot is of one host",
                          hint=f"Pick one: {', '.join(t.name for t in targets[:10])}")
     facts = collect(targets[0], CollectRequest.from_spec(spec, extra_paths=paths), timeout=timeout)
+    for warning in facts.warnings:  # items left out; also kept in the snapshot's "warnings"
+        click.echo(safe(f"warning: {facts.host}: {warning}"), err=True)  # one line each
     if output is None or str(output) == "-":
         click.echo(json.dumps(facts.to_dict(), indent=2, sort_keys=True))
     else:

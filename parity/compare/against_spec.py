@@ -54,6 +54,7 @@ def compare_spec_full(spec: Spec, facts: Facts, role: Role = "prod", strict: boo
     skip = set(facts.unavailable)
     for kind in sorted(skip):
         out.notes.append(f"{host}: {kind} not compared: {facts.unavailable[kind]}")
+    out.notes.extend(f"{host}: {w}" for w in facts.warnings)  # items the host could not give
 
     if "os" not in skip:
         for key, want in exp.os.items():

@@ -28,6 +28,8 @@ def compare_hosts(a: Facts, b: Facts) -> list[Finding]:
 
 def compare_hosts_full(a: Facts, b: Facts) -> Comparison:
     out = Comparison()
+    for side in (a, b):  # items a host held that could not be read, left out on that side
+        out.notes.extend(f"{side.host}: {w}" for w in side.warnings)
     for kind in KINDS:
         why = b.unavailable.get(kind) or a.unavailable.get(kind)
         if why:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from parity.errors import HostError
+from parity.errors import HostError, UsageError
 from parity.facts import transport
 from parity.facts.collectors import ParseError, get_collector
 from parity.facts.hosts import HostTarget
@@ -27,6 +27,8 @@ from parity.facts.script import Script, ScriptOutputError, build_script, split_o
 
 DEFAULT_TIMEOUT = 60.0
 MAX_JOBS = 32
+#: warnings kept per fact kind: a host with a million odd lines gets a count, not a million lines
+MAX_WARNINGS = 20
 #: Linux refuses a single argument longer than this (MAX_ARG_STRLEN); the script is one
 _MAX_SCRIPT = 120_000
 
@@ -62,25 +64,34 @@ def parse_output(script: Script, host: str, stdout: str) -> Facts:
         if kind in sections.unavailable:
             facts.unavailable[kind] = sections.unavailable[kind]
             continue
+        warnings: list[str] = []
         try:
-            parsed = get_collector(kind).parse(sections.text[kind], request)
+            parsed = get_collector(kind).parse(sections.text[kind], request, warnings)
         except ParseError as exc:
             raise ScriptOutputError(f"{kind}: {exc}") from None
         setattr(facts, kind, parsed)
+        said = list(dict.fromkeys(warnings))
+        facts.warnings.extend(f"{kind}: {w}" for w in said[:MAX_WARNINGS])
+        if len(said) > MAX_WARNINGS:
+            facts.warnings.append(f"{kind}: {len(said) - MAX_WARNINGS} more items skipped "
+                                  "(warnings not shown)")
     return facts
 
 
 def collect(target: HostTarget | str, request: CollectRequest | None = None,
-            timeout: float = DEFAULT_TIMEOUT) -> Facts:
+            timeout: float = DEFAULT_TIMEOUT, max_output: int | None = None) -> Facts:
     """Collect ``target``'s facts with ONE command on the host; raise HostError naming the host.
 
     Read-only: the script is the command itself (nothing is copied to the host), its snippets only
     read files and run query tools. ``timeout`` bounds the whole round trip, connection included;
     the client process is killed when it passes (and, where the host has ``timeout``, the script
-    is killed on the host too).
+    is killed on the host too). ``max_output`` bounds the bytes read from the host (default:
+    ``PARITY_MAX_OUTPUT`` or :data:`~parity.facts.transport.DEFAULT_MAX_OUTPUT`); past it the
+    client is killed and the host is an error.
     """
     target = _as_target(target)
     request = request or CollectRequest()
+    limit = max_output if max_output is not None else _max_output()
     script = build_script(request)
     command = script.command(deadline=max(1, int(timeout) - 1))
     if len(command) > _MAX_SCRIPT:
@@ -94,11 +105,16 @@ def collect(target: HostTarget | str, request: CollectRequest | None = None,
     except Exception as exc:
         raise HostError(f"{target.name}: cannot set up the transport: {exc}") from None
     try:
-        out = transport.run(backend, command, timeout)
+        out = transport.run(backend, command, timeout, limit)
     except transport.TransportTimeout:
         raise HostError(f"{target.name}: timed out after {timeout:g}s",
                         hint="The host did not answer in time; check it is up, or raise "
                              "--timeout.") from None
+    except transport.OutputTooLarge as exc:
+        raise HostError(f"{target.name}: {exc}; the collection was stopped",
+                        hint="The host printed far more than a collection needs (a huge "
+                             "/etc/passwd or process list?); look at the host, or raise "
+                             "PARITY_MAX_OUTPUT (docs/facts.md, Limits).") from None
     except transport.TransportFailure as exc:
         raise HostError(f"{target.name}: {exc}") from None
     stdout = out.stdout.decode("utf-8", "replace")
@@ -108,28 +124,56 @@ def collect(target: HostTarget | str, request: CollectRequest | None = None,
         raise HostError(f"{target.name}: {_explain(out, exc)}") from None
 
 
+def _max_output() -> int:
+    try:
+        return transport.max_output_from_env()
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+#: how much of a transport's own words an error message quotes
+_SAID = 240
+
+
+def _said(data: bytes) -> str:
+    """The end of what a transport printed, one line, at most :data:`_SAID` characters (raw:
+    messages are sanitised once, when shown)."""
+    text = " ".join(data[-4 * _SAID:].decode("utf-8", "replace").split())
+    return text if len(text) <= _SAID else "..." + text[-_SAID:]
+
+
 def _explain(out: transport.RunOutput, exc: ScriptOutputError) -> str:
-    """Say why the output was unusable, with the transport's own words when it has some."""
-    err = out.stderr.decode("utf-8", "replace").strip()
-    detail = f"; the transport said: {err[-300:]}" if err else ""
+    """Say why the output was unusable, with the transport's own words when it has some.
+
+    ``docker exec`` into a container without ``/bin/sh`` prints its reason ("OCI runtime exec
+    failed: ... stat /bin/sh: no such file or directory") on stdout and exits 126; when no
+    marker came back, whatever came back is those words, so they are quoted from stdout too.
+    """
+    err = _said(out.stderr)
+    no_markers = "none of the collection markers" in str(exc)
+    failed = no_markers and (out.rc not in (0, 1) or bool(err))  # our script never ran
+    said = err or (_said(out.stdout) if failed else "")
+    detail = f"; the transport said: {said}" if said else ""
     if out.rc < 0:
         return f"the transport process was killed (signal {-out.rc}){detail}"
     if out.rc == 137:
         return f"the collection was killed on the host (exit 137: SIGKILL){detail}"
-    if not out.stdout.strip() and (out.rc not in (0, 1) or err):  # our script never ran
+    if failed:
         return f"the command failed with exit status {out.rc}{detail}"
     return f"unusable output ({exc}; exit status {out.rc}){detail}"
 
 
-def _collect_one(target: HostTarget, request: CollectRequest, timeout: float) -> HostResult:
+def _collect_one(target: HostTarget, request: CollectRequest, timeout: float,
+                 max_output: int) -> HostResult:
     start = time.monotonic()
     try:
-        facts = collect(target, request, timeout)
+        facts = collect(target, request, timeout, max_output)
         return HostResult(target, facts=facts, seconds=time.monotonic() - start)
     except HostError as exc:
         return HostResult(target, error=exc.render(), seconds=time.monotonic() - start)
     except Exception as exc:  # a bug or an unforeseen transport failure: still one host's error
-        return HostResult(target, error=f"{target.name}: {type(exc).__name__}: {exc}",
+        text = str(exc) if len(str(exc)) <= _SAID else str(exc)[:_SAID] + "..."
+        return HostResult(target, error=f"{target.name}: {type(exc).__name__}: {text}",
                           seconds=time.monotonic() - start)
 
 
@@ -142,10 +186,12 @@ def collect_many(
     jobs: int | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     progress: bool | ProgressHook | None = None,
+    max_output: int | None = None,
 ) -> list[HostResult]:
     """Collect every target concurrently; one :class:`HostResult` per target, in input order.
 
-    ``jobs`` bounds concurrent hosts (default ``min(32, len(targets))``); ``timeout`` is per host.
+    ``jobs`` bounds concurrent hosts (default ``min(32, len(targets))``); ``timeout`` and
+    ``max_output`` (bytes read, see :func:`collect`) are per host.
     ``progress``: ``None`` shows a rich progress bar when stderr is a terminal, ``True``/``False``
     force it on/off, a callable is called with each finished result instead. On Ctrl-C every
     running transport process is killed before ``KeyboardInterrupt`` propagates.
@@ -154,12 +200,13 @@ def collect_many(
     if not resolved:
         return []
     request = request or CollectRequest()
+    limit = max_output if max_output is not None else _max_output()
     jobs = max(1, min(jobs or MAX_JOBS, len(resolved)))
     hook, bar = _progress(progress, len(resolved))
     results: dict[int, HostResult] = {}
     pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="parity-collect")
     try:
-        futures = {pool.submit(_collect_one, t, request, timeout): i
+        futures = {pool.submit(_collect_one, t, request, timeout, limit): i
                    for i, t in enumerate(resolved)}
         for fut in as_completed(futures):
             res = fut.result()

@@ -16,6 +16,8 @@ comparison, and a snapshot is just this document saved to disk. Keys (documented
   "owner": str, "group": str, "sha256": str | None, "target": str | None}}``
 * ``ports``: ``{"tcp/80": {"protocol": "tcp", "port": 80, "addresses": ["0.0.0.0"]}}``
 * ``sysctl``: ``{key: value}`` (values as the kernel prints them, whitespace folded)
+* ``warnings``: ``[str]``, items left out because they could not be read (added within format 1:
+  older readers ignore the key, and a document without it has no warnings)
 """
 
 from __future__ import annotations
@@ -48,6 +50,9 @@ class Facts:
     collected_at: str | None = None  # ISO 8601 UTC
     #: fact kinds the host could not report (tool missing), with the reason
     unavailable: dict[str, str] = field(default_factory=dict)
+    #: items the host holds that could not be read and were left out ("users: skipped
+    #: /etc/passwd line 'x': not 7 fields"); the rest of each kind is complete
+    warnings: list[str] = field(default_factory=list)
 
     def kind(self, name: str) -> dict[str, Any]:
         return getattr(self, name)  # type: ignore[no-any-return]
@@ -58,6 +63,7 @@ class Facts:
         for k in KINDS:
             doc[k] = self.kind(k)
         doc["unavailable"] = self.unavailable
+        doc["warnings"] = self.warnings
         return doc
 
     @classmethod
@@ -83,10 +89,14 @@ class Facts:
         for key, value in kinds["sysctl"].items():
             if not isinstance(value, str):
                 raise ValueError(f"sysctl.{key} must be a string, not {_json_type(value)}")
+        warnings = doc.get("warnings") or []  # absent in snapshots written before it existed
+        if not isinstance(warnings, list) or not all(isinstance(w, str) for w in warnings):
+            raise ValueError('"warnings" must be an array of strings')
         return cls(
             host=str(doc.get("host", "")),
             collected_at=doc.get("collected_at"),
             unavailable=_mapping(doc, "unavailable"),
+            warnings=list(warnings),
             **kinds,
         )
 

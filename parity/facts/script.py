@@ -11,9 +11,8 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 
-from parity.facts.collectors import get_collector
+from parity.facts.collectors import excerpt, get_collector, split_lines
 from parity.facts.request import CollectRequest
-from parity.textsafe import quoted
 
 _PREAMBLE = """\
 LC_ALL=C; LANG=C; export LC_ALL LANG
@@ -73,10 +72,26 @@ def build_script(request: CollectRequest, token: str | None = None) -> Script:
     parts = [_PREAMBLE.format(marker=marker)]
     for kind in request.kinds:
         body = get_collector(kind).snippet(request)
+        # the END marker starts a line of its own even when the section's last byte is not a
+        # newline (an /etc/group without one would otherwise swallow it)
         parts.append(f'echo "$M BEGIN {kind}"\n(\n{body.rstrip()}\n) </dev/null\n'
-                     f'echo "$M END {kind} $?"\n')
+                     f'r=$?; echo; echo "$M END {kind} $r"\n')
     parts.append('echo "$M DONE"\n')
     return Script(text="".join(parts), token=token, request=request)
+
+
+def _lines(output: str, marker: str) -> list[str]:
+    """``output`` cut at ``\\n`` only (see :func:`parity.facts.collectors.split_lines`).
+
+    A transport with a pty (some ssh and kubectl setups) turns every ``\\n`` into ``\\r\\n``;
+    then, and only then (every marker line ends in ``\\r``), one ``\\r`` is taken off every
+    line. Otherwise a ``\\r`` is data (a process named ``x\\r``) and stays.
+    """
+    raw = split_lines(output)
+    marks = [ln for ln in raw if ln.startswith(marker)]
+    if marks and all(ln.endswith("\r") for ln in marks):
+        return [ln.removesuffix("\r") for ln in raw]
+    return raw
 
 
 def split_output(script: Script, output: str) -> Sections:
@@ -86,8 +101,7 @@ def split_output(script: Script, output: str) -> Sections:
     current: str | None = None
     body: list[str] = []
     done = seen = False
-    for line in output.split("\n"):
-        line = line.rstrip("\r")
+    for line in _lines(output, marker):
         if not line.startswith(marker):
             if current is not None:
                 body.append(line)
@@ -108,7 +122,7 @@ def split_output(script: Script, output: str) -> Sections:
         elif words == ["DONE"] and current is None:
             done = True
         else:
-            raise ScriptOutputError(f"unexpected marker line {quoted(line)}")
+            raise ScriptOutputError(f"unexpected marker line {excerpt(line)}")
     if not seen:
         raise ScriptOutputError("the output holds none of the collection markers")
     if current is not None or not done:

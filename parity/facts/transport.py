@@ -8,6 +8,13 @@ process group when the deadline passes. Every live child is tracked, so an inter
 (Ctrl-C) kills them all (:func:`kill_all`). ssh runs with ``BatchMode`` (never prompts) and without
 connection multiplexing, so no master process outlives the run.
 
+Output is bounded too: testinfra reads a command's whole output into memory, and a host can print
+without end (a 200 MB ``/etc/passwd`` costs seconds and gigabytes, times ``--jobs``). Our
+``run_local`` reads the pipes itself and kills the process group once stdout passes
+``max_output`` bytes (:class:`OutputTooLarge`); stderr keeps only its last
+:data:`STDERR_KEEP` bytes. The paramiko reader stops the same way. The threaded backends (salt,
+winrm) read everything themselves; their output is refused after the fact.
+
 The paramiko backend gets a channel with a socket timeout and its client is closed afterwards;
 any other backend runs on a helper thread that we stop waiting for at the deadline.
 """
@@ -16,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import selectors
 import signal
 import subprocess
 import threading
@@ -41,6 +49,35 @@ class TransportFailure(Exception):
     """The transport itself failed (ssh could not connect, container not running...)."""
 
 
+class OutputTooLarge(Exception):
+    """The host printed more than ``max_output`` bytes; its process was killed."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"output exceeded {limit} bytes")
+        self.limit = limit
+
+
+#: default cap on one host's output (docs/facts.md, "Limits"); ``PARITY_MAX_OUTPUT`` overrides
+DEFAULT_MAX_OUTPUT = 16 * 1024 * 1024
+#: how much of a transport's stderr is kept (its end, where the reason is)
+STDERR_KEEP = 64 * 1024
+_CHUNK = 65536
+
+
+def max_output_from_env() -> int:
+    """``PARITY_MAX_OUTPUT`` (bytes, or with a ``K``/``M``/``G`` suffix: KiB, MiB, GiB), else the
+    default; a value that is not a positive size is refused (ValueError naming the variable)."""
+    raw = os.environ.get("PARITY_MAX_OUTPUT", "").strip()
+    if not raw:
+        return DEFAULT_MAX_OUTPUT
+    scale = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}.get(raw[-1:].upper(), 1)
+    digits = raw[:-1] if scale > 1 else raw
+    if not (digits.isascii() and digits.isdigit()) or int(digits) == 0:
+        raise ValueError(f"PARITY_MAX_OUTPUT={raw!r} is not a size in bytes (e.g. 67108864 "
+                         "or 64M)")
+    return int(digits) * scale
+
+
 @dataclass(frozen=True)
 class RunOutput:
     rc: int
@@ -64,25 +101,34 @@ def kill_all() -> None:
     with _LIVE_LOCK:
         procs = list(_LIVE)
     for p in procs:
-        _killpg(p)
+        # only the signal: the thread that started ``p`` is reading its pipes, sees them close,
+        # and reaps it (reading them from here too would race with that reader)
+        _signal(p)
+
+
+def _signal(p: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(p.pid, signal.SIGKILL)
 
 
 def _killpg(p: subprocess.Popen[bytes]) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(p.pid, signal.SIGKILL)
+    """Kill ``p``'s process group and reap it (from the thread that owns ``p``)."""
+    _signal(p)
     with contextlib.suppress(Exception):
         p.communicate(timeout=5)
 
 
-def spawn(command: bytes, deadline: float) -> RunOutput:
-    """Run ``command`` (shell text) in its own session; kill its process group at ``deadline``."""
+def spawn(command: bytes, deadline: float, max_output: int = DEFAULT_MAX_OUTPUT) -> RunOutput:
+    """Run ``command`` (shell text) in its own session; kill its process group at ``deadline``
+    or once its stdout passes ``max_output`` bytes (:class:`OutputTooLarge`)."""
     _count()
     p = subprocess.Popen(command, shell=True, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, start_new_session=True)
     with _LIVE_LOCK:
         _LIVE.add(p)
     try:
-        out, err = p.communicate(timeout=max(0.01, deadline - time.monotonic()))
+        out, err = _read_bounded(p, deadline, max_output)
+        p.wait(timeout=max(0.01, deadline - time.monotonic()))
     except subprocess.TimeoutExpired:
         _killpg(p)
         raise TransportTimeout() from None
@@ -93,6 +139,33 @@ def spawn(command: bytes, deadline: float) -> RunOutput:
         with _LIVE_LOCK:
             _LIVE.discard(p)
     return RunOutput(p.returncode, out, err)
+
+
+def _read_bounded(p: subprocess.Popen[bytes], deadline: float,
+                  max_output: int) -> tuple[bytes, bytes]:
+    """Both pipes until EOF, never holding more than ``max_output`` + one chunk of stdout and
+    :data:`STDERR_KEEP` of stderr; raise TransportTimeout / OutputTooLarge."""
+    assert p.stdout is not None and p.stderr is not None
+    out, err = bytearray(), bytearray()
+    with selectors.DefaultSelector() as sel:
+        sel.register(p.stdout, selectors.EVENT_READ, out)
+        sel.register(p.stderr, selectors.EVENT_READ, err)
+        while sel.get_map():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise subprocess.TimeoutExpired(p.args, 0)
+            for key, _ in sel.select(timeout=min(left, 1.0)):
+                chunk = os.read(key.fd, _CHUNK)
+                if not chunk:
+                    sel.unregister(key.fileobj)
+                    continue
+                buf: bytearray = key.data
+                buf += chunk
+                if buf is out and len(out) > max_output:
+                    raise OutputTooLarge(max_output)
+                if buf is err and len(err) > STDERR_KEEP:
+                    del err[:-STDERR_KEEP]
+    return bytes(out), bytes(err)
 
 
 def prepare_backend(backend: Any) -> None:
@@ -107,8 +180,10 @@ def prepare_backend(backend: Any) -> None:
         backend.ssh_extra_args = " ".join([extra, *additions]).strip()
 
 
-def run(backend: Any, command: str, timeout: float) -> RunOutput:
-    """Run ``command`` once on the host behind ``backend``; raise on timeout or transport failure.
+def run(backend: Any, command: str, timeout: float,
+        max_output: int = DEFAULT_MAX_OUTPUT) -> RunOutput:
+    """Run ``command`` once on the host behind ``backend``; raise on timeout, transport failure
+    or output over ``max_output`` bytes.
 
     Exactly one host command is started per call (``commands_started`` counts them).
     """
@@ -116,16 +191,19 @@ def run(backend: Any, command: str, timeout: float) -> RunOutput:
     deadline = time.monotonic() + timeout
     name = backend.NAME
     if name in SUBPROCESS_BACKENDS:
-        return _run_subprocess(backend, command, deadline)
+        return _run_subprocess(backend, command, deadline, max_output)
     if name == "paramiko":
-        return _run_paramiko(backend, command, deadline)
-    return _run_threaded(backend, command, deadline)
+        return _run_paramiko(backend, command, deadline, max_output)
+    res = _run_threaded(backend, command, deadline)
+    if len(res.stdout) > max_output:
+        raise OutputTooLarge(max_output)
+    return res
 
 
-def _run_subprocess(backend: Any, command: str, deadline: float) -> RunOutput:
+def _run_subprocess(backend: Any, command: str, deadline: float, max_output: int) -> RunOutput:
     def run_local(cmd: str, *args: str) -> Any:
         text = backend.encode(backend.quote(cmd, *args))
-        res = spawn(text, deadline)
+        res = spawn(text, deadline, max_output)
         return backend.result(res.rc, text, res.stdout, res.stderr)
 
     backend.run_local = run_local
@@ -138,7 +216,7 @@ def _run_subprocess(backend: Any, command: str, deadline: float) -> RunOutput:
     return RunOutput(result.exit_status, result.stdout_bytes, result.stderr_bytes)
 
 
-def _run_paramiko(backend: Any, command: str, deadline: float) -> RunOutput:
+def _run_paramiko(backend: Any, command: str, deadline: float, max_output: int) -> RunOutput:
     import socket
 
     _count()
@@ -156,20 +234,23 @@ def _run_paramiko(backend: Any, command: str, deadline: float) -> RunOutput:
             got = False
             with contextlib.suppress(socket.timeout):
                 while chan.recv_ready():
-                    out += chan.recv(65536)
+                    out += chan.recv(_CHUNK)
                     got = True
+                    if len(out) > max_output:
+                        raise OutputTooLarge(max_output)
                 while chan.recv_stderr_ready():
-                    err += chan.recv_stderr(65536)
+                    err += chan.recv_stderr(_CHUNK)
+                    del err[:-STDERR_KEEP]
                     got = True
             if chan.exit_status_ready() and not chan.recv_ready() and not chan.recv_stderr_ready():
                 break
             if not got:
                 time.sleep(0.02)
         return RunOutput(chan.recv_exit_status(), bytes(out), bytes(err))
-    except (TransportTimeout, TransportFailure):
+    except (TransportTimeout, TransportFailure, OutputTooLarge):
         raise
     except Exception as exc:
-        raise TransportFailure(f"{type(exc).__name__}: {exc}") from None
+        raise TransportFailure(f"{type(exc).__name__}: {_short(str(exc))}") from None
     finally:
         if client is not None:
             with contextlib.suppress(Exception):
@@ -194,11 +275,16 @@ def _run_threaded(backend: Any, command: str, deadline: float) -> RunOutput:
     if t.is_alive():
         raise TransportTimeout()
     if "error" in box:
-        raise TransportFailure(f"{type(box['error']).__name__}: {box['error']}")
+        raise TransportFailure(f"{type(box['error']).__name__}: {_short(str(box['error']))}")
     r = box["result"]
     return RunOutput(r.exit_status, r.stdout_bytes, r.stderr_bytes)
 
 
-def _tail(data: bytes, limit: int = 400) -> str:
+def _short(text: str, limit: int = 240) -> str:
+    """An exception's text, which may quote the host, cut to ``limit`` characters."""
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _tail(data: bytes, limit: int = 240) -> str:
     text = data.decode("utf-8", "replace").strip()
     return text[-limit:]

@@ -61,3 +61,22 @@ def test_progress_line_shows_host_names_escaped() -> None:
         bar.stop()
     assert "web\\x1b]0;pwned\\x07\\u202e1: error" in buf.getvalue()
     assert "\x07" not in buf.getvalue() and "\u202e" not in buf.getvalue()
+
+
+def test_exec_failure_printed_on_stdout_is_quoted() -> None:
+    """``docker exec`` into a container without /bin/sh prints its reason on STDOUT, exit 126."""
+    out = RunOutput(126, b'OCI runtime exec failed: exec failed: unable to start container '
+                         b'process: exec: "/bin/sh": stat /bin/sh: no such file or directory: '
+                         b'unknown\r\n', b"")
+    assert _explain(out, NO_MARKERS) == (
+        'the command failed with exit status 126; the transport said: OCI runtime exec failed: '
+        'exec failed: unable to start container process: exec: "/bin/sh": stat /bin/sh: no such '
+        'file or directory: unknown')
+
+
+def test_a_flood_on_stderr_is_quoted_short() -> None:
+    """A host or transport that prints megabytes of error text gets its last words quoted, not
+    all of them."""
+    out = RunOutput(2, b"", b"x" * 5_000_000 + b" the end\n")
+    said = _explain(out, NO_MARKERS)
+    assert said.endswith("x the end") and len(said) < 320

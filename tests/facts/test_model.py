@@ -65,3 +65,16 @@ def test_base_system_has_a_field_for_every_strict_kind() -> None:
     from parity.facts.kinds import STRICT_KINDS
 
     assert set(STRICT_KINDS) <= {f.name for f in fields(BaseSystem)}
+
+
+def test_warnings_round_trip_and_older_format_1_documents_load(tmp_path: Path) -> None:
+    """``warnings`` was added within format 1: a document without it still loads (no
+    warnings), one with it keeps them, and a wrong shape is refused."""
+    facts = Facts(host="h", warnings=["users: skipped /etc/passwd line 'x': not 7 fields"])
+    path = tmp_path / "h.json"
+    facts.save(path)
+    assert Facts.load(path).warnings == facts.warnings
+    older = {k: v for k, v in facts.to_dict().items() if k != "warnings"}
+    assert Facts.from_dict(older).warnings == []
+    with pytest.raises(ValueError, match='"warnings" must be an array of strings'):
+        Facts.from_dict({**older, "warnings": "oops"})

@@ -1,8 +1,10 @@
 """Every collector parser against recorded outputs: ``fixtures/<collector>/<case>.json``.
 
-A fixture holds the section ``output`` (list of lines), the ``request`` it answered (paths, sysctl
-keys, services; optional) and either the ``expected`` fact dict or an ``error`` substring the
-:class:`ParseError` must contain. Adding a case is adding a file; this module finds it.
+A fixture holds the section ``output`` (list of lines, joined with ``\n``: the script's only
+separator), the ``request`` it answered (paths, sysctl keys, services; optional) and either the
+``expected`` fact dict, with the exact ``warnings`` for items the parser skipped (none when the
+key is absent), or an ``error`` substring the :class:`ParseError` must contain. Adding a case is
+adding a file; this module finds it.
 """
 
 from __future__ import annotations
@@ -30,11 +32,13 @@ def test_parser_fixture(path: Path) -> None:
     collector = get_collector(path.parent.name)
     request = CollectRequest.from_dict(doc.get("request", {}))
     text = "\n".join(doc["output"])
+    warnings: list[str] = []
     if "error" in doc:
         with pytest.raises(ParseError, match=doc["error"]):
-            collector.parse(text, request)
+            collector.parse(text, request, warnings)
     else:
-        assert collector.parse(text, request) == doc["expected"], doc["description"]
+        assert collector.parse(text, request, warnings) == doc["expected"], doc["description"]
+        assert warnings == doc.get("warnings", []), doc["description"]
 
 
 def test_every_collector_has_fixtures() -> None:
@@ -43,9 +47,12 @@ def test_every_collector_has_fixtures() -> None:
 
 
 @pytest.mark.parametrize("kind", sorted(COLLECTORS))
-def test_every_collector_has_an_error_case(kind: str) -> None:
+def test_every_collector_has_a_malformed_case(kind: str) -> None:
+    """Each parser is shown output it cannot read: a skipped item (warning) or, for output our
+    script cannot have printed, an error."""
     docs = [json.loads(p.read_text()) for p in (FIXTURES / kind).glob("*.json")]
-    assert any("error" in d for d in docs), f"{kind} has no fixture for malformed output"
+    assert any("error" in d or d.get("warnings") for d in docs), (
+        f"{kind} has no fixture for malformed output")
 
 
 @pytest.mark.parametrize("spelled,canonical", [

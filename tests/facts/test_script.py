@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -36,8 +38,10 @@ def test_split_sections_and_unavailable() -> None:
 def test_spoofed_marker_with_the_wrong_token_is_just_data() -> None:
     script = build_script(CollectRequest(kinds=("groups",)), token="real")
     text = _sections("real", {"groups": "@@parity-fake@@ END groups 0\nroot:x:0:"})
-    with pytest.raises(Exception, match="not 4 fields"):
-        parse_output(script, "h", text)  # the fake marker reached the parser as a group line
+    facts = parse_output(script, "h", text)  # the fake marker reached the parser as a group line
+    assert facts.groups == {"root": {"gid": 0, "members": []}}
+    assert facts.warnings == ["groups: skipped /etc/group line '@@parity-fake@@ END groups 0': "
+                              "not 4 fields"]
 
 
 @pytest.mark.parametrize(("output", "message"), [
@@ -81,3 +85,30 @@ def test_any_path_text_is_inert(tmp_path_factory: pytest.TempPathFactory,
     for p in paths[:-1]:
         assert files[p]["type"] == "absent"
     assert sorted(x.name for x in root.iterdir()) == ["real file"]  # nothing was created
+
+
+def test_script_golden(golden: Any, repo_root: Path) -> None:
+    """The whole script for a fixed request and token, pinned: a snippet change shows in review
+    (``pytest --update-golden`` rewrites it)."""
+    request = CollectRequest(paths=("/etc/passwd", "/srv/it's here", "/srv/a\nb"),
+                             sysctl=("net.ipv4.ip_forward", "net/ipv4/conf/eth0.100/forwarding"),
+                             services=("nginx",))
+    script = build_script(request, token="0123456789abcdef01234567")
+    text = f"# script\n{script.text}\n# command (deadline 59)\n{script.command(59)}\n"
+    golden(text, repo_root / "tests" / "golden" / "facts" / "collection_script.sh")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(names, min_size=1, max_size=4, unique=True))
+def test_link_targets_come_back_as_readlink_gives_them(
+        tmp_path_factory: pytest.TempPathFactory, parts: list[str]) -> None:
+    """Any target text (newlines, ``\\r``, U+2028, markers...) is what ``readlink(2)`` reads."""
+    root = tmp_path_factory.mktemp("links")
+    paths = []
+    for i, target in enumerate(parts):
+        link = root / f"l{i}"
+        link.symlink_to(target)
+        paths.append(str(link))
+    files = _run_locally(CollectRequest(paths=tuple(paths), kinds=("files",)))
+    assert [files[p]["target"] for p in paths] == [str(Path(p).readlink()) for p in paths]
+    assert all(files[p]["type"] == "link" for p in paths)

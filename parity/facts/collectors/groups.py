@@ -1,4 +1,5 @@
-"""Local groups from ``/etc/group``: gid and explicit members."""
+"""Local groups from ``/etc/group``: gid and explicit members; odd lines are skipped, with a
+warning."""
 
 from __future__ import annotations
 
@@ -17,5 +18,6 @@ if [ -r /etc/group ]; then cat /etc/group; else echo "$NA /etc/group is not read
 """
 
 
-def parse(text: str, request: CollectRequest) -> dict[str, Any]:
-    return parse_group_file(lines(text))
+def parse(text: str, request: CollectRequest,
+          warnings: list[str] | None = None) -> dict[str, Any]:
+    return parse_group_file(lines(text), [] if warnings is None else warnings)

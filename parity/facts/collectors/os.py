@@ -11,7 +11,7 @@ import shlex
 from typing import Any
 
 from parity.distros import OS_RELEASE_IDS, family_of
-from parity.facts.collectors import ParseError, lines
+from parity.facts.collectors import ParseError, excerpt, lines
 from parity.facts.request import CollectRequest
 
 KIND = "os"
@@ -35,7 +35,9 @@ def _unquote(value: str) -> str:
     return " ".join(parts)
 
 
-def parse(text: str, request: CollectRequest) -> dict[str, Any]:
+def parse(text: str, request: CollectRequest,
+          warnings: list[str] | None = None) -> dict[str, Any]:
+    warnings = [] if warnings is None else warnings
     release: dict[str, str] = {}
     out: dict[str, Any] = {}
     for line in lines(text):
@@ -47,10 +49,11 @@ def parse(text: str, request: CollectRequest) -> dict[str, Any]:
                 continue
             key, eq, value = rest.partition("=")
             if not eq:
-                raise ParseError(f"os-release line is not KEY=value: {rest!r}")
+                warnings.append(f"skipped os-release line {excerpt(rest)}: not KEY=value")
+                continue
             release[key.strip()] = _unquote(value)
         else:
-            raise ParseError(f"unexpected line in os output: {line!r}")
+            warnings.append(f"skipped unexpected line {excerpt(line)}")
     if "arch" not in out or "kernel" not in out:
         raise ParseError("os output lacks the uname lines")
     os_id = release.get("ID", "").lower() or None

@@ -6,7 +6,8 @@ database file ``/lib/apk/db/installed`` (plain text, so it needs no tool at all)
 ``apk info -v``. Versions are reported exactly as the manager prints them (dpkg epoch and
 revision, rpm ``epoch:version-release``, apk ``-rN``) so :func:`parity.versions.compare` can order
 them with the distro's own rules. dpkg packages in a non-installed state (``config-files``,
-``not-installed``, ``half-installed``) are left out.
+``not-installed``, ``half-installed``) are left out. A line or record the parser cannot read is
+skipped with a warning.
 
 Where the manager records why a package is there, each package also gets ``auto``: ``true`` when
 it was pulled in as a dependency (apt's ``/var/lib/apt/extended_states``, Alpine: absent from
@@ -20,7 +21,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from parity.facts.collectors import ParseError, lines
+from parity.facts.collectors import ParseError, excerpt, parts, split_lines
 from parity.facts.request import CollectRequest
 
 KIND = "packages"
@@ -43,7 +44,7 @@ elif have rpm && { [ -d /var/lib/rpm ] || [ -d /usr/lib/sysimage/rpm ]; }; then
 'install ok installed\n'
 elif [ -r /lib/apk/db/installed ]; then
   echo "manager apk-db"
-  cat /lib/apk/db/installed
+  cat /lib/apk/db/installed; echo
   echo "@auto apk-world"
   if [ -r /etc/apk/world ]; then cat /etc/apk/world; fi
 elif have apk; then
@@ -63,13 +64,14 @@ def _add(out: dict[str, dict[str, Any]], name: str, version: str, arch: str | No
         out[name] = {"version": version, "arch": arch}
 
 
-def _tabbed(body: list[str], what: str) -> dict[str, dict[str, Any]]:
+def _tabbed(body: list[str], what: str, warnings: list[str]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for line in body:
-        parts = line.split("\t")
-        if len(parts) != 4 or not parts[0]:
-            raise ParseError(f"{what} line has not 4 tab-separated fields: {line!r}")
-        name, version, arch, status = parts
+        fields = line.split("\t")
+        if len(fields) != 4 or not fields[0]:
+            warnings.append(f"skipped {what} line {excerpt(line)}: not 4 tab-separated fields")
+            continue
+        name, version, arch, status = fields
         state = status.split()[-1] if status.split() else ""
         if state not in _DPKG_PRESENT:
             continue
@@ -79,15 +81,17 @@ def _tabbed(body: list[str], what: str) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _apk_db(body: list[str]) -> dict[str, dict[str, Any]]:
+def _apk_db(body: list[str], warnings: list[str]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     record: dict[str, str] = {}
 
     def flush() -> None:
         if record:
             if "P" not in record or "V" not in record:
-                raise ParseError(f"apk database record without P: or V: {record!r}")
-            _add(out, record["P"], record["V"], record.get("A"))
+                warnings.append(f"skipped an apk database record without P: or V: "
+                                f"{excerpt(str(record))}")
+            else:
+                _add(out, record["P"], record["V"], record.get("A"))
             record.clear()
 
     for line in body:
@@ -96,7 +100,8 @@ def _apk_db(body: list[str]) -> dict[str, dict[str, Any]]:
             continue
         key, colon, value = line.partition(":")
         if not colon or len(key) != 1:
-            raise ParseError(f"apk database line is not 'X:value': {line!r}")
+            warnings.append(f"skipped apk database line {excerpt(line)}: not 'X:value'")
+            continue
         if key in "PVA":
             record[key] = value
     flush()
@@ -106,17 +111,18 @@ def _apk_db(body: list[str]) -> dict[str, dict[str, Any]]:
 _APK_VERSION = re.compile(r"^(?P<name>.+?)-(?P<version>[0-9][^-]*-r[0-9]+)$")
 
 
-def _apk_info(body: list[str]) -> dict[str, dict[str, Any]]:
+def _apk_info(body: list[str], warnings: list[str]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for line in body:
         m = _APK_VERSION.match(line.strip())
         if not m:
-            raise ParseError(f"apk info line is not name-version-rN: {line!r}")
+            warnings.append(f"skipped apk info line {excerpt(line)}: not name-version-rN")
+            continue
         _add(out, m["name"], m["version"], None)
     return out
 
 
-def _apt_auto(body: list[str]) -> set[tuple[str, str | None]]:
+def _apt_auto(body: list[str], warnings: list[str]) -> set[tuple[str, str | None]]:
     """(name, arch) pairs apt marked ``Auto-Installed: 1`` in its extended_states stanzas."""
     auto: set[tuple[str, str | None]] = set()
     stanza: dict[str, str] = {}
@@ -128,7 +134,9 @@ def _apt_auto(body: list[str]) -> set[tuple[str, str | None]]:
             continue
         key, colon, value = line.partition(":")
         if not colon:
-            raise ParseError(f"apt extended_states line is not 'Key: value': {line!r}")
+            warnings.append(f"skipped apt extended_states line {excerpt(line)}: "
+                            "not 'Key: value'")
+            continue
         stanza[key.strip()] = value.strip()
     return auto
 
@@ -149,35 +157,36 @@ def _mark_apk(pkgs: dict[str, dict[str, Any]], world: list[str]) -> None:
         info["auto"] = key.split(":", 1)[0] not in wanted
 
 
-def _split_auto(raw: list[str]) -> tuple[list[str], list[str] | None]:
-    """The package list and, when present, the lines after the ``@auto`` marker."""
-    for i, line in enumerate(raw):
-        if line.startswith("@auto "):
-            return raw[:i], raw[i + 1:]
-    return raw, None
-
-
-def parse(text: str, request: CollectRequest) -> dict[str, Any]:
-    raw = [ln.rstrip("\r") for ln in text.splitlines()]
+def parse(text: str, request: CollectRequest,
+          warnings: list[str] | None = None) -> dict[str, Any]:
+    warnings = [] if warnings is None else warnings
+    raw = split_lines(text)
     while raw and not raw[0].strip():
         raw.pop(0)
     if not raw:
         raise ParseError("packages output is empty")
     tag, _, manager = raw[0].partition(" ")
     if tag != "manager":
-        raise ParseError(f"packages output does not start with the manager line: {raw[0]!r}")
-    listing, marks = _split_auto(raw[1:])
+        raise ParseError(f"packages output does not start with the manager line: "
+                         f"{excerpt(raw[0])}")
+    listing: list[str] = []
+    marks: list[str] | None = None
+    for part in parts(raw[1:], ("@auto",)):
+        if part.tag is None:
+            listing = part.body
+        else:
+            marks = [ln for ln in part.body if ln.strip()] if manager != "dpkg" else part.body
     if manager == "apk-db":
-        pkgs = _apk_db(listing)
+        pkgs = _apk_db(listing, warnings)
         if marks is not None:
-            _mark_apk(pkgs, lines("\n".join(marks)))
+            _mark_apk(pkgs, marks)
         return pkgs
-    body = lines("\n".join(listing))
+    body = [ln for ln in listing if ln.strip()]
     if manager in ("dpkg", "rpm"):
-        pkgs = _tabbed(body, manager)
+        pkgs = _tabbed(body, manager, warnings)
         if manager == "dpkg" and marks is not None:
-            _mark_apt(pkgs, _apt_auto(marks))
+            _mark_apt(pkgs, _apt_auto(marks, warnings))
         return pkgs
     if manager == "apk":
-        return _apk_info(body)
-    raise ParseError(f"unknown package manager {manager!r}")
+        return _apk_info(body, warnings)
+    raise ParseError(f"unknown package manager {excerpt(manager)}")

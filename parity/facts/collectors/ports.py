@@ -16,7 +16,7 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-from parity.facts.collectors import ParseError, lines
+from parity.facts.collectors import ParseError, excerpt, lines, parts
 from parity.facts.request import CollectRequest
 
 KIND = "ports"
@@ -28,7 +28,7 @@ def snippet(request: CollectRequest) -> str:
     return """\
 found=
 for f in tcp tcp6 udp udp6; do
-  if [ -r "/proc/net/$f" ]; then echo "@$f"; cat "/proc/net/$f"; found=1; fi
+  if [ -r "/proc/net/$f" ]; then echo "@$f"; cat "/proc/net/$f"; echo; found=1; fi
 done
 [ -n "$found" ] || echo "$NA /proc/net is not readable"
 """
@@ -62,39 +62,41 @@ def decode_address(hex_addr: str) -> str:
     return canonical_address(str(ipaddress.ip_address(swapped)))
 
 
-def parse(text: str, request: CollectRequest) -> dict[str, Any]:
+def parse(text: str, request: CollectRequest,
+          warnings: list[str] | None = None) -> dict[str, Any]:
+    warnings = [] if warnings is None else warnings
     out: dict[str, dict[str, Any]] = {}
-    table = None
-    for line in lines(text):
-        if line.startswith("@"):
-            table = line[1:]
-            if table not in _FILES:
-                raise ParseError(f"unknown /proc/net table {table!r}")
-            continue
-        if table is None:
-            raise ParseError(f"ports output before a table header: {line!r}")
-        fields = line.split()
-        if fields[0] == "sl":
-            continue  # the column header
-        if len(fields) < 4 or not fields[0].endswith(":"):
-            raise ParseError(f"/proc/net/{table} line is malformed: {line!r}")
-        try:
-            local, lport = fields[1].split(":")
-            remote, rport = fields[2].split(":")
-            state = fields[3].upper()
-            port = int(lport, 16)
-            address = decode_address(local)
-            remote_zero = int(remote, 16) == 0 and int(rport, 16) == 0
-        except ValueError:
-            raise ParseError(f"/proc/net/{table} line is malformed: {line!r}") from None
-        protocol = table.rstrip("6")
-        listening = state == "0A" if protocol == "tcp" else (state == "07" and remote_zero)
-        if not listening:
-            continue
-        entry = out.setdefault(f"{protocol}/{port}",
-                               {"protocol": protocol, "port": port, "addresses": []})
-        if address not in entry["addresses"]:
-            entry["addresses"].append(address)
+    for part in parts(lines(text), tuple(f"@{name}" for name in _FILES)):
+        if part.tag is None:
+            raise ParseError(f"ports output before a table header: {excerpt(part.body[0])}")
+        for line in part.body:
+            _row(part.tag[1:], line, out, warnings)
     for entry in out.values():
         entry["addresses"].sort()
     return dict(sorted(out.items(), key=lambda kv: (kv[1]["protocol"], kv[1]["port"])))
+
+
+def _row(table: str, line: str, out: dict[str, dict[str, Any]], warnings: list[str]) -> None:
+    fields = line.split()
+    if fields[0] == "sl":
+        return  # the column header
+    try:
+        if len(fields) < 4 or not fields[0].endswith(":"):
+            raise ValueError(line)
+        local, lport = fields[1].split(":")
+        remote, rport = fields[2].split(":")
+        state = fields[3].upper()
+        port = int(lport, 16)
+        address = decode_address(local)
+        remote_zero = int(remote, 16) == 0 and int(rport, 16) == 0
+    except ValueError:
+        warnings.append(f"skipped malformed /proc/net/{table} line {excerpt(line)}")
+        return
+    protocol = table.rstrip("6")
+    listening = state == "0A" if protocol == "tcp" else (state == "07" and remote_zero)
+    if not listening:
+        return
+    entry = out.setdefault(f"{protocol}/{port}",
+                           {"protocol": protocol, "port": port, "addresses": []})
+    if address not in entry["addresses"]:
+        entry["addresses"].append(address)

@@ -15,6 +15,11 @@ these that gives an answer, strongest first (docs/facts.md, "Service rules", is 
    live process that is not a zombie, stopped otherwise;
 3. a live, non-zombie process whose ``comm`` is the name (the kernel keeps 15 characters).
 
+Names are kept exactly (a process named with ``\r``, an init script named with U+2028); a name
+holding a newline cannot be told apart from two lines, so file names with one are left out
+on the host and a process name is read up to its first newline. A line the parser does not
+understand is skipped with a warning.
+
 A zombie is a process that has exited and waits for its parent to reap it; in a container whose
 PID 1 does not reap (``sleep infinity``), ``service cron stop`` leaves one named ``cron``, and
 ``kill -0`` still succeeds on it: it never counts. **enabled** is a parity service file
@@ -33,7 +38,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from parity.facts.collectors import ParseError, lines
+from parity.facts.collectors import ParseError, excerpt, is_number, lines, parts
 from parity.facts.request import CollectRequest
 from parity.labels import PID_DIR, SERVICES_DIR
 
@@ -129,39 +134,46 @@ _ENABLED = {"enabled": True, "enabled-runtime": True, "disabled": False, "masked
             "masked-runtime": False}
 
 
-def _systemd(body: list[str]) -> dict[str, Any]:
+def _systemd(body: list[str], warnings: list[str]) -> dict[str, Any]:
     out: dict[str, dict[str, Any]] = {}
-    part = None
-    for line in body:
-        if line in ("@units", "@files"):
-            part = line
-            continue
-        fields = line.split()
-        if fields and fields[0] in ("●", "*"):
-            fields = fields[1:]
-        if not fields:
-            continue
-        name = _unit_name(fields[0])
-        if name is None:
-            if re.match(r"^\d+ (loaded )?unit", line) or "unit files listed" in line:
-                continue  # a legend that slipped through --no-legend on old systemd
-            raise ParseError(f"systemd line does not start with a .service unit: {line!r}")
-        if part == "@units":
-            if len(fields) < 4:
-                raise ParseError(f"systemctl list-units line has fewer than 4 columns: {line!r}")
-            load, active = fields[1], fields[2]
-            entry = out.setdefault(name, {"running": False, "enabled": None})
-            entry["running"] = active in ("active", "reloading")
-            if load in ("not-found", "masked") and entry["enabled"] is None:
-                entry["enabled"] = False
-        elif part == "@files":
-            if len(fields) < 2:
-                raise ParseError(f"systemctl list-unit-files line lacks the state: {line!r}")
-            entry = out.setdefault(name, {"running": False, "enabled": None})
-            entry["enabled"] = _ENABLED.get(fields[1])
-        else:
-            raise ParseError(f"systemd output before @units/@files: {line!r}")
+    for part in parts(body, ("@units", "@files")):
+        if part.tag is None:
+            raise ParseError(f"systemd output before @units/@files: {excerpt(part.body[0])}")
+        for line in part.body:
+            _systemd_line(part.tag, line, out, warnings)
     return out
+
+
+def _systemd_line(part: str, line: str, out: dict[str, dict[str, Any]],
+                  warnings: list[str]) -> None:
+    fields = line.split()
+    if fields and fields[0] in ("●", "*"):
+        fields = fields[1:]
+    if not fields:
+        return
+    name = _unit_name(fields[0])
+    if name is None:
+        if re.match(r"^\d+ (loaded )?unit", line) or "unit files listed" in line:
+            return  # a legend that slipped through --no-legend on old systemd
+        warnings.append(f"skipped systemctl line {excerpt(line)}: no .service unit")
+        return
+    if part == "@units":
+        if len(fields) < 4:
+            warnings.append(f"skipped systemctl list-units line {excerpt(line)}: "
+                            "fewer than 4 columns")
+            return
+        load, active = fields[1], fields[2]
+        entry = out.setdefault(name, {"running": False, "enabled": None})
+        entry["running"] = active in ("active", "reloading")
+        if load in ("not-found", "masked") and entry["enabled"] is None:
+            entry["enabled"] = False
+    else:
+        if len(fields) < 2:
+            warnings.append(f"skipped systemctl list-unit-files line {excerpt(line)}: "
+                            "no state")
+            return
+        entry = out.setdefault(name, {"running": False, "enabled": None})
+        entry["enabled"] = _ENABLED.get(fields[1])
 
 
 #: LSB exit codes of ``status`` that settle the question; any other code (1 "dead, pid file
@@ -169,7 +181,7 @@ def _systemd(body: list[str]) -> dict[str, Any]:
 _LSB_RUNNING, _LSB_STOPPED = "0", "3"
 
 
-def _evidence(body: list[str], request: CollectRequest) -> dict[str, Any]:
+def _evidence(body: list[str], request: CollectRequest, warnings: list[str]) -> dict[str, Any]:
     listed: set[str] = set()
     enabled: set[str] = set()
     status: dict[str, str] = {}
@@ -195,20 +207,22 @@ def _evidence(body: list[str], request: CollectRequest) -> dict[str, Any]:
         elif tag == "pid":
             state, _, name = rest.partition(" ")
             if state not in ("live", "dead", "zombie") or not name:
-                raise ParseError(f"unexpected pid file line in services output: {line!r}")
+                warnings.append(f"skipped unexpected pid file line {excerpt(line)}")
+                continue
             listed.add(name)
             pids[name] = state
         elif tag == "status":
             rc, _, name = rest.partition(" ")
-            if not rc.isdigit() or not name:
-                raise ParseError(f"unexpected status line in services output: {line!r}")
+            if not is_number(rc) or not name:
+                warnings.append(f"skipped unexpected status line {excerpt(line)}")
+                continue
             status[name] = rc
         elif tag == "proc":
             procs.add(rest)
         elif tag == "zombie":
             zombies.add(rest)
         else:
-            raise ParseError(f"unexpected line in services output: {line!r}")
+            warnings.append(f"skipped unexpected line {excerpt(line)}")
 
     def on_zombie(name: str) -> bool:
         """LSB status scripts test a pid with ``kill -0``, which succeeds on a zombie: a daemon
@@ -234,13 +248,15 @@ def _evidence(body: list[str], request: CollectRequest) -> dict[str, Any]:
     return {n: {"running": running(n), "enabled": n in enabled} for n in sorted(listed)}
 
 
-def parse(text: str, request: CollectRequest) -> dict[str, Any]:
+def parse(text: str, request: CollectRequest,
+          warnings: list[str] | None = None) -> dict[str, Any]:
+    warnings = [] if warnings is None else warnings
     body = lines(text)
     if not body or not body[0].startswith("@init "):
         raise ParseError("services output does not start with the @init line")
     init = body[0].split(" ", 1)[1]
     if init == "systemd":
-        return _systemd(body[1:])
+        return _systemd(body[1:], warnings)
     if init == "none":
-        return _evidence(body[1:], request)
-    raise ParseError(f"unknown init {init!r}")
+        return _evidence(body[1:], request, warnings)
+    raise ParseError(f"unknown init {excerpt(init)}")

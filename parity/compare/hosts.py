@@ -73,6 +73,11 @@ def _diff_kind(host: str, kind: str, left: dict[str, Any],
             out.append(Finding(host, kind, name, None, left[name], None, "missing"))
         elif name not in left:
             out.append(Finding(host, kind, name, None, None, right[name], "unexpected"))
+        elif kind == "file" and left[name].get("type") != right[name].get("type"):
+            # absent on one side, or a directory where the other has a file: the other fields
+            # of the two can only differ, so they would add noise (as in the spec check)
+            out.append(Finding(host, kind, name, "type", left[name].get("type"),
+                               right[name].get("type"), "changed"))
         elif isinstance(left[name], dict) and isinstance(right[name], dict):
             for fld in changed_fields(left[name], right[name]):
                 out.append(Finding(host, kind, name, fld, left[name].get(fld),

@@ -67,3 +67,17 @@ def test_files_and_sysctl_asked_on_one_side_only_are_notes(clean):
     assert out.findings == []
     assert out.notes == ["files collected on one side only, not compared: /etc/extra",
                          "sysctl collected on one side only, not compared: net.core.somaxconn"]
+
+
+def test_a_file_of_another_type_is_one_finding() -> None:
+    """Absent on A, a link on B: one ``type`` finding, not one per field (as the spec check)."""
+    from parity.compare.hosts import compare_hosts
+    from parity.facts.model import Facts
+
+    absent = {"type": "absent", "mode": None, "owner": None, "group": None, "sha256": None,
+              "target": None}
+    link = {"type": "link", "mode": "0777", "owner": "root", "group": "root", "sha256": None,
+            "target": "x"}
+    found = compare_hosts(Facts("a", files={"/p": absent}), Facts("b", files={"/p": link}))
+    assert [(f.name, f.field, f.expected, f.actual) for f in found] == [
+        ("/p", "type", "absent", "link")]

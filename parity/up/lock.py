@@ -113,21 +113,24 @@ def hold(keys: Sequence[str], *, what: str, command: str, wait: float = DEFAULT_
     display = display or Display()
     directory = directory or lock_dir()
     _make_dir(directory)
+    opened: list[int] = []
     held: list[int] = []
     deadline = time.monotonic() + max(wait, 0.0)
     try:
         for key in sorted(set(keys)):
             path = lock_path(key, directory)
             fd = _open(path)
-            held.append(fd)
+            opened.append(fd)
             _acquire(fd, path, what=what, command=command, wait=wait, deadline=deadline,
                      display=display)
+            held.append(fd)
             _record(fd, command, what)
         yield
     finally:
-        for fd in reversed(held):
+        for fd in held:  # only our own record: a file we did not lock is the holder's
             with contextlib.suppress(OSError):
                 os.ftruncate(fd, 0)  # the next waiter must not show our pid as the holder
+        for fd in reversed(opened):
             os.close(fd)  # closing the last descriptor releases the flock
 
 

@@ -332,7 +332,8 @@ class DockerDriver(Driver):
             time.sleep(0.5)
         while time.monotonic() < deadline:
             leftovers = [image for image in self.client.images.list(
-                filters={"dangling": True, "label": mark}) if not self._users(image.id)]
+                filters={"dangling": True, "label": mark})
+                if not self._environment_users(image.id, mark)]
             if not leftovers:
                 return
             for image in leftovers:
@@ -450,6 +451,13 @@ class DockerDriver(Driver):
     def _users(self, image_id: str) -> list[Container]:
         """Containers (running or not) created from ``image_id`` or from an image built on it."""
         return self.client.containers.list(all=True, filters={"ancestor": image_id})
+
+    def _environment_users(self, image_id: str, mark: str) -> list[Container]:
+        """Users of a build leftover that are not the cancelled build's own ``RUN`` containers
+        (those go away by themselves; the image is removed once they have)."""
+        key, _, sha = mark.partition("=")
+        return [c for c in self._users(image_id) if labels.MANAGED in (c.labels or {})
+                or (c.labels or {}).get(key) != sha]
 
     def _remove_unused_image(self, ident: str, *, warn: bool = False) -> bool:
         """Remove an image this parity run made or replaced, unless a container uses it.

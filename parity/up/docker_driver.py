@@ -151,12 +151,13 @@ class DockerDriver(Driver):
         if request.network == "host" and observed is None:
             self._check_ports(spec)
         built: str | None = None
+        replaced: Any = None
         container: Container | None = None
         try:
             if decision is Decision.ABSENT and self._image_sha(tag) == spec.sha256:
                 self.display.phase(f"image {tag} is already built from this spec; not rebuilding")
             else:
-                self._check_tag_free(tag, observed)
+                replaced = self._check_tag_free(tag, observed)
                 built = self._build(request, tag)
             if observed is not None:
                 self.display.phase(f"replacing container {observed.name}")
@@ -167,6 +168,11 @@ class DockerDriver(Driver):
             container = self._run(request, tag)
             self._wait_ready(container, spec)
             container.reload()
+            if replaced is not None and replaced.id != built and is_ours(
+                    replaced.labels, spec, self.target):
+                # the tag moved off an older build of this environment (kept by `down
+                # --keep-image`, then the spec changed): it would stay behind dangling
+                self._remove_unused_image(replaced.id)
             return self._observed(container, spec)
         except BaseException:
             self._cleanup(container, built, tag)
@@ -486,18 +492,19 @@ class DockerDriver(Driver):
             return False
         return True
 
-    def _check_tag_free(self, tag: str, observed: Observed | None) -> None:
+    def _check_tag_free(self, tag: str, observed: Observed | None) -> Any:
         """Refuse to build ``tag`` while it names the image of a container other than the one
         being replaced: the build would move the tag, leaving that container's image untagged
         (a dangling image no ``down`` finds). Happens when two specs map to one tag
-        (``--name shop`` next to a spec named ``shop``) or a spec names someone else's image."""
+        (``--name shop`` next to a spec named ``shop``) or a spec names someone else's image.
+        Returns the image the tag names now (None if none), which the build will replace."""
         image = self._image(tag)
         if image is None:
-            return
+            return None
         users = [c for c in self._users(image.id) if c.attrs.get("Image") == image.id
                  and (observed is None or c.id != observed.ident)]
         if not users:
-            return
+            return image
         holder = users[0]
         owner = (holder.labels or {}).get(labels.SPEC_PATH)
         whose = (f"the parity environment of {owner}" if owner else

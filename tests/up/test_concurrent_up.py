@@ -196,3 +196,24 @@ def driver_epoch():
     from datetime import UTC, datetime
 
     return datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def test_rebuild_after_keep_image_leaves_no_dangling_image(workdir: Path, docker_client) -> None:
+    """``down --keep-image``, a spec change, ``up``: the build moves the tag off the kept image,
+    which is then removed (no container uses it) instead of staying behind dangling."""
+    spec_path = write_spec(workdir / "kept", "name: kept\n")
+    name = unique("kept")
+    assert parity_cli("up", str(spec_path), "--name", name, "--network", "none").returncode == 0
+    tag = image_tag(load_spec(spec_path), name)
+    old = tagged_id(tag)
+    kept = parity_cli("down", str(spec_path), "--name", name, "--keep-image")
+    assert kept.returncode == 0 and tagged_id(tag) == old
+    write_spec(workdir / "kept", "name: kept\nenv:\n  PARITY_TEST_CHANGED: 'yes'\n")
+    again = parity_cli("up", str(spec_path), "--name", name, "--network", "none")
+    assert again.returncode == 0, again.stderr
+    status, image = container_image(name)
+    assert status == "running" and tagged_id(tag) == image != old
+    assert old not in docker_cli("images", "-q", "--no-trunc", "-a")
+    assert dangling(spec_path) == []
+    assert parity_cli("down", str(spec_path), "--name", name).returncode == 0
+    assert dangling(spec_path) == [] and ours(docker_client, spec_path) == []

@@ -25,6 +25,9 @@ class ExitCode(IntEnum):
     ENVIRONMENT = 4
     #: a bug in parity itself (an unexpected exception); set PARITY_DEBUG=1 for the traceback
     INTERNAL = 70
+    #: another ``parity up``/``down`` of the same environment holds its lock (``--no-wait``, or
+    #: ``--wait-timeout`` ran out): nothing was done, try again later (sysexits' EX_TEMPFAIL)
+    BUSY = 75
     #: interrupted by the user (Ctrl-C)
     INTERRUPTED = 130
 
@@ -76,6 +79,15 @@ class EnvironmentError_(ParityError):
 class DiskFullError(EnvironmentError_):
     """A write failed for lack of space (ENOSPC, EDQUOT): no flag or other path fixes that, so
     it is exit 4 like any other broken environment, not a usage error."""
+
+
+class BusyError(ParityError):
+    """Another parity process is changing the same environment; nothing was done.
+
+    Its own code (not 4) because nothing is broken: a script can wait and run it again.
+    """
+
+    exit_code = ExitCode.BUSY
 
 
 class HostError(ParityError):

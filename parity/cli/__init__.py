@@ -63,7 +63,8 @@ def cli() -> None:
     \b
     Exit codes: 0 ok, 1 drift (or files out of date), 2 usage or spec error,
     3 a host could not be checked, 4 the environment could not be built or run,
-    70 internal error (a bug in parity), 130 interrupted.
+    70 internal error (a bug in parity), 75 busy (another up/down of the environment
+    runs), 130 interrupted.
     """
 
 

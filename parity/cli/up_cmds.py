@@ -7,6 +7,8 @@ from ``status``), so ``URL=$(parity up)`` and ``parity status --format json | jq
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import Any
 
 import click
 
@@ -14,6 +16,20 @@ from parity.cli.options import spec_argument
 from parity.cli.output import echo
 
 TARGETS = ("docker", "vagrant")
+
+
+def wait_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--wait-timeout`` / ``--no-wait``: what to do while another ``up``/``down`` of the same
+    environment runs (see docs/up.md, "Running two at once")."""
+    command = click.option(
+        "--no-wait", is_flag=True,
+        help="If another `parity up`/`down` of this environment runs, exit 75 at once "
+             "instead of waiting for it.")(command)
+    return click.option(
+        "--wait-timeout", type=click.FloatRange(min=0), default=900, show_default=True,
+        metavar="SECONDS",
+        help="How long to wait for another `parity up`/`down` of this environment; then "
+             "exit 75.")(command)
 
 
 @click.command()
@@ -27,8 +43,9 @@ TARGETS = ("docker", "vagrant")
 @click.option("--network", type=click.Choice(["host", "none"]), default="host",
               show_default=True, help="Docker networking: host makes the spec's ports real.")
 @click.option("--force", is_flag=True, help="Rebuild and recreate even when up to date.")
+@wait_options
 def up(spec: str, target: str, provider: str | None, name: str | None, env_file: str | None,
-       network: str, force: bool) -> None:
+       network: str, force: bool, wait_timeout: float, no_wait: bool) -> None:
     """Bring SPEC's dev environment up (idempotent); print its testinfra URL."""
     from parity.spec import load_spec
     from parity.up import up as run_up
@@ -38,7 +55,8 @@ def up(spec: str, target: str, provider: str | None, name: str | None, env_file:
     loaded = load_spec(spec)
     with make_display() as display:
         result = run_up(loaded, target=target, provider=provider, name=name, env_file=env_file,
-                        network=network, force=force, display=display)
+                        network=network, force=force, display=display,
+                        wait=0 if no_wait else wait_timeout)
     echo(up_summary(loaded, result), err=True)
     if result.url:
         echo(result.url)
@@ -49,12 +67,17 @@ def up(spec: str, target: str, provider: str | None, name: str | None, env_file:
 @click.option("--target", type=click.Choice(TARGETS), default="docker", show_default=True)
 @click.option("--name", help="Container name (docker target); default <spec name>-dev.")
 @click.option("--keep-image", is_flag=True, help="Keep the built image (next up skips build).")
-def down(spec: str, target: str, name: str | None, keep_image: bool) -> None:
+@wait_options
+def down(spec: str, target: str, name: str | None, keep_image: bool, wait_timeout: float,
+         no_wait: bool) -> None:
     """Remove what `parity up` created for SPEC (found by label), and nothing else."""
     from parity.spec import load_spec
     from parity.up import down as run_down
+    from parity.up.display import make_display
 
-    removed = run_down(load_spec(spec), target=target, name=name, keep_image=keep_image)
+    with make_display() as display:
+        removed = run_down(load_spec(spec), target=target, name=name, keep_image=keep_image,
+                           display=display, wait=0 if no_wait else wait_timeout)
     for line in removed:
         echo(f"removed {line}")
     if not removed:

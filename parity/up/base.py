@@ -84,6 +84,18 @@ class Driver(ABC):
     def default_name(self, spec: Spec) -> str:
         """The environment name when ``--name`` is not given."""
 
+    def lock_keys(self, spec: Spec, name: str) -> list[str]:
+        """What identifies the environment machine-wide, for :mod:`parity.up.lock`.
+
+        Two commands whose keys overlap never change environments at the same time. The default
+        (the spec's folder and the name) suits targets whose environment lives beside the spec.
+        """
+        return [f"{self.target} {spec.root.resolve()} {name}"]
+
+    def describe(self, name: str) -> str:
+        """The environment in messages: ``docker environment shop-dev``."""
+        return f"{self.target} environment {name}"
+
     @abstractmethod
     def observe(self, spec: Spec, name: str) -> Observed | None:
         """What exists under ``name`` now (``managed=False`` if parity did not create it)."""

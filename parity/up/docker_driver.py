@@ -12,6 +12,7 @@ developer's machine (``curl localhost:8080`` works) and a taken port is caught b
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import time
 from datetime import UTC, datetime, timedelta
@@ -107,6 +108,13 @@ class DockerDriver(Driver):
     def default_name(self, spec: Spec) -> str:
         return f"{spec.name}-dev"
 
+    def lock_keys(self, spec: Spec, name: str) -> list[str]:
+        """The container name and the image tag on this daemon: both are machine-wide, so two
+        checkouts of one spec (or two specs whose names map to one tag) meet there."""
+        daemon = os.environ.get("DOCKER_HOST") or "unix:///var/run/docker.sock"
+        return [f"docker {daemon} container {check_name(name)}",
+                f"docker {daemon} image {image_tag(spec, name)}"]
+
     def observe(self, spec: Spec, name: str) -> Observed | None:
         from docker.errors import NotFound
 
@@ -143,11 +151,13 @@ class DockerDriver(Driver):
         if request.network == "host" and observed is None:
             self._check_ports(spec)
         built: str | None = None
+        replaced: Any = None
         container: Container | None = None
         try:
             if decision is Decision.ABSENT and self._image_sha(tag) == spec.sha256:
                 self.display.phase(f"image {tag} is already built from this spec; not rebuilding")
             else:
+                replaced = self._check_tag_free(tag, observed)
                 built = self._build(request, tag)
             if observed is not None:
                 self.display.phase(f"replacing container {observed.name}")
@@ -158,13 +168,18 @@ class DockerDriver(Driver):
             container = self._run(request, tag)
             self._wait_ready(container, spec)
             container.reload()
+            if replaced is not None and replaced.id != built and is_ours(
+                    replaced.labels, spec, self.target):
+                # the tag moved off an older build of this environment (kept by `down
+                # --keep-image`, then the spec changed): it would stay behind dangling
+                self._remove_unused_image(replaced.id)
             return self._observed(container, spec)
         except BaseException:
             self._cleanup(container, built, tag)
             raise
         finally:
             if built and observed is not None and observed.image and observed.image != built:
-                self._remove_image(observed.image, quiet=True)
+                self._remove_unused_image(observed.image)
 
     def start(self, spec: Spec, observed: Observed) -> Observed:
         """Start the stopped container as it is (no build); with host networking its ports are
@@ -194,17 +209,28 @@ class DockerDriver(Driver):
     def down(self, spec: Spec, name: str, *, keep_image: bool = False) -> list[str]:
         check_name(name)
         removed: list[str] = []
+        images: list[str] = []
         for env in self.list(spec):
             if env.name == name:
                 self._remove_container(env.ident or env.name)
                 removed.append(f"container {env.name} ({(env.ident or '')[:12]})")
-        if not keep_image:
-            tag = image_tag(spec, name)
-            image = self._image(tag)
-            if image is not None and is_ours(image.labels, spec, self.target) and not (
-                    self.client.containers.list(all=True, filters={"ancestor": image.id})):
-                self._remove_image(image.id)
-                removed.append(f"image {tag} ({image.short_id.removeprefix('sha256:')})")
+                if env.image:
+                    images.append(env.image)
+        if keep_image:
+            return removed
+        # the tagged image, and the one the container ran from if the tag no longer points at it
+        # (moved by an older parity, or by hand): ``down`` must not leave it dangling
+        tag = image_tag(spec, name)
+        tagged = self._image(tag)
+        found = [tagged] if tagged is not None else []
+        found += [image for image in (self._image(i) for i in images)
+                  if image is not None and (tagged is None or image.id != tagged.id)]
+        for image in found:
+            if not is_ours(image.labels, spec, self.target):
+                continue
+            if self._remove_unused_image(image.id, warn=True):
+                shown = tag if tagged is not None and image.id == tagged.id else "untagged"
+                removed.append(f"image {shown} ({image.short_id.removeprefix('sha256:')})")
         return removed
 
     # -- steps ---------------------------------------------------------------------------------
@@ -299,7 +325,8 @@ class DockerDriver(Driver):
         The classic builder keeps an image for every step that succeeded; the last of them shows
         up as a dangling ``<none>`` image. They carry the spec hash (a ``LABEL`` in the rendered
         Dockerfile), so only leftovers of builds of exactly this spec are removed, and only
-        dangling ones (no tag, no child): never an image someone uses.
+        dangling ones (no tag, no child) that no container runs from: an environment whose tag
+        was moved away runs from a dangling image with the same hash, and keeps it.
         """
         from docker.errors import APIError, NotFound
 
@@ -310,12 +337,14 @@ class DockerDriver(Driver):
         while time.monotonic() < deadline and self._build_containers(mark, since):
             time.sleep(0.5)
         while time.monotonic() < deadline:
-            leftovers = self.client.images.list(filters={"dangling": True, "label": mark})
+            leftovers = [image for image in self.client.images.list(
+                filters={"dangling": True, "label": mark})
+                if not self._environment_users(image.id, mark)]
             if not leftovers:
                 return
             for image in leftovers:
                 with contextlib.suppress(NotFound, APIError):
-                    self.client.images.remove(image.id)
+                    self.client.images.remove(image.id, force=False)
             time.sleep(0.5)
 
     def _run(self, request: Request, tag: str) -> Container:
@@ -336,12 +365,7 @@ class DockerDriver(Driver):
             container = self.client.containers.create(tag, **options)
         except APIError as exc:
             if exc.status_code == 409:
-                raise EnvironmentError_(
-                    f"A container named {request.name} already exists that parity did not create "
-                    f"for {spec.path}; parity leaves it alone.",
-                    hint="Remove it yourself if it is yours (`docker rm -f NAME`), or choose "
-                         "another name with `parity up --name NAME`.",
-                ) from None
+                raise self._name_taken(request) from None
             raise _api_error("create the container", exc) from None
         try:
             container.start()
@@ -354,6 +378,35 @@ class DockerDriver(Driver):
                 container.remove(force=True)
             raise
         return container
+
+    def _name_taken(self, request: Request) -> EnvironmentError_:
+        """The name was free when ``up`` looked and is taken now: say by whom, truthfully.
+
+        ``up`` holds the environment's lock, so another parity (an older version without the
+        lock, or one using another lock directory) or someone else created it meanwhile.
+        """
+        from docker.errors import NotFound
+
+        try:
+            found = self.client.containers.get(request.name).labels or {}
+        except NotFound:
+            found = {}
+        if is_ours(found, request.spec, self.target):
+            return EnvironmentError_(
+                f"Another `parity up` created the container {request.name} for "
+                f"{request.spec.path} while this one was building; it was left as it is.",
+                hint="Run `parity up` again: it finds that environment and says whether it is up "
+                     "to date. Running two at once is serialised by a lock file; see docs/up.md, "
+                     "\"Running two at once\".",
+            )
+        made = (f"by parity for {found[labels.SPEC_PATH]}" if found.get(labels.MANAGED) == "1"
+                and found.get(labels.SPEC_PATH) else "by something other than parity")
+        return EnvironmentError_(
+            f"A container named {request.name} was created {made} while this `parity up` was "
+            f"building; parity leaves it alone.",
+            hint="Remove it yourself if it is yours (`docker rm -f NAME`), or choose "
+                 "another name with `parity up --name NAME`.",
+        )
 
     def _wait_ready(self, container: Container, spec: Spec) -> None:
         """Wait until the entrypoint wrote a pid file for every service that should run.
@@ -401,26 +454,79 @@ class DockerDriver(Driver):
         with contextlib.suppress(NotFound):
             self.client.containers.get(ident).remove(force=True)
 
-    def _remove_image(self, ident: str, *, quiet: bool = False) -> None:
+    def _users(self, image_id: str) -> list[Container]:
+        """Containers (running or not) created from ``image_id`` or from an image built on it."""
+        return self.client.containers.list(all=True, filters={"ancestor": image_id})
+
+    def _environment_users(self, image_id: str, mark: str) -> list[Container]:
+        """Users of a build leftover that are not the cancelled build's own ``RUN`` containers
+        (those go away by themselves; the image is removed once they have)."""
+        key, _, sha = mark.partition("=")
+        return [c for c in self._users(image_id) if labels.MANAGED in (c.labels or {})
+                or (c.labels or {}).get(key) != sha]
+
+    def _remove_unused_image(self, ident: str, *, warn: bool = False) -> bool:
+        """Remove an image this parity run made or replaced, unless a container uses it.
+
+        Every clean-up path (failed or cancelled build, replace, ``down``) goes through here:
+        an image some environment's container runs from is never untagged or removed, whoever
+        made it. The engine refuses too (no ``force``), which covers a container created
+        between the check and the removal. Returns True when the image is gone.
+        """
         from docker.errors import APIError, NotFound
 
         try:
+            if self._users(ident):
+                if warn:
+                    self.display.info(f"note: image {ident.removeprefix('sha256:')[:12]} is "
+                                      "kept: a container still uses it")
+                return False
             self.client.images.remove(ident, force=False)
         except NotFound:
-            pass
+            return True
         except APIError as exc:
-            if not quiet:
-                self.display.info(f"warning: could not remove image {ident[:19]}: "
+            if warn:
+                self.display.info(f"warning: could not remove image "
+                                  f"{ident.removeprefix('sha256:')[:12]}: "
                                   f"{exc.explanation or exc}")
+            return False
+        return True
+
+    def _check_tag_free(self, tag: str, observed: Observed | None) -> Any:
+        """Refuse to build ``tag`` while it names the image of a container other than the one
+        being replaced: the build would move the tag, leaving that container's image untagged
+        (a dangling image no ``down`` finds). Happens when two specs map to one tag
+        (``--name shop`` next to a spec named ``shop``) or a spec names someone else's image.
+        Returns the image the tag names now (None if none), which the build will replace."""
+        image = self._image(tag)
+        if image is None:
+            return None
+        users = [c for c in self._users(image.id) if c.attrs.get("Image") == image.id
+                 and (observed is None or c.id != observed.ident)]
+        if not users:
+            return image
+        holder = users[0]
+        owner = (holder.labels or {}).get(labels.SPEC_PATH)
+        whose = (f"the parity environment of {owner}" if owner else
+                 "a container parity did not create")
+        raise EnvironmentError_(
+            f"The image tag {tag} names the image container {holder.name} runs from "
+            f"({whose}); building this environment would move the tag away from it, so parity "
+            "built nothing.",
+            hint="Give this environment another name (`parity up --name NAME`, its image is "
+                 "NAME:dev), or another `targets.docker.image` in the spec; or remove that "
+                 "container first if it is yours.",
+        )
 
     def _cleanup(self, container: Container | None, built: str | None, tag: str) -> None:
-        """Undo this call's work after a failure or Ctrl-C: its container, then its image."""
+        """Undo this call's work after a failure or Ctrl-C: its container, then its image
+        (unless a container uses it: a build fully cached can return another's image)."""
         if container is not None:
             with contextlib.suppress(Exception):
                 self._remove_container(container.id)
         if built is not None:
             with contextlib.suppress(Exception):
-                self._remove_image(built, quiet=True)
+                self._remove_unused_image(built)
 
 
 def _log_tail(container: Container) -> str:

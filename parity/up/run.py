@@ -17,10 +17,11 @@ from typing import Any
 from parity.errors import UsageError
 from parity.spec import Spec
 from parity.textsafe import quoted
-from parity.up.base import NETWORK_MODES, Request, get_driver
+from parity.up.base import NETWORK_MODES, Driver, Request, get_driver
 from parity.up.changes import diff_snapshots, snapshot, summary_lines
 from parity.up.decision import Decision, Observed, decide, format_uptime, freshness
 from parity.up.display import Display
+from parity.up.lock import DEFAULT_WAIT, hold
 from parity.up.secrets import resolve_secrets
 from parity.up.state import State, work_dir
 
@@ -48,14 +49,29 @@ class UpResult:
 def up(spec: Spec, *, target: str = "docker", provider: str | None = None,
        name: str | None = None, env_file: str | Path | None = None,
        environ: Mapping[str, str] | None = None, network: str = "host", force: bool = False,
-       display: Display | None = None) -> UpResult:
-    """Bring ``spec``'s ``target`` environment to the current spec; idempotent."""
+       display: Display | None = None, wait: float = DEFAULT_WAIT) -> UpResult:
+    """Bring ``spec``'s ``target`` environment to the current spec; idempotent.
+
+    Holds the environment's lock (:mod:`parity.up.lock`) from the first look to the last step,
+    so a second ``up`` of it waits up to ``wait`` seconds (0: not at all, exit 75) and then
+    finds it up to date instead of building it again.
+    """
     started = time.monotonic()
     display = display or Display()
     _check_options(target, provider, network, name)
     driver = get_driver(target, display)
     driver.preflight()
     name = name or driver.default_name(spec)
+    with hold(driver.lock_keys(spec, name), what=driver.describe(name), command="up",
+              wait=wait, display=display):
+        return _up(spec, driver, name, started, target=target, provider=provider,
+                   env_file=env_file, environ=environ, network=network, force=force,
+                   display=display)
+
+
+def _up(spec: Spec, driver: Driver, name: str, started: float, *, target: str,
+        provider: str | None, env_file: str | Path | None, environ: Mapping[str, str] | None,
+        network: str, force: bool, display: Display) -> UpResult:
     observed = driver.observe(spec, name)
     decision = decide(spec.sha256, observed, force=force)
     if decision is Decision.CONFLICT:
@@ -96,14 +112,20 @@ def up(spec: Spec, *, target: str = "docker", provider: str | None = None,
 
 
 def down(spec: Spec, *, target: str = "docker", name: str | None = None,
-         keep_image: bool = False, display: Display | None = None) -> list[str]:
-    """Remove what ``up`` created for ``spec``'s ``target`` (found by label / Vagrant machine)."""
+         keep_image: bool = False, display: Display | None = None,
+         wait: float = DEFAULT_WAIT) -> list[str]:
+    """Remove what ``up`` created for ``spec``'s ``target`` (found by label / Vagrant machine).
+
+    Takes the same lock as ``up``: removing an environment another ``up`` is building waits.
+    """
     display = display or Display()
     _check_options(target, None, "host", name)
     driver = get_driver(target, display)
     name = name or driver.default_name(spec)
-    removed = driver.down(spec, name, keep_image=keep_image)
-    State.load(spec.root).drop(target, name)
+    with hold(driver.lock_keys(spec, name), what=driver.describe(name), command="down",
+              wait=wait, display=display):
+        removed = driver.down(spec, name, keep_image=keep_image)
+        State.load(spec.root).drop(target, name)
     return removed
 
 

@@ -24,7 +24,8 @@ def parse_env_file(path: str | Path) -> dict[str, str]:
     """Read ``KEY=value`` lines (``#`` comments, blank lines, ``export``, quotes) from a .env file.
 
     Malformed lines are an error naming ``file:line`` rather than being skipped, so a typo does
-    not silently turn into a missing secret.
+    not silently turn into a missing secret; so is a quote opened and not closed on its line
+    (``KEY="abc``), which used to land in the value. Errors never show the value.
     """
     path = Path(path)
     try:
@@ -53,6 +54,14 @@ def parse_env_file(path: str | Path) -> dict[str, str]:
         quoted = _QUOTED.match(value)
         if quoted:
             value = quoted.group(2)
+        elif value[:1] in ("'", '"'):
+            # the value itself is not shown: it may well hold a secret
+            raise UsageError(
+                f"{path}:{lineno}: the value of {key} opens a {value[0]} quote that is not "
+                f"closed at the end of the line (only a # comment may follow the closing quote)",
+                hint=f"Close the quote ({key}={value[0]}...{value[0]}, optionally followed by "
+                     f"a # comment), or drop it. Values spanning several lines are not "
+                     f"supported; the file's value is not shown here in case it is a secret.")
         elif " #" in value:
             value = value.split(" #", 1)[0].rstrip()
         values[key] = value

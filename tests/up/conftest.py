@@ -10,6 +10,7 @@ and the tool markers come from the suite-wide ``tests/helpers/docker.py`` plugin
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +19,21 @@ import pytest
 from parity.spec import Spec, load_spec
 
 from .helpers import SECRET, copy_example, sweep, unique
+
+
+@pytest.fixture(scope="session", autouse=True)
+def lock_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The lock files of ``up``/``down`` (two per environment name, and every test name is
+    unique) go to a tmp folder, not the developer's ``~/.cache/parity/locks``; the CLI
+    subprocesses inherit it, so they still lock against each other."""
+    path = tmp_path_factory.mktemp("locks")
+    before = os.environ.get("PARITY_LOCK_DIR")
+    os.environ["PARITY_LOCK_DIR"] = str(path)
+    yield path
+    if before is None:
+        os.environ.pop("PARITY_LOCK_DIR", None)
+    else:
+        os.environ["PARITY_LOCK_DIR"] = before
 
 
 @pytest.fixture

@@ -86,3 +86,38 @@ def test_malformed_line_is_not_echoed(tmp_path: Path, line: str) -> None:
         parse_env_file(env)
     assert f"{env}:1:" in info.value.message
     assert "hunter2" not in info.value.render()
+
+
+@pytest.mark.parametrize("value", ['"hunter2-value', "'hunter2-value", "\"hunter2-value'",
+                                   '"hunter2-value"trailing', "'", '"hunter2 # value'])
+def test_unbalanced_quote_is_an_error_without_the_value(tmp_path: Path, value: str) -> None:
+    """``KEY="abc`` used to be accepted with the quote in the value (a secret that silently
+    differs from the intended one); now it names file:line and the key, never the value."""
+    env = tmp_path / ".env"
+    env.write_text(f"A=1\nexport SECRET_KEY = {value}\nB=2\n")
+    with pytest.raises(UsageError) as info:
+        parse_env_file(env)
+    err = info.value
+    assert err.exit_code == ExitCode.USAGE
+    assert f"{env}:2:" in err.message and "SECRET_KEY" in err.message and "quote" in err.message
+    assert "hunter2" not in err.render() and "trailing" not in err.render()
+
+
+@pytest.mark.docker
+def test_unbalanced_quote_through_the_cli(tmp_path: Path) -> None:
+    """The command line reports it as a usage error (exit 2) naming file:line, without the
+    value, before anything is rendered or built (``up`` looks at Docker first, hence the
+    marker)."""
+    from .helpers import parity_cli
+
+    spec = tmp_path / "parity.yaml"
+    spec.write_text("parity: 1\nbase: debian:12\nname: quotes\nenv:\n  TOKEN: {secret: true}\n")
+    env = tmp_path / "secrets.env"
+    env.write_text('TOKEN="hunter2-value\n')
+    proc = parity_cli("up", str(spec), "--env-file", str(env), "--network", "none",
+                      "--name", f"parity-test-up-quotes-{tmp_path.name[-8:]}",
+                      drop=("TOKEN",))
+    assert proc.returncode == 2, proc.stderr
+    assert f"{env}:1:" in proc.stderr and "TOKEN" in proc.stderr
+    assert "hunter2" not in proc.stderr + proc.stdout and "Traceback" not in proc.stderr
+    assert "rendering" not in proc.stderr and not (tmp_path / ".parity").exists()

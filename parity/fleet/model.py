@@ -15,6 +15,7 @@ facts document, and documented in ``docs/reports.md``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from parity.compare.finding import Finding
@@ -23,6 +24,19 @@ FLEET_REPORT_FORMAT = 1
 
 HostState = Literal["clean", "drifted", "unreachable"]
 FailOn = Literal["new", "any", "never"]
+
+
+def parse_time(text: object) -> datetime | None:
+    """A report's ISO 8601 time (``started_at``, ``first_seen``, an ignore rule's date) as an
+    aware UTC datetime; one without a zone is UTC (parity writes UTC); ``None`` when absent or
+    unreadable, so one odd value in a partial report cannot stop an output."""
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(str(text))
+    except ValueError:
+        return None
+    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True, order=True)

@@ -73,3 +73,23 @@ def test_json_round_trip() -> None:
 def test_malformed_json_is_a_value_error(doc: object) -> None:
     with pytest.raises(ValueError):
         FleetReport.from_dict(doc)
+
+
+@pytest.mark.parametrize(("text", "iso"), [
+    ("2026-11-28T02:00:00Z", "2026-11-28T02:00:00+00:00"),
+    ("2026-11-28T02:00:00", "2026-11-28T02:00:00+00:00"),  # parity writes UTC
+    ("2026-11-28T03:00:00+01:00", "2026-11-28T02:00:00+00:00"),
+    ("2027-06-30", "2027-06-30T00:00:00+00:00"),
+])
+def test_parse_time_gives_aware_utc(text: str, iso: str) -> None:
+    from parity.fleet.model import parse_time
+
+    value = parse_time(text)
+    assert value is not None and value.isoformat() == iso
+
+
+@pytest.mark.parametrize("text", [None, "", "yesterday", 5])
+def test_parse_time_of_nothing_or_garbage_is_none(text: object) -> None:
+    from parity.fleet.model import parse_time
+
+    assert parse_time(text) is None

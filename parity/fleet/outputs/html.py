@@ -24,14 +24,19 @@ import hashlib
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
-from parity.fleet.model import FleetReport, HostOutcome, ResolvedFinding, TrackedFinding
+from parity.fleet.model import (
+    FleetReport,
+    HostOutcome,
+    ResolvedFinding,
+    TrackedFinding,
+    parse_time,
+)
 from parity.report.values import note, show
 from parity.templating import make_environment, templates_dir
 from parity.textsafe import safe, safe_lines
@@ -169,25 +174,16 @@ def build_view(report: FleetReport) -> dict[str, Any]:
 
 
 def _duration(report: FleetReport) -> str:
-    start, end = _when(report.started_at), _when(report.finished_at)
+    start, end = parse_time(report.started_at), parse_time(report.finished_at)
     if start is None or end is None:
         return "-"
     return f"{(end - start).total_seconds():.0f} s"
 
 
-def _when(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
 
 def _age(first_seen: str | None, now: str) -> str:
     """How long a finding has been open, in whole days (``<1 d`` on its first day)."""
-    start, end = _when(first_seen), _when(now)
+    start, end = parse_time(first_seen), parse_time(now)
     if start is None or end is None:
         return "-"
     days = (end - start).days
@@ -278,7 +274,7 @@ def _rule(rule: dict[str, Any], now: str) -> dict[str, Any]:
     expires = rule.get("expires")
     expired = False
     if expires:
-        end, today = _when(str(expires)), _when(now)
+        end, today = parse_time(str(expires)), parse_time(now)
         expired = bool(end and today and end.date() < today.date())
     return {"path": safe(rule.get("path", "-")), "reason": safe(rule.get("reason") or "-"),
             "expires": safe(expires) if expires else "never", "expired": expired,

@@ -14,9 +14,8 @@ is always well-formed XML 1.0.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from datetime import UTC, datetime
 
-from parity.fleet.model import FleetReport, HostOutcome, TrackedFinding
+from parity.fleet.model import FleetReport, HostOutcome, TrackedFinding, parse_time
 from parity.report.values import note, show
 from parity.textsafe import safe, safe_lines
 
@@ -85,24 +84,15 @@ def _case(suite: ET.Element, host: str, t: TrackedFinding, counts: dict[str, int
         counts["skipped"] += 1
 
 
-def _when(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return value.astimezone(UTC) if value.tzinfo else value
-
 
 def _timestamp(text: str | None) -> str | None:
     """ISO 8601 in UTC without a zone, to the second: the JUnit schema's ``timestamp``."""
-    value = _when(text)
+    value = parse_time(text)
     return value.strftime("%Y-%m-%dT%H:%M:%S") if value else None
 
 
 def _seconds(start: str, end: str) -> float:
-    a, b = _when(start), _when(end)
+    a, b = parse_time(start), parse_time(end)
     if a is None or b is None:
         return 0.0
-    return max(0.0, (b.replace(tzinfo=None) - a.replace(tzinfo=None)).total_seconds())
+    return max(0.0, (b - a).total_seconds())

@@ -28,9 +28,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import UTC, datetime
 
-from parity.fleet.model import FleetReport
+from parity.fleet.model import FleetReport, parse_time
 
 STATES = ("clean", "drifted", "unreachable")
 
@@ -109,8 +108,5 @@ def _number(value: float) -> str:
 
 
 def _unix(text: str) -> float | None:
-    try:
-        value = datetime.fromisoformat(text)
-    except (TypeError, ValueError):
-        return None
-    return (value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp()
+    value = parse_time(text)
+    return value.timestamp() if value else None

@@ -16,8 +16,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from parity.fleet.model import FleetReport, HostOutcome, TrackedFinding, parse_time
+from parity.report.junit import checked_cases, error_case
 from parity.report.values import note, show
-from parity.textsafe import safe, safe_lines
+from parity.textsafe import safe
 
 COUNTS = ("tests", "failures", "errors", "skipped")
 
@@ -48,18 +49,10 @@ def _suite(parent: ET.Element, h: HostOutcome, run_start: str) -> None:
         ET.SubElement(props, "property", name=name, value=safe(value))
     counts = dict.fromkeys(COUNTS, 0)
     if h.state == "unreachable":
-        error = safe_lines(h.error or "host could not be checked")
-        case = ET.SubElement(suite, "testcase", classname=host, name="collect facts",
-                             time=f"{h.seconds:.3f}")
-        ET.SubElement(case, "error", message=error, type="HostError").text = error
-        counts["tests"] = counts["errors"] = 1
+        error_case(suite, host, h.error or "host could not be checked", counts,
+                   time=f"{h.seconds:.3f}")
     else:
-        with_findings = {t.finding.kind for t in h.findings}
-        for kind, n in sorted(h.checked.items()):
-            if n and kind not in with_findings:
-                ET.SubElement(suite, "testcase", classname=f"{host}.{safe(kind)}",
-                              name=f"{safe(kind)}: {n} checked")
-                counts["tests"] += 1
+        checked_cases(suite, host, h.checked, {t.finding.kind for t in h.findings}, counts)
         for t in h.findings:
             _case(suite, host, t, counts)
     for k, v in counts.items():

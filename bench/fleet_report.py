@@ -120,6 +120,7 @@ def child(args: argparse.Namespace) -> None:
         argv += ["-H", f"replay://web-{i:04d}"]
     from parity.cli import main
 
+    phases = _time_phases()
     start = time.monotonic()
     code = 0
     if args.profile:
@@ -137,9 +138,35 @@ def child(args: argparse.Namespace) -> None:
         except SystemExit as exc:
             code = int(exc.code or 0)
     wall = time.monotonic() - start
+    use = resource.getrusage(resource.RUSAGE_SELF)
     (work / f"child-run{args.run}.json").write_text(json.dumps(
-        {"report_s": round(wall, 3), "exit": code,
-         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}))
+        {"report_s": round(wall, 3), "exit": code, "phases_s": phases,
+         "cpu_s": round(use.ru_utime + use.ru_stime, 2),
+         "peak_rss_mib": round(use.ru_maxrss / 1024, 1)}))
+
+
+def _time_phases() -> dict[str, float]:
+    """Wrap (not replace) the three stages ``parity.fleet.flow.report`` calls with timers:
+    collect + compare (``run_report``), the history write, and rendering + writing the
+    outputs. The returned dict fills in as they run."""
+    import parity.fleet.flow as flow
+    import parity.fleet.outputs as outputs
+
+    phases: dict[str, float] = {}
+
+    def timed(name: str, fn: Any) -> Any:
+        def wrapper(*a: Any, **kw: Any) -> Any:
+            t = time.monotonic()
+            try:
+                return fn(*a, **kw)
+            finally:
+                phases[name] = round(time.monotonic() - t, 3)
+        return wrapper
+
+    flow.run_report = timed("collect_compare", flow.run_report)
+    flow.History.record = timed("history", flow.History.record)
+    outputs.write_outputs = timed("outputs", outputs.write_outputs)
+    return phases
 
 
 # --- the benchmark (the parent) ----------------------------------------------------------------
@@ -176,7 +203,8 @@ def run_one(args: argparse.Namespace, work: Path, run: int) -> dict[str, Any]:
     report = json.loads((work / OUTPUTS["json"]).read_text())
     sizes = {name: (work / file).stat().st_size for name, file in OUTPUTS.items()}
     return {"run": run, "wall_s": round(wall, 2), "report_s": inner["report_s"],
-            "peak_rss_mib": inner["peak_rss_mib"], "summary": report["summary"],
+            "peak_rss_mib": inner["peak_rss_mib"], "cpu_s": inner["cpu_s"],
+            "phases_s": inner["phases_s"], "summary": report["summary"],
             "history_runs": len(report["history"]), "exit": inner["exit"],
             "db_mib": round((work / "history.db").stat().st_size / 2 ** 20, 1),
             "sizes_kib": {k: round(v / 1024) for k, v in sizes.items()},

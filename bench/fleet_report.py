@@ -141,7 +141,8 @@ def child(args: argparse.Namespace) -> None:
     use = resource.getrusage(resource.RUSAGE_SELF)
     (work / f"child-run{args.run}.json").write_text(json.dumps(
         {"report_s": round(wall, 3), "exit": code, "phases_s": phases,
-         "cpu_s": round(use.ru_utime + use.ru_stime, 2),
+         "cpu_s": round(use.ru_utime + use.ru_stime, 2), "sys_s": round(use.ru_stime, 2),
+         "minor_faults": use.ru_minflt,
          "peak_rss_mib": round(use.ru_maxrss / 1024, 1)}))
 
 
@@ -204,6 +205,7 @@ def run_one(args: argparse.Namespace, work: Path, run: int) -> dict[str, Any]:
     sizes = {name: (work / file).stat().st_size for name, file in OUTPUTS.items()}
     return {"run": run, "wall_s": round(wall, 2), "report_s": inner["report_s"],
             "peak_rss_mib": inner["peak_rss_mib"], "cpu_s": inner["cpu_s"],
+            "sys_s": inner["sys_s"], "minor_faults": inner["minor_faults"],
             "phases_s": inner["phases_s"], "summary": report["summary"],
             "history_runs": len(report["history"]), "exit": inner["exit"],
             "db_mib": round((work / "history.db").stat().st_size / 2 ** 20, 1),

@@ -14,7 +14,7 @@ measures the process's wall time (interpreter start to exit, in the parent) and 
 JSON line; the whole result goes to
 ``bench/results/fleet_report.json`` (``--out``).
 
-``--record`` builds ``parity-bench-fleet:1`` (bench/fleet/Dockerfile: debian:12 plus about 2,000
+``--record`` builds ``parity-bench-fleet:1`` (bench/fleet/Dockerfile: debian:12 plus about 1,800
 packages; ``docker build --network host``), starts one container of it (``--network none``,
 labelled org.parity.test=1, removed at the end), installs what the spec declares, runs the real
 collection script over ``docker exec`` and stores its raw stdout in

@@ -55,6 +55,26 @@ def test_an_unreachable_host_neither_resolves_nor_renews(db_url: str) -> None:
         assert [t.state for t in timeline] == ["drifted", "unreachable", "drifted"]
 
 
+def test_a_fleet_larger_than_one_batch_tracks_every_host(db_url: str) -> None:
+    """1,201 hosts: the batched write (chunks of 500 hosts per IN list and insert) tracks each
+    host against its own previous reachable run, across chunk boundaries and across an
+    unreachable run in between."""
+    names = [f"h{i:04d}" for i in range(1201)]
+    with History(db_url) as h:
+        h.record(make_report("r1", T1, {n: [CURL] for n in names}))
+        # run 2: the last 700 hosts are unreachable (their open findings stay as they were)
+        h.record(make_report("r2", T2, {n: ([CURL, CONF] if i < 501 else "unreachable")
+                                        for i, n in enumerate(names)}))
+        r3 = h.record(make_report("r3", T3, {n: [CONF] for n in names}))
+    got = tracked(r3)
+    assert len(got) == 1201
+    assert {got[(n, "file", "/etc/app.conf")] for n in names[:501]} == {(False, T2, 2)}
+    assert {got[(n, "file", "/etc/app.conf")] for n in names[501:]} == {(True, T3, 1)}
+    assert sorted((r.key.host, r.key.name, r.first_seen, r.last_seen) for r in r3.resolved) == [
+        (n, "curl", T1, T2 if i < 501 else T1) for i, n in enumerate(names)]
+    assert r3.summary()["new"] == 700 and r3.summary()["resolved"] == 1201
+
+
 def test_shards_write_one_run(db_url: str) -> None:
     with History(db_url) as h:
         h.record(make_report("n1", T1, {"a": [CURL], "b": []}, shard="1/2"))

@@ -45,6 +45,9 @@ LOCK_DIR_ENV = "PARITY_LOCK_DIR"
 DEFAULT_WAIT = 900.0
 #: how often a waiting process tries again (flock has no timeout of its own)
 POLL_SECONDS = 0.2
+#: a holder writes who it is just after it takes the lock (and clears it just before it lets
+#: go); a blocked process gives it this long before speaking of an unknown holder
+RECORD_GRACE = 1.0
 _SLUG = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -137,13 +140,18 @@ def hold(keys: Sequence[str], *, what: str, command: str, wait: float = DEFAULT_
 def _acquire(fd: int, path: Path, *, what: str, command: str, wait: float, deadline: float,
              display: Display) -> None:
     told = False
+    blocked_since = time.monotonic()
     while True:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return
         except BlockingIOError:
             pass
-        holder = read_holder(path) or Holder(None, None, None)
+        holder = read_holder(path)
+        if holder is None and time.monotonic() - blocked_since < RECORD_GRACE:
+            time.sleep(0.02)  # taken a moment ago (record not written yet) or about to be freed
+            continue
+        holder = holder or Holder(None, None, None)
         other = f"`parity {holder.command}`" if holder.command else "parity command"
         if wait <= 0:
             raise BusyError(

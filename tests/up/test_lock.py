@@ -138,3 +138,31 @@ def test_distinct_keys_get_distinct_files(tmp_path: Path) -> None:
     a = lock_path("docker unix:///x image a/b:dev", tmp_path)
     b = lock_path("docker unix:///x image a_b_dev", tmp_path)
     assert a != b and a.parent == b.parent == tmp_path
+
+
+def test_a_holder_still_writing_its_record_is_named_not_unknown(tmp_path: Path) -> None:
+    """Between taking the flock and writing who it is, a holder's file is empty; a process that
+    arrives then must not report an unknown holder (seen in CI: two `up`s started together)."""
+    path = lock_path(KEYS[0], tmp_path)
+    code = textwrap.dedent(f"""
+        import fcntl, os, time
+        from parity.up.lock import _open, _record
+        fd = _open(__import__("pathlib").Path({str(path)!r}))
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        print("locked", flush=True)
+        time.sleep(0.4)  # a slow holder: its record comes late
+        _record(fd, "up", "docker environment shop-dev")
+        time.sleep(30)
+    """)
+    other = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
+                             env={**os.environ, "PYTHONPATH": str(REPO)})
+    try:
+        assert other.stdout is not None and other.stdout.readline().strip() == "locked"
+        with pytest.raises(BusyError) as info, hold([KEYS[0]], what="docker environment shop-dev",
+                                                    command="up", wait=0, directory=tmp_path):
+            pytest.fail("the lock was taken twice")
+        assert f"`parity up` of docker environment shop-dev is running (pid {other.pid}" in (
+            info.value.message)
+    finally:
+        other.kill()
+        other.wait()

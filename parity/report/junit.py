@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from parity.compare.finding import Finding
 from parity.compare.result import HostReport, Report
 from parity.report.values import note, show
 from parity.textsafe import safe, safe_lines
@@ -38,6 +39,24 @@ def checked_cases(suite: ET.Element, host: str, checked: dict[str, int],
             counts["tests"] += 1
 
 
+def finding_case(suite: ET.Element, host: str, f: Finding, counts: dict[str, int],
+                 age: str | None = None) -> None:
+    """One finding as a case: a failure when it fails (``age``, if given, says since when),
+    skipped when ignored or baselined."""
+    case = ET.SubElement(suite, "testcase", classname=f"{host}.{safe(f.kind)}",
+                         name=f"{safe(f.path)} {safe(f.change)}")
+    counts["tests"] += 1
+    detail = (f"{safe(f.change)}: expected {show(f.expected, f.field)}, "
+              f"actual {show(f.actual, f.field)}")
+    if f.fails:
+        message, text = (f"{detail} [{age}]", f"{detail}\n{age}") if age else (detail, detail)
+        ET.SubElement(case, "failure", message=message, type=safe(f.change)).text = text
+        counts["failures"] += 1
+    else:
+        ET.SubElement(case, "skipped", message=note(f))
+        counts["skipped"] += 1
+
+
 def _suite(parent: ET.Element, result: HostReport) -> None:
     host = safe(result.host)
     suite = ET.SubElement(parent, "testsuite", name=host)
@@ -47,18 +66,7 @@ def _suite(parent: ET.Element, result: HostReport) -> None:
     else:
         checked_cases(suite, host, result.checked, {f.kind for f in result.findings}, counts)
         for f in result.findings:
-            case = ET.SubElement(suite, "testcase", classname=f"{host}.{safe(f.kind)}",
-                                 name=f"{safe(f.path)} {safe(f.change)}")
-            counts["tests"] += 1
-            detail = (f"{safe(f.change)}: expected {show(f.expected, f.field)}, "
-                      f"actual {show(f.actual, f.field)}")
-            if f.fails:
-                ET.SubElement(case, "failure", message=detail,
-                              type=safe(f.change)).text = detail
-                counts["failures"] += 1
-            else:
-                ET.SubElement(case, "skipped", message=note(f))
-                counts["skipped"] += 1
+            finding_case(suite, host, f, counts)
     for k, v in counts.items():
         suite.set(k, str(v))
 

@@ -16,8 +16,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from parity.fleet.model import FleetReport, HostOutcome, TrackedFinding, parse_time
-from parity.report.junit import checked_cases, error_case
-from parity.report.values import note, show
+from parity.report.junit import checked_cases, error_case, finding_case
 from parity.textsafe import safe
 
 COUNTS = ("tests", "failures", "errors", "skipped")
@@ -60,21 +59,9 @@ def _suite(parent: ET.Element, h: HostOutcome, run_start: str) -> None:
 
 
 def _case(suite: ET.Element, host: str, t: TrackedFinding, counts: dict[str, int]) -> None:
-    f = t.finding
-    case = ET.SubElement(suite, "testcase", classname=f"{host}.{safe(f.kind)}",
-                         name=f"{safe(f.path)} {safe(f.change)}")
-    counts["tests"] += 1
-    detail = (f"{safe(f.change)}: expected {show(f.expected, f.field)}, "
-              f"actual {show(f.actual, f.field)}")
-    if f.fails:
-        age = ("new since the last run" if t.new else
-               f"open since {safe(t.first_seen or '-')} ({t.runs_seen} runs)")
-        ET.SubElement(case, "failure", message=f"{detail} [{age}]",
-                      type=safe(f.change)).text = f"{detail}\n{age}"
-        counts["failures"] += 1
-    else:
-        ET.SubElement(case, "skipped", message=note(f))
-        counts["skipped"] += 1
+    age = ("new since the last run" if t.new else
+           f"open since {safe(t.first_seen or '-')} ({t.runs_seen} runs)")
+    finding_case(suite, host, t.finding, counts, age)
 
 
 

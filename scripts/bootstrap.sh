@@ -3,7 +3,7 @@
 # step checks before it acts, so a rerun on a ready machine takes a few seconds.
 #
 #   1. apt packages (one `apt-get update`, only when something is missing)
-#   2. .venv with `pip install -e '.[test,ansible,postgres]'` (redone only when pyproject.toml or
+#   2. .venv with `pip install -e '.[test,ansible,postgres,bench]'` (redone only when pyproject.toml or
 #      the extras change)
 #   3. dockerd without bridge/iptables (started only when `docker info` fails)
 #   4. base image debian:12 from debootstrap (no registry here), for docker and podman
@@ -86,7 +86,7 @@ if [ ! -x "$VENV/bin/python" ]; then
   fi
 fi
 STAMP="$VENV/.parity-bootstrap"
-EXTRAS="test,ansible,postgres"
+EXTRAS="test,ansible,postgres,bench"
 want="$(sha256sum "$ROOT/pyproject.toml" | cut -c1-64) [$EXTRAS] $("$VENV/bin/python" --version 2>&1)"
 if [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ] \
     || ! "$VENV/bin/python" -c 'import parity, pytest, ansible.release' 2>/dev/null; then

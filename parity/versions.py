@@ -38,8 +38,6 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
-from parity import apk_version
-
 #: version schemes by name; the value names the tool whose ordering it follows
 SCHEMES: dict[str, str] = {"deb": "dpkg", "rpm": "rpm", "apk": "apk-tools"}
 
@@ -183,6 +181,8 @@ def _ordered(a: str, b: str, scheme: str) -> int:
         ka, kb = deb_key(a), deb_key(b)
         return (ka > kb) - (ka < kb)
     if scheme == "apk":
+        from parity import apk_version  # only apk hosts pay for the import
+
         return apk_version.compare(a, b)
     return _rpm_compare(a, b)
 
@@ -263,6 +263,8 @@ def invalid_reason(version: str, scheme: str) -> str | None:
             return "rpm versions are [epoch:]version[-release], neither part holding a '-'"
         return None
     if scheme == "apk":
+        from parity import apk_version
+
         return None if apk_version.validate(version) else (
             "apk versions look like 1.2.3[a][_suffixN]...[~hash][-rN]")
     raise ValueError(f"unknown version scheme {scheme!r}; known: {', '.join(SCHEMES)}")

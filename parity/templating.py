@@ -4,26 +4,26 @@ Templates ship inside the wheel as ``parity/templates`` (pyproject ``force-inclu
 checkout they sit at the repository root as ``templates/``. StrictUndefined makes a template typo
 fail in tests instead of rendering an empty string into a Dockerfile or a report.
 
-Compiled templates are cached on disk (jinja2's bytecode cache, in ``$XDG_CACHE_HOME/parity`` or
-``~/.cache/parity``): compiling the render templates is about a third of ``parity render
---target all``'s run time (bench cli), and a template compiles the same way every time. jinja2
-keys each entry by the template's name and file and checks the source's checksum, its own
-version and Python's before using one, so an edited template is compiled again. The cache is an
-optimisation only: a folder that cannot be made, is not ours or is open to others, or an entry
-that cannot be read or written, means compiling as before. ``PARITY_NO_CACHE=1`` turns it off.
+Compiled templates are cached on disk (jinja2's bytecode cache, in :mod:`parity.cachedir`):
+compiling the render templates is about a third of ``parity render --target all``'s run time
+(bench cli), and a template compiles the same way every time. jinja2 keys each entry by the
+template's name and file and checks the source's checksum, its own version and Python's before
+using one, so an edited template is compiled again. The cache is an optimisation only: a folder
+that cannot be made, is not ours or is open to others, or an entry that cannot be read or
+written, means compiling as before. ``PARITY_NO_CACHE=1`` turns it off.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
-import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from jinja2.bccache import Bucket
+
+from parity.cachedir import private_folder
 
 
 def templates_dir(subdir: str) -> Path:
@@ -66,20 +66,6 @@ class _QuietCache(jinja2.FileSystemBytecodeCache):
             super().dump_bytecode(bucket)
 
 
-def cache_root() -> Path | None:
-    """``$XDG_CACHE_HOME/parity`` (default ``~/.cache/parity``), or ``None`` when caching is
-    off (``PARITY_NO_CACHE``) or there is no home to put it in."""
-    if os.environ.get("PARITY_NO_CACHE"):
-        return None
-    base = os.environ.get("XDG_CACHE_HOME")
-    if not base:
-        try:
-            base = str(Path.home() / ".cache")
-        except (KeyError, RuntimeError):
-            return None
-    return Path(base) / "parity"
-
-
 def bytecode_cache(subdir: str, autoescape: bool) -> jinja2.BytecodeCache | None:
     """The on-disk cache for one kind of environment, or ``None`` (compile every time).
 
@@ -87,15 +73,6 @@ def bytecode_cache(subdir: str, autoescape: bool) -> jinja2.BytecodeCache | None
     ``subdir``/``autoescape`` pair gets a folder of its own: the report templates compile
     differently with HTML escaping on. The folder must be ours and closed to others, since its
     contents are loaded as code."""
-    root = cache_root()
-    if root is None:
-        return None
-    folder = root / f"jinja-{jinja2.__version__}-{subdir}{'-autoescape' if autoescape else ''}"
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        st = folder.stat()
-    except OSError:
-        return None
-    if st.st_uid != os.getuid() or st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        return None
-    return _QuietCache(str(folder))
+    folder = private_folder(
+        f"jinja-{jinja2.__version__}-{subdir}{'-autoescape' if autoescape else ''}")
+    return None if folder is None else _QuietCache(str(folder))

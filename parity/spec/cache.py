@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 
 #: bump when the entry layout changes
 _LAYOUT = 1
+#: entries kept: every edit of a spec makes a new one, so the oldest go past this many
+MAX_ENTRIES = 256
 #: parity modules whose code decides whether a spec is valid and what its model holds
 _MODULES = ("spec/__init__.py", "spec/model.py", "spec/errors.py", "spec/yamlpos.py",
             "spec/cache.py", "distros.py", "families.py", "versions.py", "textsafe.py",
@@ -128,3 +130,15 @@ def store(entry_key: str, model: SpecModel, model_json: str) -> None:
             with contextlib.suppress(OSError):
                 Path(tmp).unlink()
             raise
+        _prune(folder)
+
+
+def _prune(folder: Path) -> None:
+    """Past :data:`MAX_ENTRIES`, drop the least recently written half (a miss re-creates)."""
+    entries = list(folder.glob("*.pickle"))
+    if len(entries) <= MAX_ENTRIES:
+        return
+    by_age = sorted(entries, key=lambda p: p.stat().st_mtime_ns)
+    for old in by_age[:len(entries) - MAX_ENTRIES // 2]:
+        with contextlib.suppress(OSError):
+            old.unlink()

@@ -136,3 +136,12 @@ def test_invalid_specs_are_not_cached(project: Path) -> None:
     with pytest.raises(SpecError):
         load_spec(project)
     assert _entries(project) == []
+
+
+def test_old_entries_are_pruned(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 4)
+    for i in range(7):
+        project.write_text(SPEC.replace("name: shop", f"name: shop{i}"))
+        load_spec(project)
+    assert 2 <= len(_entries(project)) <= 4
+    assert load_spec(project).model.name == "shop6"

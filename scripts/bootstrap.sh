@@ -32,7 +32,8 @@ APT_PACKAGES=(docker.io podman vagrant vagrant-libvirt ruby nix-bin appc-spec de
   libxml2-utils  # xmllint: an independent XML parser for the JUnit tests
   chromium  # headless browser for the HTML report tests, driven by playwright
   postgresql  # a throwaway server for the fleet history tests: tests/fleet/conftest.py
-  rpm)  # rpm: the oracle for rpm version ordering (tests/test_versions_oracle.py)
+  rpm  # rpm: the oracle for rpm version ordering (tests/test_versions_oracle.py)
+  time)  # GNU time: peak RSS of the host-side collection (bench/suite/host_cost.py)
 
 say() { printf '[bootstrap] %s\n' "$*"; }
 die() { printf '[bootstrap] error: %s\n' "$*" >&2; exit 1; }

@@ -138,3 +138,42 @@ def test_exact_and_any() -> None:
 def test_bad_constraints(bad: str) -> None:
     with pytest.raises(ConstraintError):
         parse_constraint(bad)
+
+
+# --- the dpkg sort key against python-debian (Debian's own library) --------------------------
+# tests/test_versions_oracle.py checks against dpkg itself; this runs without dpkg, in milliseconds.
+
+from hypothesis import given as _given  # noqa: E402
+from hypothesis import settings as _settings  # noqa: E402
+from hypothesis import strategies as _st  # noqa: E402
+
+_deb_upstream = _st.from_regex(r"\A[0-9][0-9A-Za-z.+~]{0,6}\Z")
+_deb_revision = _st.from_regex(r"\A[0-9A-Za-z.+~]{1,4}\Z")
+_deb_versions = _st.builds(
+    lambda e, u, r: f"{e}{u}{r}",
+    _st.sampled_from(["", "0:", "1:", "2:"]), _deb_upstream,
+    _st.one_of(_st.just(""), _deb_revision.map(lambda r: "-" + r)))
+
+
+@_settings(max_examples=800, deadline=None)
+@_given(_deb_versions, _deb_versions)
+def test_deb_order_matches_python_debian(a: str, b: str) -> None:
+    from debian.debian_support import version_compare
+
+    from parity.versions import compare
+
+    want = version_compare(a, b)
+    assert compare(a, b, "deb") == (want > 0) - (want < 0)
+
+
+def test_deb_order_edges() -> None:
+    from parity.versions import compare
+
+    assert compare("1.0~rc1", "1.0", "deb") == -1
+    assert compare("1.0", "1.0.0", "deb") == -1
+    assert compare("1.0-0", "1.0", "deb") == 0
+    assert compare("1.0a", "1.0+", "deb") == -1
+    assert compare("1:0.1", "2.0", "deb") == 1
+    assert compare("1.01", "1.1", "deb") == 0
+    assert compare("1.0~", "1.0", "deb") == -1
+    assert compare("0", "0~", "deb") == 1

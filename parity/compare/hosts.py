@@ -49,30 +49,33 @@ def compare_hosts_full(a: Facts, b: Facts) -> Comparison:
                                  f"{', '.join(one_sided)}")
             left = {k: v for k, v in left.items() if k in right}
             right = {k: v for k, v in right.items() if k in left}
-        skip = IGNORED_FIELDS.get(kind)
-        if skip:
-            left = {k: _without(v, skip) for k, v in left.items()}
-            right = {k: _without(v, skip) for k, v in right.items()}
-        out.findings.extend(_diff_kind(b.host, SINGULAR[kind], left, right))
+        skip = IGNORED_FIELDS.get(kind, frozenset())
+        out.findings.extend(_diff_kind(b.host, SINGULAR[kind], left, right, skip))
         out.checked[SINGULAR[kind]] = len(set(left) | set(right))
     out.findings.sort(key=_order)
     return out
 
 
 def _without(item: Any, fields: frozenset[str]) -> Any:
-    if isinstance(item, dict):
+    if fields and isinstance(item, dict):
         return {k: v for k, v in item.items() if k not in fields}
     return item
 
 
-def _diff_kind(host: str, kind: str, left: dict[str, Any],
-               right: dict[str, Any]) -> list[Finding]:
+def _diff_kind(host: str, kind: str, left: dict[str, Any], right: dict[str, Any],
+               skip: frozenset[str] = frozenset()) -> list[Finding]:
+    """Findings for one kind; fields in ``skip`` are neither compared nor shown (they are
+    dropped only from the few items that differ, not copied out of thousands that do not)."""
     out = []
-    for name in sorted(set(left) | set(right)):
+    for name in sorted(left.keys() | right.keys()):
         if name not in right:
-            out.append(Finding(host, kind, name, None, left[name], None, "missing"))
+            out.append(Finding(host, kind, name, None, _without(left[name], skip), None,
+                               "missing"))
         elif name not in left:
-            out.append(Finding(host, kind, name, None, None, right[name], "unexpected"))
+            out.append(Finding(host, kind, name, None, None, _without(right[name], skip),
+                               "unexpected"))
+        elif left[name] == right[name]:
+            continue
         elif kind == "file" and left[name].get("type") != right[name].get("type"):
             # absent on one side, or a directory where the other has a file: the other fields
             # of the two can only differ, so they would add noise (as in the spec check)
@@ -80,8 +83,9 @@ def _diff_kind(host: str, kind: str, left: dict[str, Any],
                                right[name].get("type"), "changed"))
         elif isinstance(left[name], dict) and isinstance(right[name], dict):
             for fld in changed_fields(left[name], right[name]):
-                out.append(Finding(host, kind, name, fld, left[name].get(fld),
-                                   right[name].get(fld), "changed"))
+                if fld not in skip:
+                    out.append(Finding(host, kind, name, fld, left[name].get(fld),
+                                       right[name].get(fld), "changed"))
         elif changed_fields({"v": left[name]}, {"v": right[name]}):
             out.append(Finding(host, kind, name, None, left[name], right[name], "changed"))
     return out

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -21,9 +21,11 @@ from parity.errors import SpecError
 from parity.fsutil import sha256_file
 from parity.spec.errors import format_errors
 from parity.spec.model import SPEC_VERSION, Secret, SpecModel
-from parity.spec.yamlpos import Located, load_yaml, plain, scalar_source
 from parity.textsafe import quoted
 from parity.versions import Constraint, parse_constraint
+
+if TYPE_CHECKING:
+    from parity.spec.yamlpos import Located
 
 __all__ = ["SPEC_VERSION", "Port", "Spec", "json_schema", "load_spec", "load_spec_text"]
 
@@ -49,6 +51,8 @@ class Spec:
     path: Path
     #: sha256 of each referenced file (sources, keys, provision scripts), by spec-relative path
     file_hashes: dict[str, str] = field(default_factory=dict)
+    #: the model's canonical JSON (:func:`model_json`) when already known (a cached load)
+    known_json: str | None = field(default=None, repr=False, compare=False)
 
     # -- identity ---------------------------------------------------------------------------
     @property
@@ -71,8 +75,10 @@ class Spec:
         Formatting and comments do not change it; editing ``files/shop.conf`` does. Targets
         label their images with it, and ``parity status`` compares it to find stale environments.
         """
-        doc = {"spec": self.model.model_dump(mode="json"), "files": self.file_hashes}
-        canonical = json.dumps(doc, sort_keys=True, separators=(",", ":"))
+        spec = self.known_json if self.known_json is not None else model_json(self.model)
+        # the canonical JSON of {"files": ..., "spec": ...}, keys sorted, built from the parts
+        files = json.dumps(self.file_hashes, sort_keys=True, separators=(",", ":"))
+        canonical = f'{{"files":{files},"spec":{spec}}}'
         return hashlib.sha256(canonical.encode()).hexdigest()
 
     # -- views used by renderers and the drift checker ----------------------------------------
@@ -109,20 +115,64 @@ class Spec:
         return str(self.path)
 
 
+def model_json(model: SpecModel) -> str:
+    """The model as canonical JSON (keys sorted, no spaces): what :attr:`Spec.sha256` hashes."""
+    return json.dumps(model.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+
+
 def load_spec(path: str | Path | None = None) -> Spec:
-    """Read, parse and validate a spec file; raise :class:`SpecError` listing every problem."""
+    """Read, parse and validate a spec file; raise :class:`SpecError` listing every problem.
+
+    A spec whose bytes were validated before by the same code comes from the cache
+    (:mod:`parity.spec.cache`); its referenced files are checked and hashed again all the same.
+    """
+    from parity.spec import cache
+
     spec_path = Path(path) if path is not None else DEFAULT_SPEC
     if spec_path.is_dir():
         spec_path = spec_path / "parity.yaml"
-    return _build(load_yaml(spec_path), spec_path)
+    try:
+        data = spec_path.read_bytes()
+    except OSError:
+        data = None  # load_yaml says what is wrong
+    entry = cache.key(spec_path, data) if data is not None and cache.enabled() else None
+    if entry is not None:
+        hit = cache.load(entry)
+        if hit is not None:
+            model, known = hit
+            hashes: dict[str, str] = {}
+            if not _check_files(model, spec_path, None, hashes):
+                return Spec(model=model, path=spec_path, file_hashes=dict(sorted(hashes.items())),
+                            known_json=known)
+            # a referenced file changed: the full path reports it with its position
+    from parity.spec.yamlpos import load_yaml  # not needed on a hit: the YAML library
+
+    text = None
+    if data is not None:
+        try:
+            # the bytes the key was made of, with read_text()'s universal newlines
+            text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+        except UnicodeDecodeError:
+            entry = None  # load_yaml reads the file again and says what is wrong
+    spec = _build(load_yaml(spec_path, text), spec_path)
+    if entry is not None:
+        known = model_json(spec.model)
+        cache.store(entry, spec.model, known)
+        spec = Spec(model=spec.model, path=spec.path, file_hashes=spec.file_hashes,
+                    known_json=known)
+    return spec
 
 
 def load_spec_text(text: str, path: str | Path = "parity.yaml") -> Spec:
     """Validate spec text as if it were the file ``path`` (files resolve beside ``path``)."""
+    from parity.spec.yamlpos import load_yaml
+
     return _build(load_yaml(Path(path), text), Path(path))
 
 
 def _build(located: Located, spec_path: Path) -> Spec:
+    from parity.spec.yamlpos import plain
+
     data = plain(located.data)
     where = located.where
     if data is None:
@@ -178,6 +228,8 @@ def _format_problem(value: Any) -> str | None:
         return (f"the format version is the number {SPEC_VERSION}, not {str(value).lower()}; "
                 f"write `parity: {SPEC_VERSION}`")
     if value is None or isinstance(value, float):
+        from parity.spec.yamlpos import scalar_source
+
         shown = "empty" if value is None else scalar_source(value)
         return (f"the format version is the number {SPEC_VERSION}, not {shown}; "
                 f"write `parity: {SPEC_VERSION}`")
@@ -200,9 +252,16 @@ def _position_key(text: str) -> tuple[int, int]:
         return (0, 0)
 
 
-def _check_files(model: SpecModel, spec_path: Path, located: Located,
+def _check_files(model: SpecModel, spec_path: Path, located: Located | None,
                  hashes: dict[str, str]) -> list[str]:
-    """Referenced files must exist, be readable and stay inside the spec's folder."""
+    """Referenced files must exist, be readable and stay inside the spec's folder.
+
+    Without ``located`` (a cached load) the problems carry no position; the caller then loads
+    the spec in full to report them."""
+
+    def where(loc: tuple[Any, ...]) -> str:
+        return located.where(loc) if located is not None else str(spec_path)
+
     root = spec_path.parent.resolve()
     refs: list[tuple[tuple[Any, ...], str]] = []
     refs += [(("files", dest, "source"), f.source) for dest, f in model.files.items() if f.source]
@@ -213,22 +272,22 @@ def _check_files(model: SpecModel, spec_path: Path, located: Located,
         key = ".".join(map(str, loc))
         target = (root / rel).resolve()
         if not target.is_relative_to(root):
-            problems.append(f"{located.where(loc)}: {key}: {quoted(rel)} points outside the spec's "
+            problems.append(f"{where(loc)}: {key}: {quoted(rel)} points outside the spec's "
                             f"folder {root}; keep referenced files beside parity.yaml")
         elif not target.is_file():
-            problems.append(f"{located.where(loc)}: {key}: file {quoted(rel)} not found in {root}")
+            problems.append(f"{where(loc)}: {key}: file {quoted(rel)} not found in {root}")
         else:
             try:
                 hashes[rel] = sha256_file(target)  # in chunks: sources may be gigabytes
                 with target.open("rb") as fh:
                     head = fh.read(4096)
             except OSError as exc:
-                problems.append(f"{located.where(loc)}: {key}: cannot read {quoted(rel)}: {exc}")
+                problems.append(f"{where(loc)}: {key}: cannot read {quoted(rel)}: {exc}")
                 continue
             if loc[0] == "repositories" and model.base in DISTROS:
                 form = DISTROS[model.base].package_family.key_form
                 if form[0].encode() not in head:
-                    problems.append(f"{located.where(loc)}: {key}: {quoted(rel)} is not {form[1]}")
+                    problems.append(f"{where(loc)}: {key}: {quoted(rel)} is not {form[1]}")
     return problems
 
 

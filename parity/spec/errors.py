@@ -7,14 +7,16 @@ sanitises the whole message once when it prints it, so an ``\\e[2J`` key shows a
 from __future__ import annotations
 
 import difflib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
 from parity.spec.model import ONE_LINE_PATTERN as _ONE_LINE
 from parity.spec.model import SURROGATE_FIX
-from parity.spec.yamlpos import Located
 from parity.textsafe import quoted
+
+if TYPE_CHECKING:
+    from parity.spec.yamlpos import Located
 
 
 def format_errors(exc: ValidationError, located: Located, model: type[BaseModel]) -> list[str]:

@@ -22,9 +22,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from ruamel.yaml.scalarint import OctalInt
 
-from parity.spec.yamlpos import scalar_source
 from parity.textsafe import quoted
 from parity.versions import ConstraintError, parse_constraint
 
@@ -32,9 +30,15 @@ SPEC_VERSION = 1
 
 
 class Strict(BaseModel):
-    """Base for every spec section: unknown keys are errors (with a "did you mean")."""
+    """Base for every spec section: unknown keys are errors (with a "did you mean").
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+    ``defer_build``: pydantic otherwise builds a validator and a serializer for every section
+    class when this module is imported, then again inside :class:`SpecModel`'s; deferred, the
+    first validation builds the one that is used (part of keeping ``parity validate`` under a
+    quarter of a second, bench cli)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False,
+                              defer_build=True)
 
 
 # --- constrained strings -------------------------------------------------------------------
@@ -83,6 +87,15 @@ ImageRef = Annotated[
 AcName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+([-./][a-z0-9]+)*$")]
 
 
+def scalar_source(value: Any) -> str:
+    """:func:`parity.spec.yamlpos.scalar_source`, imported when a validator needs it: a spec
+    loaded from the cache (:mod:`parity.spec.cache`) is never validated, so it never imports
+    the YAML library."""
+    from parity.spec.yamlpos import scalar_source as source
+
+    return source(value)
+
+
 def _as_written(value: Any) -> Any:
     """A YAML number or boolean as the text the user wrote (``1.10`` stays ``"1.10"``, not
     ``"1.1"``; ``true`` stays ``"true"``); anything else unchanged for the model to check."""
@@ -110,6 +123,8 @@ def _mode(value: Any) -> str:
     """Accept ``"0644"``, ``"644"``, YAML numbers ``644``/``0644``/``0o644``; give ``"0644"``."""
     if isinstance(value, bool):
         raise ValueError("a file mode is an octal string such as \"0644\"")
+    from ruamel.yaml.scalarint import OctalInt
+
     if isinstance(value, OctalInt):  # 0o644: ruamel keeps that it was written in octal
         text = format(value, "o")
     elif isinstance(value, int):  # 644 (YAML 1.2 reads 0644 as 644 too)

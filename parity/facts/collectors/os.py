@@ -18,11 +18,17 @@ KIND = "os"
 
 
 def snippet(request: CollectRequest) -> str:
+    # one uname for both (the machine name is its last word; a kernel release could hold a
+    # space), and os-release read by the shell: three processes fewer per check
     return """\
-echo "arch $(uname -m)"
-echo "kernel $(uname -r)"
+u=$(uname -r -m)
+echo "arch ${u##* }"
+echo "kernel ${u% *}"
 for f in /etc/os-release /usr/lib/os-release; do
-  if [ -r "$f" ]; then sed 's/^/release /' "$f"; break; fi
+  if [ -r "$f" ]; then
+    while IFS= read -r l || [ -n "$l" ]; do printf 'release %s\\n' "$l"; done < "$f"
+    break
+  fi
 done
 """
 

@@ -7,10 +7,14 @@ M='@@parity-0123456789abcdef01234567@@'
 NA="$M NA"
 echo "$M BEGIN os"
 (
-echo "arch $(uname -m)"
-echo "kernel $(uname -r)"
+u=$(uname -r -m)
+echo "arch ${u##* }"
+echo "kernel ${u% *}"
 for f in /etc/os-release /usr/lib/os-release; do
-  if [ -r "$f" ]; then sed 's/^/release /' "$f"; break; fi
+  if [ -r "$f" ]; then
+    while IFS= read -r l || [ -n "$l" ]; do printf 'release %s\n' "$l"; done < "$f"
+    break
+  fi
 done
 ) </dev/null
 r=$?; echo; echo "$M END os $r"
@@ -19,7 +23,21 @@ echo "$M BEGIN packages"
 
 if have dpkg-query; then
   echo "manager dpkg"
-  dpkg-query -W -f='${Package}\t${Version}\t${Architecture}\t${Status}\n'
+  d=/var/lib/dpkg; u=
+  for f in "$d"/updates/[0-9]*; do [ -e "$f" ] && u=1; break; done
+  if [ -z "$u" ] && [ -z "${DPKG_ADMINDIR:-}" ] && [ -r "$d/status" ] && have awk; then
+    awk '
+      function val() { v = substr($0, index($0, ":") + 1); sub(/^[ \t]+/, "", v)
+                       sub(/[ \t]+$/, "", v); return v }
+      /^Package:/ { p = val(); next }
+      /^Version:/ { ver = val(); next }
+      /^Architecture:/ { a = val(); next }
+      /^Status:/ { s = val(); next }
+      /^$/ { if (p != "") print p "\t" ver "\t" a "\t" s; p = ver = a = s = ""; next }
+      END { if (p != "") print p "\t" ver "\t" a "\t" s }' "$d/status"
+  else
+    dpkg-query -W -f='${Package}\t${Version}\t${Architecture}\t${Status}\n'
+  fi
   echo "@auto apt"
   if [ -r /var/lib/apt/extended_states ]; then cat /var/lib/apt/extended_states; fi
 elif have rpm && { [ -d /var/lib/rpm ] || [ -d /usr/lib/sysimage/rpm ]; }; then
@@ -57,8 +75,18 @@ else
   pstate() {
     _s=; while read -r _k _v _r; do [ "$_k" = State: ] && { _s=$_v; break; }; done       2>/dev/null < "/proc/$1/status"
   }
-  # a status request means something only to scripts that handle one (LSB or OpenRC)
+  # a status request means something only to scripts that handle one (LSB or OpenRC); one
+  # grep -l over every init script answers for all of them (a process per script cost the host
+  # a millisecond each), unless a script's name holds a newline (it could forge a line of
+  # grep's list): then each script is asked on its own
+  gl= gs=
+  if have grep; then
+    gs=1
+    for f in /etc/init.d/*; do case $f in *"$nl"*) gs=;; esac; done
+    [ -n "$gs" ] && gl=$nl$(grep -l -e status -e openrc-run -- /etc/init.d/* 2>/dev/null)$nl
+  fi
   handles_status() {
+    if [ -n "$gs" ]; then case $gl in *"$nl$1$nl"*) return 0;; esac; return 1; fi
     if have grep; then grep -q -e status -e openrc-run "$1" 2>/dev/null; return; fi
     while IFS= read -r _l; do
       case $_l in *status*|*openrc-run*) return 0;; esac
@@ -126,28 +154,76 @@ echo "$M BEGIN files"
 (
 nl='
 '
-pf() {
-  if [ -L "$2" ]; then t=link; elif [ -d "$2" ]; then t=directory
-  elif [ -f "$2" ]; then t=file; elif [ -e "$2" ]; then t=other; else t=absent; fi
-  echo "$1 type $t"
-  [ "$t" = absent ] && return 0
-  echo "$1 stat $(stat -c '%a %u %g %U %G' -- "$2" 2>/dev/null)"
-  if [ "$t" = link ]; then
-    if have od; then
-      h=$(readlink -- "$2" | od -An -v -tx1); echo "$1 targethex $(printf %s $h)"
-    else
-      h=$(readlink -- "$2")
-      case $h in *"$nl"*) echo "$1 targetnl";; *) echo "$1 target $h";; esac
-    fi
+# one path the slow way (a process or two per path): the fallback when a batch cannot be trusted
+pstat() { echo "$1 stat $(stat -c '%a %u %g %U %G' -- "$2" 2>/dev/null)"; }
+plink() {
+  if have od; then
+    h=$(readlink -- "$2" | od -An -v -tx1); echo "$1 targethex $(printf %s $h)"
+  else
+    h=$(readlink -- "$2")
+    case $h in *"$nl"*) echo "$1 targetnl";; *) echo "$1 target $h";; esac
   fi
-  if [ "$t" = file ] && [ -r "$2" ] && have sha256sum; then
-    h=$(sha256sum < "$2" 2>/dev/null) && echo "$1 sha256 ${h%% *}"
-  fi
-  return 0
 }
-pf 0 /etc/passwd
-pf 1 '/srv/it'"'"'s here'
-pf 2 '/srv/a
+psha() { h=$(sha256sum < "$2" 2>/dev/null) && echo "$1 sha256 ${h%% *}"; return 0; }
+# pfiles PATH...: every requested path, its index being its position. Types come from shell
+# tests (no process); then one stat, one readlink and one sha256sum run for all paths of a
+# kind, instead of one or two processes per path. Each batch re-selects its paths with the same
+# tests (sha256sum must never read a fifo or a device) and narrows the positional parameters
+# to them by number, so no path's text is ever evaluated. A batch is printed only when its tool
+# succeeded for every path, so its lines pair with its indices in order; otherwise (a path
+# vanished, a tool lacks -z) that kind is done path by path
+pfiles() {
+  _i=0
+  for p do
+    if [ -L "$p" ]; then t=link; elif [ -d "$p" ]; then t=directory
+    elif [ -f "$p" ]; then t=file; elif [ -e "$p" ]; then t=other; else t=absent; fi
+    echo "$_i type $t"; _i=$((_i + 1))
+  done
+  pbatch stat "$@"; pbatch link "$@"; pbatch sha "$@"
+}
+pbatch() {
+  _k=$1; shift; _i=0 _ix= _a=
+  for p do
+    _i=$((_i + 1))
+    case $_k in
+      stat) [ -L "$p" ] || [ -e "$p" ];;
+      link) [ -L "$p" ];;
+      sha) [ ! -L "$p" ] && [ -f "$p" ] && [ -r "$p" ] && have sha256sum;;
+      *) false;;
+    esac || continue
+    _ix="${_ix:+$_ix,}$((_i - 1))"; _a="$_a \"\${$_i}\""
+  done
+  [ -n "$_ix" ] || return 0
+  eval "set -- $_a"  # only the selected paths: set -- "${1}" "${5}" ... (no path text in eval)
+  case $_k in
+    stat)
+      # one line per path, and every path answered when stat exits 0
+      if _o=$(stat -c '%a %u %g %U %G' -- "$@" 2>/dev/null); then
+        printf 'batch stat %s\n%s\n' "$_ix" "$_o"; return 0
+      fi;;
+    link)
+      # NUL-terminated targets as hex (any byte of a target comes back exactly); a failure
+      # (BusyBox has no -z) appends a '/', so the hex no longer ends with a NUL
+      if have od; then
+        _o=$({ readlink -z -- "$@" 2>/dev/null || printf /; } | od -An -v -tx1)
+        case $_o in *" 00")
+          printf 'batch targetshex %s ' "$_ix"; printf %s $_o; echo; return 0;;
+        esac
+      fi;;
+    sha)
+      # -z: NUL ends each record and no name is escaped; tr makes one line per file. A
+      # failure appends a '/', which no line of a regular file's hash can end with
+      if have tr; then
+        _o=$({ sha256sum -z -- "$@" 2>/dev/null || printf /; } | tr '\n\0' '?\n')
+        case $_o in */|'') ;; *) printf 'batch sha256 %s\n%s\n' "$_ix" "$_o"; return 0;; esac
+      fi;;
+  esac
+  for p do
+    _j=${_ix%%,*}; _ix=${_ix#"$_j"}; _ix=${_ix#,}
+    case $_k in stat) pstat "$_j" "$p";; link) plink "$_j" "$p";; sha) psha "$_j" "$p";; esac
+  done
+}
+pfiles /etc/passwd '/srv/it'"'"'s here' '/srv/a
 b'
 ) </dev/null
 r=$?; echo; echo "$M END files $r"
@@ -179,10 +255,14 @@ M='"'"'@@parity-0123456789abcdef01234567@@'"'"'
 NA="$M NA"
 echo "$M BEGIN os"
 (
-echo "arch $(uname -m)"
-echo "kernel $(uname -r)"
+u=$(uname -r -m)
+echo "arch ${u##* }"
+echo "kernel ${u% *}"
 for f in /etc/os-release /usr/lib/os-release; do
-  if [ -r "$f" ]; then sed '"'"'s/^/release /'"'"' "$f"; break; fi
+  if [ -r "$f" ]; then
+    while IFS= read -r l || [ -n "$l" ]; do printf '"'"'release %s\n'"'"' "$l"; done < "$f"
+    break
+  fi
 done
 ) </dev/null
 r=$?; echo; echo "$M END os $r"
@@ -191,7 +271,21 @@ echo "$M BEGIN packages"
 
 if have dpkg-query; then
   echo "manager dpkg"
-  dpkg-query -W -f='"'"'${Package}\t${Version}\t${Architecture}\t${Status}\n'"'"'
+  d=/var/lib/dpkg; u=
+  for f in "$d"/updates/[0-9]*; do [ -e "$f" ] && u=1; break; done
+  if [ -z "$u" ] && [ -z "${DPKG_ADMINDIR:-}" ] && [ -r "$d/status" ] && have awk; then
+    awk '"'"'
+      function val() { v = substr($0, index($0, ":") + 1); sub(/^[ \t]+/, "", v)
+                       sub(/[ \t]+$/, "", v); return v }
+      /^Package:/ { p = val(); next }
+      /^Version:/ { ver = val(); next }
+      /^Architecture:/ { a = val(); next }
+      /^Status:/ { s = val(); next }
+      /^$/ { if (p != "") print p "\t" ver "\t" a "\t" s; p = ver = a = s = ""; next }
+      END { if (p != "") print p "\t" ver "\t" a "\t" s }'"'"' "$d/status"
+  else
+    dpkg-query -W -f='"'"'${Package}\t${Version}\t${Architecture}\t${Status}\n'"'"'
+  fi
   echo "@auto apt"
   if [ -r /var/lib/apt/extended_states ]; then cat /var/lib/apt/extended_states; fi
 elif have rpm && { [ -d /var/lib/rpm ] || [ -d /usr/lib/sysimage/rpm ]; }; then
@@ -229,8 +323,18 @@ else
   pstate() {
     _s=; while read -r _k _v _r; do [ "$_k" = State: ] && { _s=$_v; break; }; done       2>/dev/null < "/proc/$1/status"
   }
-  # a status request means something only to scripts that handle one (LSB or OpenRC)
+  # a status request means something only to scripts that handle one (LSB or OpenRC); one
+  # grep -l over every init script answers for all of them (a process per script cost the host
+  # a millisecond each), unless a script'"'"'s name holds a newline (it could forge a line of
+  # grep'"'"'s list): then each script is asked on its own
+  gl= gs=
+  if have grep; then
+    gs=1
+    for f in /etc/init.d/*; do case $f in *"$nl"*) gs=;; esac; done
+    [ -n "$gs" ] && gl=$nl$(grep -l -e status -e openrc-run -- /etc/init.d/* 2>/dev/null)$nl
+  fi
   handles_status() {
+    if [ -n "$gs" ]; then case $gl in *"$nl$1$nl"*) return 0;; esac; return 1; fi
     if have grep; then grep -q -e status -e openrc-run "$1" 2>/dev/null; return; fi
     while IFS= read -r _l; do
       case $_l in *status*|*openrc-run*) return 0;; esac
@@ -298,28 +402,76 @@ echo "$M BEGIN files"
 (
 nl='"'"'
 '"'"'
-pf() {
-  if [ -L "$2" ]; then t=link; elif [ -d "$2" ]; then t=directory
-  elif [ -f "$2" ]; then t=file; elif [ -e "$2" ]; then t=other; else t=absent; fi
-  echo "$1 type $t"
-  [ "$t" = absent ] && return 0
-  echo "$1 stat $(stat -c '"'"'%a %u %g %U %G'"'"' -- "$2" 2>/dev/null)"
-  if [ "$t" = link ]; then
-    if have od; then
-      h=$(readlink -- "$2" | od -An -v -tx1); echo "$1 targethex $(printf %s $h)"
-    else
-      h=$(readlink -- "$2")
-      case $h in *"$nl"*) echo "$1 targetnl";; *) echo "$1 target $h";; esac
-    fi
+# one path the slow way (a process or two per path): the fallback when a batch cannot be trusted
+pstat() { echo "$1 stat $(stat -c '"'"'%a %u %g %U %G'"'"' -- "$2" 2>/dev/null)"; }
+plink() {
+  if have od; then
+    h=$(readlink -- "$2" | od -An -v -tx1); echo "$1 targethex $(printf %s $h)"
+  else
+    h=$(readlink -- "$2")
+    case $h in *"$nl"*) echo "$1 targetnl";; *) echo "$1 target $h";; esac
   fi
-  if [ "$t" = file ] && [ -r "$2" ] && have sha256sum; then
-    h=$(sha256sum < "$2" 2>/dev/null) && echo "$1 sha256 ${h%% *}"
-  fi
-  return 0
 }
-pf 0 /etc/passwd
-pf 1 '"'"'/srv/it'"'"'"'"'"'"'"'"'s here'"'"'
-pf 2 '"'"'/srv/a
+psha() { h=$(sha256sum < "$2" 2>/dev/null) && echo "$1 sha256 ${h%% *}"; return 0; }
+# pfiles PATH...: every requested path, its index being its position. Types come from shell
+# tests (no process); then one stat, one readlink and one sha256sum run for all paths of a
+# kind, instead of one or two processes per path. Each batch re-selects its paths with the same
+# tests (sha256sum must never read a fifo or a device) and narrows the positional parameters
+# to them by number, so no path'"'"'s text is ever evaluated. A batch is printed only when its tool
+# succeeded for every path, so its lines pair with its indices in order; otherwise (a path
+# vanished, a tool lacks -z) that kind is done path by path
+pfiles() {
+  _i=0
+  for p do
+    if [ -L "$p" ]; then t=link; elif [ -d "$p" ]; then t=directory
+    elif [ -f "$p" ]; then t=file; elif [ -e "$p" ]; then t=other; else t=absent; fi
+    echo "$_i type $t"; _i=$((_i + 1))
+  done
+  pbatch stat "$@"; pbatch link "$@"; pbatch sha "$@"
+}
+pbatch() {
+  _k=$1; shift; _i=0 _ix= _a=
+  for p do
+    _i=$((_i + 1))
+    case $_k in
+      stat) [ -L "$p" ] || [ -e "$p" ];;
+      link) [ -L "$p" ];;
+      sha) [ ! -L "$p" ] && [ -f "$p" ] && [ -r "$p" ] && have sha256sum;;
+      *) false;;
+    esac || continue
+    _ix="${_ix:+$_ix,}$((_i - 1))"; _a="$_a \"\${$_i}\""
+  done
+  [ -n "$_ix" ] || return 0
+  eval "set -- $_a"  # only the selected paths: set -- "${1}" "${5}" ... (no path text in eval)
+  case $_k in
+    stat)
+      # one line per path, and every path answered when stat exits 0
+      if _o=$(stat -c '"'"'%a %u %g %U %G'"'"' -- "$@" 2>/dev/null); then
+        printf '"'"'batch stat %s\n%s\n'"'"' "$_ix" "$_o"; return 0
+      fi;;
+    link)
+      # NUL-terminated targets as hex (any byte of a target comes back exactly); a failure
+      # (BusyBox has no -z) appends a '"'"'/'"'"', so the hex no longer ends with a NUL
+      if have od; then
+        _o=$({ readlink -z -- "$@" 2>/dev/null || printf /; } | od -An -v -tx1)
+        case $_o in *" 00")
+          printf '"'"'batch targetshex %s '"'"' "$_ix"; printf %s $_o; echo; return 0;;
+        esac
+      fi;;
+    sha)
+      # -z: NUL ends each record and no name is escaped; tr makes one line per file. A
+      # failure appends a '"'"'/'"'"', which no line of a regular file'"'"'s hash can end with
+      if have tr; then
+        _o=$({ sha256sum -z -- "$@" 2>/dev/null || printf /; } | tr '"'"'\n\0'"'"' '"'"'?\n'"'"')
+        case $_o in */|'"'"''"'"') ;; *) printf '"'"'batch sha256 %s\n%s\n'"'"' "$_ix" "$_o"; return 0;; esac
+      fi;;
+  esac
+  for p do
+    _j=${_ix%%,*}; _ix=${_ix#"$_j"}; _ix=${_ix#,}
+    case $_k in stat) pstat "$_j" "$p";; link) plink "$_j" "$p";; sha) psha "$_j" "$p";; esac
+  done
+}
+pfiles /etc/passwd '"'"'/srv/it'"'"'"'"'"'"'"'"'s here'"'"' '"'"'/srv/a
 b'"'"'
 ) </dev/null
 r=$?; echo; echo "$M END files $r"

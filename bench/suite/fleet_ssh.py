@@ -44,7 +44,6 @@ import signal
 import statistics
 import subprocess
 import tempfile
-import threading
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
@@ -249,9 +248,9 @@ def start_fleet(ctx: Context, n_boxes: int, drifts: Sequence[str]) -> Fleet:
 
 def _ssh_config_common(key: Path, known: Path) -> str:
     """Host keys checked (each box's key recorded from the box itself), key auth only."""
-    return ("Host *\n  User root\n  IdentityFile {key}\n  IdentitiesOnly yes\n"
-            "  StrictHostKeyChecking yes\n  UserKnownHostsFile {known}\n"
-            "  GlobalKnownHostsFile /dev/null\n  LogLevel ERROR\n").format(key=key, known=known)
+    return (f"Host *\n  User root\n  IdentityFile {key}\n  IdentitiesOnly yes\n"
+            f"  StrictHostKeyChecking yes\n  UserKnownHostsFile {known}\n"
+            "  GlobalKnownHostsFile /dev/null\n  LogLevel ERROR\n")
 
 
 def write_inventory(ctx: Context, fleet: Fleet, n: int) -> tuple[Path, list[str]]:
@@ -305,7 +304,7 @@ def run_sampled(cmd: Sequence[str], env: dict[str, str], timeout: float = 1800) 
                     for ln in Path(f"/proc/{p.pid}/status").read_text().splitlines():
                         if ln.startswith("VmHWM:"):
                             hwm = max(hwm, int(ln.split()[1]))
-                    fds = max(fds, len(os.listdir(f"/proc/{p.pid}/fd")))
+                    fds = max(fds, sum(1 for _ in Path(f"/proc/{p.pid}/fd").iterdir()))
                 if time.perf_counter() - start > timeout:
                     raise BenchError(f"timed out after {timeout:.0f} s: {' '.join(cmd)[:200]}")
                 time.sleep(0.02)
@@ -365,11 +364,12 @@ def leftovers(marker: str) -> list[tuple[int, str]]:
     """Processes whose command line names ``marker`` (this run's work folder)."""
     out = []
     me = os.getpid()
-    for d in os.listdir("/proc"):
+    for entry in Path("/proc").iterdir():
+        d = entry.name
         if not d.isdigit() or int(d) == me:
             continue
         try:
-            args = Path(f"/proc/{d}/cmdline").read_bytes().replace(b"\0", b" ").decode(
+            args = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(
                 errors="replace")
         except OSError:
             continue
@@ -671,27 +671,29 @@ def _section(fleet_runs: dict[int, dict[str, list[Run]]], cmp_runs: dict[str, li
     body = [
         f"{n_hosts} host names (an Ansible YAML inventory) over {n_boxes} sshd containers on "
         f"loopback; {len(drifts)} boxes drift ({', '.join(drifts)}), so {drifting} names must "
-        "show findings (and do, checked every run); one `parity check SPEC --inventory INV --format json` per run, default "
-        f"`--jobs` (32), {cores} cores shared with the hosts. CPU per host in ms; the floor is "
-        "the hosts' CPU-bound minimum wall (hosts' CPU / cores).",
+        "show findings (and do, checked every run); one `parity check SPEC --inventory INV "
+        f"--format json` per run, default `--jobs` (32), {cores} cores shared with the hosts. "
+        "CPU per host in ms; the floor is the hosts' CPU-bound minimum wall (hosts' CPU / cores).",
         "",
         md_table(("hosts", "ssh client", "wall (min–max)", "parity CPU/host (min–max)",
                   "hosts' CPU/host", "floor", "wall/floor", "relay CPU/host",
                   "peak RSS MiB (VmHWM / wait4 max)", "max fds", "left"), rows),
     ]
     trow = []
+    ti = cmp_runs["testinfra"]
     for who, rs in cmp_runs.items():
         walls = [r.wall for r in rs]
+        vs = statistics.median(t.wall / r.wall for t, r in zip(ti, rs, strict=True))
+        cpu_vs = statistics.median(t.cpu / r.cpu for t, r in zip(ti, rs, strict=True))
         trow.append((who, f"{fmt_s(statistics.median(walls))} ({fmt_s(min(walls))}–"
                      f"{fmt_s(max(walls))})", f"{_med(rs, 'cpu', True) * 1000:.1f}",
-                     f"{_med(rs, 'hosts_cpu', True) * 1000:.1f}",
-                     f"{statistics.median(cmp_runs['testinfra'][i].wall / r.wall for i, r in enumerate(rs)):.1f}×"
-                     if who != "testinfra" else "1×"))
+                     f"{_med(rs, 'hosts_cpu', True) * 1000:.1f}", f"{vs:.1f}×",
+                     f"{cpu_vs:.1f}×"))
         data["runs"][f"subset/{who}"] = [r.__dict__ for r in rs]
     body += ["", f"Against testinfra over the same first {subset} names (`pytest -n 2`, "
              "ControlPersist multiplexing; its ControlMasters' CPU counted on its side):", "",
              md_table(("", "wall (min–max)", "own CPU/host ms", "hosts' CPU/host ms",
-                       "testinfra wall / this"), trow)]
+                       "testinfra wall / this", "testinfra CPU / this"), trow)]
 
     best = "asyncssh"
     rs = big[best]

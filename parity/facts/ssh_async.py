@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import contextlib
 import os
 import shlex
 import threading
@@ -393,22 +392,29 @@ class _Loop:
 
     def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()
-        self.live: set[Any] = set()
+        self.pending: set[concurrent.futures.Future[Any]] = set()
+        self.lock = threading.Lock()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True,
                                        name="parity-asyncssh")
         self.thread.start()
 
     def submit(self, coro: Any) -> concurrent.futures.Future[Any]:
-        return asyncio.run_coroutine_threadsafe(coro, self.loop)
+        fut = asyncio.run_coroutine_threadsafe(coro, self.loop)
+        with self.lock:
+            self.pending.add(fut)
+        fut.add_done_callback(self._done)
+        return fut
+
+    def _done(self, fut: concurrent.futures.Future[Any]) -> None:
+        with self.lock:
+            self.pending.discard(fut)
 
     def abort_all(self) -> None:
-        def _abort() -> None:
-            for conn in list(self.live):
-                with contextlib.suppress(Exception):
-                    conn.abort()
-
-        with contextlib.suppress(RuntimeError):
-            self.loop.call_soon_threadsafe(_abort)
+        """Cancel every host's task: its ``finally`` drops the connection at once."""
+        with self.lock:
+            pending = list(self.pending)
+        for fut in pending:
+            fut.cancel()
 
 
 _LOOP: _Loop | None = None
@@ -443,13 +449,15 @@ def run(backend: AsyncSshBackend, command: str, deadline: float, max_output: int
     verdict = _Verdict()
     factory = _client_factory(mode, known, searched, record_in, verdict)
     loop = _loop()
-    fut = loop.submit(_session(loop, backend.host.name, kw, known, factory, command, deadline,
+    fut = loop.submit(_session(backend.host.name, kw, known, factory, command, deadline,
                                max_output))
     try:
         return fut.result(timeout=max(0.1, deadline - time.monotonic()) + 5)
     except concurrent.futures.TimeoutError:
         fut.cancel()
         raise TransportTimeout() from None
+    except concurrent.futures.CancelledError:
+        raise TransportFailure("ssh failed: the connection was dropped (interrupted)") from None
     except _Refused:
         raise HostKeyRejected(verdict.message or "host key refused") from None
 
@@ -458,7 +466,7 @@ class _Refused(Exception):
     """The host key check refused the server (the message is in the verdict)."""
 
 
-async def _session(loop: _Loop, host: str, kw: dict[str, Any], known: Any, factory: Any,
+async def _session(host: str, kw: dict[str, Any], known: Any, factory: Any,
                    command: str, deadline: float, max_output: int) -> RunOutput:
     import asyncssh
 
@@ -474,7 +482,6 @@ async def _session(loop: _Loop, host: str, kw: dict[str, Any], known: Any, facto
                                               password_auth=False, **kw)
             except asyncssh.HostKeyNotVerifiable:
                 raise _Refused() from None
-            loop.live.add(conn)
             out, err = bytearray(), bytearray()
             too_large = False
 
@@ -514,13 +521,13 @@ async def _session(loop: _Loop, host: str, kw: dict[str, Any], known: Any, facto
     except asyncssh.Error as exc:
         raise TransportFailure(f"ssh failed: {_where(host, kw)}: {exc.reason}") from None
     except OSError as exc:
+        why = os.strerror(exc.errno) if exc.errno else str(exc)  # asyncio words it oddly
         raise TransportFailure(f"ssh failed: connect to host {host} port "
-                               f"{kw.get('port') or 22}: {exc.strerror or exc}") from None
+                               f"{kw.get('port') or 22}: {why}") from None
     except (ValueError, KeyError) as exc:  # a key file asyncssh cannot load, a bad option
         raise TransportFailure(f"ssh failed: {_where(host, kw)}: {exc}") from None
     finally:
         if conn is not None:
-            loop.live.discard(conn)
             conn.abort()
 
 

@@ -378,6 +378,14 @@ def leftovers(marker: str) -> list[tuple[int, str]]:
     return out
 
 
+def machine_busy() -> float:
+    """CPU seconds the whole machine spent busy since boot (all cores, /proc/stat): the runs'
+    share of it against everyone else's shows how loaded the shared machine was."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (fields + [0] * 8)[:8]
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
 def proc_cpu(pid: int) -> float:
     """utime + stime of a live process, seconds."""
     try:
@@ -403,6 +411,8 @@ class Run:
     hwm_mib: float
     max_fds: int
     left: int
+    #: CPU seconds everything else on the machine used meanwhile (other jobs, dockerd, ...)
+    others_cpu: float = 0.0
 
 
 def _env(client: str) -> dict[str, str]:
@@ -415,10 +425,11 @@ def parity_run(ctx: Context, fleet: Fleet, spec: Path, inventory: Path, names: l
                client: str, meters: tuple[CpuMeter, CpuMeter]) -> Run:
     """One ``parity check SPEC --inventory INV --format json``, measured and verified."""
     boxes, relay = meters
-    h0, r0 = boxes.read(), relay.read()
+    h0, r0, m0 = boxes.read(), relay.read(), machine_busy()
     res = run_sampled([*ctx.parity(), "check", str(spec), "--inventory", str(inventory),
                        "--format", "json"], env=_env(client))
     hosts_cpu, relay_cpu = boxes.read() - h0, relay.read() - r0
+    others = max(0.0, machine_busy() - m0 - res.cpu - hosts_cpu - relay_cpu)
     left = leftovers(str(ctx.workdir))
     if left:
         for pid, _ in left:
@@ -427,7 +438,7 @@ def parity_run(ctx: Context, fleet: Fleet, spec: Path, inventory: Path, names: l
         raise BenchError(f"parity ({client}) left {len(left)} processes behind: {left[:3]}")
     verify_parity(res, fleet, names, client)
     return Run(f"parity ({client})", len(names), res.wall, res.cpu, hosts_cpu, relay_cpu,
-               res.maxrss_mib, res.hwm_mib, res.max_fds, len(left))
+               res.maxrss_mib, res.hwm_mib, res.max_fds, len(left), others)
 
 
 def verify_parity(res: Sampled, fleet: Fleet, names: list[str], client: str) -> None:
@@ -665,6 +676,7 @@ def _section(fleet_runs: dict[int, dict[str, list[Run]]], cmp_runs: dict[str, li
                          f"{host_ms['median']}", fmt_s(floor),
                          f"{statistics.median(walls) / floor:.2f}×",
                          f"{_med(rs, 'relay_cpu', True) * 1000:.1f}",
+                         f"{statistics.median(r.others_cpu / r.wall for r in rs):.2f}",
                          f"{max(r.hwm_mib for r in rs):.0f} / {max(r.maxrss_mib for r in rs):.0f}",
                          max(r.max_fds for r in rs), max(r.left for r in rs)))
             data["runs"][f"{size}/{client}"] = [r.__dict__ for r in rs]
@@ -673,10 +685,12 @@ def _section(fleet_runs: dict[int, dict[str, list[Run]]], cmp_runs: dict[str, li
         f"loopback; {len(drifts)} boxes drift ({', '.join(drifts)}), so {drifting} names must "
         "show findings (and do, checked every run); one `parity check SPEC --inventory INV "
         f"--format json` per run, default `--jobs` (32), {cores} cores shared with the hosts. "
-        "CPU per host in ms; the floor is the hosts' CPU-bound minimum wall (hosts' CPU / cores).",
+        "CPU per host in ms; the floor is the hosts' CPU-bound minimum wall (hosts' CPU / cores); "
+        "others' load: the cores everything else on the machine kept busy meanwhile (/proc/stat).",
         "",
         md_table(("hosts", "ssh client", "wall (min–max)", "parity CPU/host (min–max)",
                   "hosts' CPU/host", "floor", "wall/floor", "relay CPU/host",
+                  "others' load (cores)",
                   "peak RSS MiB (VmHWM / wait4 max)", "max fds", "left"), rows),
     ]
     trow = []
@@ -723,7 +737,9 @@ def _section(fleet_runs: dict[int, dict[str, list[Run]]], cmp_runs: dict[str, li
                  f"CPU ({_med(rs, 'hosts_cpu', True) * 1000:.0f} ms/host: sshd -i + the "
                  f"collection script), while parity ({cpu_host:.0f} ms/host) and the loopback "
                  f"relay ({_med(rs, 'relay_cpu', True) * 1000:.1f} ms/host) share the same "
-                 f"{cores} cores, as do other jobs on this machine")),
+                 f"{cores} cores, and other jobs on this shared machine used "
+                 f"{statistics.median(r.others_cpu / r.wall for r in rs):.2f} cores on average "
+                 "during these runs")),
         Goal("3-mem", f"peak RSS of parity at {n_hosts} hosts, flat in the number of hosts",
              f"≤ 300 MiB, ≤ 1.25× the {small}-host peak", mem_text + " (asyncssh)",
              hwm <= 300 and flat,

@@ -58,7 +58,8 @@ def test_sampler_sees_fds_and_peak_rss() -> None:
 
 def test_leftovers_finds_processes_naming_the_marker(tmp_path: Path) -> None:
     marker = str(tmp_path / "marker")
-    p = subprocess.Popen(["sh", "-c", "sleep 30", marker])
+    # python keeps its argv (sh -c would exec sleep and drop the marker from the command line)
+    p = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)", marker])
     try:
         assert [pid for pid, _ in F.leftovers(marker)] == [p.pid]
     finally:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,9 @@ def test_leftovers_finds_processes_naming_the_marker(tmp_path: Path) -> None:
     # python keeps its argv (sh -c would exec sleep and drop the marker from the command line)
     p = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)", marker])
     try:
+        deadline = time.monotonic() + 10  # until the child has exec'd (its argv is ours)
+        while not F.leftovers(marker) and time.monotonic() < deadline:
+            time.sleep(0.01)
         assert [pid for pid, _ in F.leftovers(marker)] == [p.pid]
     finally:
         p.kill()

@@ -12,7 +12,9 @@ unknown or changed key before authenticating (paramiko sends a password only aft
 file), relaxes it, with OpenSSH's meanings: ``accept-new`` trusts and records a first key but
 refuses a changed one; ``no`` accepts both, and for a changed key, like ssh, never sends the
 password. ``ssh://`` is checked by ssh itself (in batch mode, so an unknown key fails); the URL
-parameter is passed on to it as ``-o StrictHostKeyChecking=``.
+parameter is passed on to it as ``-o StrictHostKeyChecking=``. ``asyncssh://`` (and ``ssh://``
+with ``PARITY_SSH_CLIENT=asyncssh``) is checked like ``paramiko://``, by
+:mod:`parity.facts.ssh_async`.
 """
 
 from __future__ import annotations
@@ -61,9 +63,25 @@ def make_backend(url: str, **kwargs: Any) -> Any:
 
     scheme = urllib.parse.urlparse(url).scheme
     mode = strict_mode(url)
-    host, kw = testinfra.backend.parse_hostspec(url)
+    if scheme == "asyncssh":
+        from parity.facts.ssh_async import hostspec_for
+
+        host, kw = hostspec_for(url)
+    else:
+        host, kw = testinfra.backend.parse_hostspec(url)
     for key, value in kwargs.items():
         kw.setdefault(key, value)
+    if scheme in ("ssh", "safe-ssh") and not _has_password(host):
+        from parity.facts.ssh_async import client_choice
+
+        if client_choice() == "asyncssh":
+            scheme = "asyncssh"
+    if scheme == "asyncssh":
+        from parity.facts.ssh_async import AsyncSshBackend, require_asyncssh
+
+        require_asyncssh()
+        kw.pop(STRICT_PARAM, None)
+        return AsyncSshBackend(host, strict=mode, **kw)
     if scheme in ("ssh", "safe-ssh") and _has_password(host):
         if kw.get("ssh_extra_args"):
             raise HostError(f"{redact_url(url)}: a password and ssh arguments together",

@@ -187,14 +187,19 @@ def collect_many(
     timeout: float = DEFAULT_TIMEOUT,
     progress: bool | ProgressHook | None = None,
     max_output: int | None = None,
+    on_result: ProgressHook | None = None,
 ) -> list[HostResult]:
     """Collect every target concurrently; one :class:`HostResult` per target, in input order.
 
     ``jobs`` bounds concurrent hosts (default ``min(32, len(targets))``); ``timeout`` and
     ``max_output`` (bytes read, see :func:`collect`) are per host.
     ``progress``: ``None`` shows a rich progress bar when stderr is a terminal, ``True``/``False``
-    force it on/off, a callable is called with each finished result instead. On Ctrl-C every
-    running transport process is killed before ``KeyboardInterrupt`` propagates.
+    force it on/off, a callable is called with each finished result instead. ``on_result`` is
+    called with each finished result too (in this thread, before the progress display), whatever
+    ``progress`` says: a caller that compares each host as it arrives and then drops its facts
+    (``res.facts = None``) keeps its memory flat in the number of hosts, where the returned list
+    would otherwise hold every host's facts to the end (about 70 KiB per minimal Debian host).
+    On Ctrl-C every running transport process is killed before ``KeyboardInterrupt`` propagates.
     """
     resolved = [_as_target(t) for t in targets]
     if not resolved:
@@ -211,6 +216,8 @@ def collect_many(
         for fut in as_completed(futures):
             res = fut.result()
             results[futures[fut]] = res
+            if on_result:
+                on_result(res)
             if hook:
                 hook(res)
     except BaseException:

@@ -60,7 +60,8 @@ class HostTarget:
 def _schemes() -> list[str]:
     from testinfra.backend import BACKENDS
 
-    return sorted(BACKENDS)
+    # asyncssh:// is parity's own in-process ssh client (parity.facts.ssh_async)
+    return sorted({*BACKENDS, "asyncssh"})
 
 
 def _from_url(url: str, name: str | None = None, inventory: str | None = None) -> list[HostTarget]:
@@ -80,7 +81,8 @@ def _from_url(url: str, name: str | None = None, inventory: str | None = None) -
         return _from_inventory(parsed.netloc or "all", inv)
     if parsed.scheme != "local" and not parsed.netloc:
         raise UsageError(f"host {shown!r}: no host or container name after {parsed.scheme}://")
-    if parsed.scheme in ("ssh", "safe-ssh") and ":" in parsed.netloc.rpartition("@")[0]:
+    if parsed.scheme in ("ssh", "safe-ssh", "asyncssh") \
+            and ":" in parsed.netloc.rpartition("@")[0]:
         raise UsageError(f"host {shown!r}: {parsed.scheme}:// cannot use a password",
                          hint=SSH_PASSWORD_HINT)
     strict_mode(url)  # a bad strict_host_key_checking value is a usage error, found now

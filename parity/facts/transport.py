@@ -15,7 +15,9 @@ without end (a 200 MB ``/etc/passwd`` costs seconds and gigabytes, times ``--job
 :data:`STDERR_KEEP` bytes. The paramiko reader stops the same way. The threaded backends (salt,
 winrm) read everything themselves; their output is refused after the fact.
 
-The paramiko backend gets a channel with a socket timeout and its client is closed afterwards;
+The asyncssh backend (:mod:`parity.facts.ssh_async`) runs in this process, on one event loop,
+with the same deadline and output bound; Ctrl-C drops its connections. The paramiko backend gets
+a channel with a socket timeout and its client is closed afterwards;
 any other backend runs on a helper thread that we stop waiting for at the deadline.
 """
 
@@ -104,6 +106,10 @@ def kill_all() -> None:
         # only the signal: the thread that started ``p`` is reading its pipes, sees them close,
         # and reaps it (reading them from here too would race with that reader)
         _signal(p)
+    import sys
+
+    if "parity.facts.ssh_async" in sys.modules:  # in-process connections: drop them too
+        sys.modules["parity.facts.ssh_async"].abort_all()
 
 
 def _signal(p: subprocess.Popen[bytes]) -> None:
@@ -194,6 +200,11 @@ def run(backend: Any, command: str, timeout: float,
         return _run_subprocess(backend, command, deadline, max_output)
     if name == "paramiko":
         return _run_paramiko(backend, command, deadline, max_output)
+    if name == "asyncssh":
+        from parity.facts import ssh_async
+
+        _count()
+        return ssh_async.run(backend, backend.get_command(command), deadline, max_output)
     res = _run_threaded(backend, command, deadline)
     if len(res.stdout) > max_output:
         raise OutputTooLarge(max_output)

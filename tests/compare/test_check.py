@@ -11,7 +11,7 @@ from pathlib import Path
 
 from parity.compare.check import CheckOptions, check_facts, diff_facts, record_baseline
 from parity.errors import ExitCode
-from parity.spec import load_spec_text
+from parity.spec import Spec, load_spec_text
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -130,3 +130,22 @@ def test_cli_diff_a_host_with_itself_is_not_a_usage_error(tmp_path):
     res = cli("diff", "local://", "local://", cwd=tmp_path)
     assert res.returncode in (0, 1), res.stderr
     assert res.stdout.startswith("parity diff: reference local://")
+
+
+def test_run_check_streams_hosts_and_matches_check_facts(webapp: Spec) -> None:
+    """run_check compares each host as it arrives and keeps no facts, with the same report as
+    comparing the collected facts afterwards (results in the order the hosts were named)."""
+    from parity.compare.check import run_check
+    from parity.facts import CollectRequest, collect_many, resolve_hosts
+
+    hosts = ["local://", "docker://parity-no-such-container-x1"]
+    report = run_check(webapp, hosts, options=CheckOptions(timeout=20))
+    collected = [r.facts if r.facts is not None else (r.name, r.error)
+                 for r in collect_many(resolve_hosts(hosts, spec=webapp),
+                                       CollectRequest.from_spec(webapp), timeout=20,
+                                       progress=False)]
+    again = check_facts(webapp, collected)  # type: ignore[arg-type]
+    assert [r.host for r in report.results] == hosts
+    assert [(r.status, len(r.findings)) for r in report.results] == \
+        [(r.status, len(r.findings)) for r in again.results]
+    assert report.exit_code == again.exit_code

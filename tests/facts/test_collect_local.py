@@ -36,3 +36,20 @@ def test_collect_many_with_progress_hook() -> None:
                            progress=lambda r: seen.append(r.name))
     assert seen == ["local://"] and results[0].ok
     assert set(results[0].facts.to_dict()["os"]) >= {"distro", "arch", "kernel"}
+
+
+def test_collect_many_on_result_runs_beside_the_progress_display() -> None:
+    """``on_result`` sees every result as it arrives, whatever ``progress`` says, and may drop
+    the facts (run_check does, to keep its memory flat); the list still has every host."""
+    seen: list[str] = []
+    shown: list[str] = []
+
+    def drop(res: object) -> None:
+        seen.append(res.name)  # type: ignore[attr-defined]
+        res.facts = None  # type: ignore[attr-defined]
+
+    results = collect_many(["local://", "local://?x=1"], CollectRequest(kinds=("os",)),
+                           progress=lambda r: shown.append(r.name), on_result=drop)
+    assert sorted(seen) == sorted(shown) == ["local://", "local://?x=1"]
+    assert [r.name for r in results] == ["local://", "local://?x=1"]
+    assert all(r.ok and r.facts is None for r in results)

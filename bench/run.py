@@ -76,7 +76,6 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="parity-bench-") as tmp:
         workdir = args.workdir or Path(tmp)
         workdir.mkdir(parents=True, exist_ok=True)
-        remove_labelled()  # leftovers of a killed earlier run
         for area in only:
             cleanup = Cleanup()
             ctx = Context(quick=args.quick, rounds=args.rounds or (3 if args.quick else 0),
@@ -99,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
                 failures[area] = traceback.format_exc()
                 ctx.log(f"{area} FAILED:\n{failures[area]}")
             ctx.log(f"{area}: {time.monotonic() - t0:.1f} s")
-        remove_labelled()
+        remove_labelled()  # this run's containers an area did not remove (a bug): none
 
     payload = {"quick": args.quick, "machine": mach, "started": time.strftime(
         "%Y-%m-%d %H:%M:%S UTC", time.gmtime(started)), "seconds": round(time.time() - started),

@@ -20,6 +20,7 @@ import statistics
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -30,7 +31,10 @@ REPO = Path(__file__).resolve().parents[2]
 PYTHON = Path(sys.executable)
 #: label on every container the suite starts (the test suite's label too: .ci/run reports leaks)
 LABEL = "org.parity.test=1"
-BENCH_LABEL = "org.parity.bench=1"
+#: every container of this run carries this label, so the end-of-run sweep removes this run's
+#: leftovers and never those of another bench run measuring on the same machine at the time
+RUN_ID = uuid.uuid4().hex[:8]
+BENCH_LABEL = f"org.parity.bench.run={RUN_ID}"
 
 
 class BenchError(Exception):
@@ -81,7 +85,7 @@ def remove_containers(*names: str) -> None:
 
 
 def remove_labelled(label: str = BENCH_LABEL) -> None:
-    """Remove every container carrying ``label`` (the suite's own, from this or a killed run)."""
+    """Remove every container carrying ``label`` (by default: this run's own)."""
     ids = subprocess.run(["docker", "ps", "-aq", "--filter", f"label={label}"],
                          capture_output=True, text=True, check=False).stdout.split()
     remove_containers(*ids)

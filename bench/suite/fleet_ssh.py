@@ -67,9 +67,8 @@ from bench.suite.common import (
 from bench.suite.hosts import build_image, free_port, unique, wait_port
 
 AREA = "fleet_ssh"
-#: this area's own label: the harness's BENCH_LABEL sweep (``remove_labelled`` at the start of
-#: any bench run) would remove a fleet another run on the shared machine is measuring; leftovers
-#: of a killed run of this area are removed at its next start, and .ci/run sees LABEL
+#: this area's own label (its containers are started by its own code, not hosts.start_container):
+#: leftovers of a killed run of this area are removed at its next start, and .ci/run sees LABEL
 FLEET_LABEL = "org.parity.bench.fleet=1"
 #: drift kinds in the order boxes get them; (finding kind, finding name) each must produce
 DRIFTS: dict[str, tuple[str, str]] = {

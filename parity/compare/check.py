@@ -15,10 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from parity.compare.against_spec import compare_spec_full
 from parity.compare.base_system import BaseSystem, resolve_base_system
 from parity.compare.expect import Role
-from parity.compare.hosts import compare_hosts_full
 from parity.compare.ignore import apply_ignores
 from parity.compare.result import HostReport, Report
 from parity.errors import UsageError
@@ -54,6 +52,10 @@ def role_for(host: str, options: CheckOptions) -> Role:
 def check_facts(spec: Spec, collected: Sequence[Facts | tuple[str, str]],
                 options: CheckOptions | None = None, base: BaseSystem | None = None) -> Report:
     """Compare already-collected facts (or ``(host, error)`` pairs) with ``spec``."""
+    # imported here, not at the top: ``parity check`` imports this module before it collects
+    # and imports the comparison while the host's round trip is under way (cli/check_cmds.py)
+    from parity.compare.against_spec import compare_spec_full
+
     options = options or CheckOptions()
     if options.strict and base is None:
         base = resolve_base_system(spec.distro.docker_image, options.base_facts,
@@ -103,6 +105,8 @@ def run_check(spec: Spec, hosts: Sequence[str], inventory: str | None = None,
 def diff_facts(a: Facts, b: Facts, spec: Spec | None = None,
                today: date | None = None) -> Report:
     """Host vs host; the spec (optional) contributes its ignore rules."""
+    from parity.compare.hosts import compare_hosts_full
+
     cmp = compare_hosts_full(a, b)
     report = Report(command="diff", reference=a.host,
                     results=[HostReport(b.host, cmp.findings, checked=cmp.checked)])

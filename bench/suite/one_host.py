@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -195,6 +196,35 @@ def derive_spec(ctx: Context, host: SshHost, sizes: dict[str, int]) -> tuple[Pat
     return spec, picks
 
 
+def collection_commands(spec: Path) -> dict[str, str]:
+    """The exact command ``parity check`` sends for ``spec`` (``"all"``), and one per fact kind
+    (that kind's snippet alone), built by parity itself in a child process."""
+    code = ("import json, sys\nfrom dataclasses import replace\n"
+            "from parity.facts.request import CollectRequest\n"
+            "from parity.facts.script import build_script\nfrom parity.spec import load_spec\n"
+            "req = CollectRequest.from_spec(load_spec(sys.argv[1]))\n"
+            "out = {'all': build_script(req).command(deadline=59)}\n"
+            "for k in req.kinds:\n"
+            "    out[k] = build_script(replace(req, kinds=(k,))).command(deadline=59)\n"
+            "print(json.dumps(out))")
+    p = subprocess.run([str(PYTHON), "-c", code, str(spec)], capture_output=True, text=True,
+                       check=False)
+    if p.returncode != 0:
+        raise BenchError(f"building the collection script failed: {p.stderr[-500:]}")
+    return json.loads(p.stdout)
+
+
+def host_script_seconds(container: str, command: str) -> float:
+    """The script's own wall time on the host, timed inside the host (no transport in it)."""
+    timer = ('a=$(date +%s%N); sh -c "$1" >/dev/null 2>&1; b=$(date +%s%N); '
+             'echo $((b - a))')
+    p = subprocess.run(["docker", "exec", container, "sh", "-c", timer, "sh", command],
+                       capture_output=True, text=True, check=False)
+    if p.returncode != 0 or not p.stdout.strip().isdigit():
+        raise BenchError(f"timing the script on the host failed: {p.stderr[-300:]}")
+    return int(p.stdout.strip()) / 1e9
+
+
 _TEST_FILE = '''\
 """The one_host benchmark's checks, written the way testinfra users write them (generated)."""
 
@@ -349,6 +379,20 @@ def run(ctx: Context) -> Section:
         finally:
             stop_master(cfg)  # each run opens its own connection (not timed)
 
+    # the floor beside them: a bare round trip and the collection script's own time on the host
+    command = collection_commands(spec)["all"]
+    bare = {"docker": ["docker", "exec", host.container, "true"],
+            "ssh": ["ssh", "-F", str(cfg), "-o", "BatchMode=yes", "-o", "ControlMaster=no",
+                    "-o", "ControlPath=none", "onehost", "true"]}
+
+    def floor(transport: str) -> Callable[[], float]:
+        def once() -> float:
+            t = run_measured(bare[transport])
+            if t.rc != 0:
+                raise BenchError(f"{transport} true exited {t.rc}: {t.stderr.decode()[-300:]}")
+            return t.wall + host_script_seconds(host.container, command)
+        return once
+
     results: dict[str, dict[str, list[float]]] = {}
     for transport, p_url, ti_fn in (
             ("docker", docker_url, lambda: run_testinfra(tests, ti_docker)),
@@ -358,6 +402,7 @@ def run(ctx: Context) -> Section:
             "parity": timed(f"parity {transport}", lambda u=p_url: run_parity(ctx, spec, u),
                             None),
             "testinfra": timed(f"testinfra {transport}", ti_fn, n_tests),
+            "floor": floor(transport),
         }, log=ctx.log)
 
     # one deliberate drift: a declared file's content changes; both sides must fail, naming it
@@ -383,12 +428,15 @@ def _section(results: dict[str, dict[str, list[float]]], cpu: dict[str, list[flo
                                  "drift_detected_by_both": drifted}
     for transport, res in results.items():
         r = ratio(res["testinfra"], res["parity"])
-        sp, st = stats(res["parity"]), stats(res["testinfra"])
+        at_floor = ratio(res["testinfra"], res["floor"])
+        sp, st, sf = stats(res["parity"]), stats(res["testinfra"]), stats(res["floor"])
         cp, ct = stats(cpu[f"parity {transport}"]), stats(cpu[f"testinfra {transport}"])
         rows.append((transport, fmt_stats(sp), fmt_stats(st), f"{r:.1f}x",
-                     f"{fmt_s(cp['median'])} / {fmt_s(ct['median'])}"))
+                     f"{fmt_s(cp['median'])} / {fmt_s(ct['median'])}", fmt_s(sf["median"]),
+                     f"{at_floor:.0f}x"))
         data[transport] = {"parity_s": sp, "testinfra_s": st, "ratio": round(r, 1),
-                           "parity_cpu_s": cp, "testinfra_cpu_s": ct}
+                           "parity_cpu_s": cp, "testinfra_cpu_s": ct, "floor_s": sf,
+                           "ratio_at_floor": round(at_floor, 1)}
         met = r >= GOAL_RATIO
         goals.append(Goal(
             id=f"one host, {transport}", text="parity check >= 80x faster than the same checks "
@@ -397,7 +445,11 @@ def _section(results: dict[str, dict[str, list[float]]], cpu: dict[str, list[flo
                      f"{fmt_s(st['median'])})",
             met=met, why="" if met else (
                 f"{GOAL_RATIO / r:.1f}x short: parity's whole process takes "
-                f"{fmt_s(sp['median'])}; see the breakdown area for where it goes")))
+                f"{fmt_s(sp['median'])}, its floor (a bare {transport} round trip plus the "
+                f"collection script on the host) {fmt_s(sf['median'])}; a parity costing "
+                f"nothing beyond that floor would be {at_floor:.0f}x faster than testinfra "
+                f"({fmt_s(st['median'] / n_tests)} per testinfra test). The breakdown area "
+                "shows where the rest goes")))
     body = "\n".join([
         f"One container (debian:12, nginx, cron, sshd, application users and files); a spec "
         f"taken from its live state: {counts['packages']} packages pinned to exact versions, "
@@ -408,7 +460,11 @@ def _section(results: dict[str, dict[str, list[float]]], cpu: dict[str, list[flo
         f"every round, plus one round with a changed file ({drifted}) where both failed.",
         "",
         md_table(("transport", "parity check", "pytest + testinfra", "ratio (medians)",
-                  "CPU parity / testinfra (median)"), rows),
+                  "CPU parity / testinfra (median)", "floor", "testinfra / floor"), rows),
+        "",
+        "Floor: a bare round trip (`docker exec HOST true`, `ssh HOST true` without "
+        "multiplexing) plus the collection script's own time on the host, measured in the same "
+        "rounds; the last column is the ratio a parity with no cost of its own would reach.",
     ])
     knobs = [
         "testinfra over ssh: ControlMaster=auto, ControlPersist=60s (testinfra's default) with "

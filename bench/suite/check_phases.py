@@ -41,6 +41,7 @@ def main(spec_path: str, url: str) -> dict[str, float | int]:
     from parity.facts.collection import parse_output
     from parity.facts.script import build_script
     lap("import: facts")
+    import parity.compare.against_spec  # check_facts imports it lazily
     from parity.compare.check import CheckOptions, check_facts
     lap("import: compare")
     import parity.report.text  # noqa: F401

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from parity.compare.base_system import BaseSystem, resolve_base_system
 from parity.compare.expect import Role
@@ -23,6 +24,25 @@ from parity.errors import UsageError
 from parity.facts.model import Facts
 from parity.spec import Spec
 from parity.textsafe import quoted
+
+if TYPE_CHECKING:
+    from parity.compare.against_spec import Comparison
+
+
+# The comparisons are imported on first use, not with this module: ``parity check`` imports this
+# module before it collects, and imports the comparison on a helper thread while the host's
+# round trip is under way (parity/cli/check_cmds.py), which takes it off a one-host check's path.
+def compare_spec_full(spec: Spec, facts: Facts, role: Role = "prod", strict: bool = False,
+                      base: BaseSystem | None = None) -> Comparison:
+    from parity.compare.against_spec import compare_spec_full as compare
+
+    return compare(spec, facts, role, strict, base)
+
+
+def compare_hosts_full(a: Facts, b: Facts) -> Comparison:
+    from parity.compare.hosts import compare_hosts_full as compare
+
+    return compare(a, b)
 
 DEV_HOST = "dev"
 
@@ -52,10 +72,6 @@ def role_for(host: str, options: CheckOptions) -> Role:
 def check_facts(spec: Spec, collected: Sequence[Facts | tuple[str, str]],
                 options: CheckOptions | None = None, base: BaseSystem | None = None) -> Report:
     """Compare already-collected facts (or ``(host, error)`` pairs) with ``spec``."""
-    # imported here, not at the top: ``parity check`` imports this module before it collects
-    # and imports the comparison while the host's round trip is under way (cli/check_cmds.py)
-    from parity.compare.against_spec import compare_spec_full
-
     options = options or CheckOptions()
     if options.strict and base is None:
         base = resolve_base_system(spec.distro.docker_image, options.base_facts,
@@ -105,8 +121,6 @@ def run_check(spec: Spec, hosts: Sequence[str], inventory: str | None = None,
 def diff_facts(a: Facts, b: Facts, spec: Spec | None = None,
                today: date | None = None) -> Report:
     """Host vs host; the spec (optional) contributes its ignore rules."""
-    from parity.compare.hosts import compare_hosts_full
-
     cmp = compare_hosts_full(a, b)
     report = Report(command="diff", reference=a.host,
                     results=[HostReport(b.host, cmp.findings, checked=cmp.checked)])

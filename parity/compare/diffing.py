@@ -2,21 +2,20 @@
 
 Both comparisons (spec vs host, host vs host) reduce to "which top-level fields of this item
 differ", which is exactly deepdiff's ``affected_root_keys``; order inside lists never matters
-(group memberships, listen addresses). deepdiff is imported only when an item differs: a host
-without drift never needs it, and its import costs a one-host ``parity check`` tens of ms.
+(group memberships, listen addresses).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from deepdiff import DeepDiff
+
 
 def changed_fields(expected: dict[str, Any], actual: dict[str, Any]) -> list[str]:
     """Names of the top-level keys whose values differ (a key missing on one side differs)."""
     if expected == actual:
         return []
-    from deepdiff import DeepDiff
-
     diff = DeepDiff(expected, actual, ignore_order=True, ignore_numeric_type_changes=False)
     return sorted(str(k) for k in diff.affected_root_keys)
 

@@ -239,4 +239,7 @@ def _section(res: dict[str, list[float]], phases: dict[str, list[dict[str, float
                    knobs=["ssh: the client's default key exchange; no multiplexing for parity "
                           "or for the `ssh true` floor",
                           "the host-side script time is measured inside the container, so the "
-                          "floor holds no transport cost twice"])
+                          "floor holds no transport cost twice",
+                          "the container shares the machine's network namespace (--network "
+                          "host, for sshd on loopback): the ports part of the script reads the "
+                          "machine's whole socket table, which other load on the machine grows"])

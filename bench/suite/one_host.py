@@ -480,6 +480,9 @@ def _section(results: dict[str, dict[str, list[float]]], cpu: dict[str, list[flo
         "port number",
         "ssh: the client's default key exchange (no KexAlgorithms in the ssh_config); the "
         "ControlPersist master's CPU is not in testinfra's CPU column (it detaches)",
+        "the container runs with --network host (sshd on a loopback address), so the ports "
+        "collector (parity) and ss (testinfra) read the machine's whole socket table: on a "
+        "machine with thousands of other connections both sides' host-side time grows",
         "parity had one untimed warm-up run per transport (it also checks that the host "
         "passes its own spec); testinfra's first run is timed",
         "the drift round runs only testinfra's file tests (-k test_file: the drift is in a "

@@ -14,17 +14,35 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from parity.compare.against_spec import compare_spec_full
 from parity.compare.base_system import BaseSystem, resolve_base_system
 from parity.compare.expect import Role
-from parity.compare.hosts import compare_hosts_full
 from parity.compare.ignore import apply_ignores
 from parity.compare.result import HostReport, Report
 from parity.errors import UsageError
 from parity.facts.model import Facts
 from parity.spec import Spec
 from parity.textsafe import quoted
+
+if TYPE_CHECKING:
+    from parity.compare.against_spec import Comparison
+
+
+# The comparisons are imported on first use, not with this module: ``parity check`` imports this
+# module before it collects, and imports the comparison on a helper thread while the host's
+# round trip is under way (parity/cli/check_cmds.py), which takes it off a one-host check's path.
+def compare_spec_full(spec: Spec, facts: Facts, role: Role = "prod", strict: bool = False,
+                      base: BaseSystem | None = None) -> Comparison:
+    from parity.compare.against_spec import compare_spec_full as compare
+
+    return compare(spec, facts, role, strict, base)
+
+
+def compare_hosts_full(a: Facts, b: Facts) -> Comparison:
+    from parity.compare.hosts import compare_hosts_full as compare
+
+    return compare(a, b)
 
 DEV_HOST = "dev"
 

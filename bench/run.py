@@ -30,6 +30,7 @@ from bench.suite.common import (
     BenchError,
     Cleanup,
     Context,
+    Goal,
     Section,
     machine,
     md_table,
@@ -87,7 +88,12 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 with cleanup.scope():
                     module = importlib.import_module(AREAS[area][1])
-                    sections.append(module.run(ctx))
+                    section = module.run(ctx)
+                    section.stamp = {"measured": time.strftime("%Y-%m-%d %H:%M UTC",
+                                                               time.gmtime()),
+                                     "commit": mach["parity_commit"],
+                                     "loadavg": Path("/proc/loadavg").read_text().split()[:3]}
+                    sections.append(section)
             except KeyboardInterrupt:
                 ctx.log("interrupted; cleaned up")
                 return 130
@@ -100,19 +106,41 @@ def main(argv: list[str] | None = None) -> int:
             ctx.log(f"{area}: {time.monotonic() - t0:.1f} s")
         remove_labelled()  # this run's containers an area did not remove (a bug): none
 
-    payload = {"quick": args.quick, "machine": mach, "started": time.strftime(
-        "%Y-%m-%d %H:%M:%S UTC", time.gmtime(started)), "seconds": round(time.time() - started),
-        "sections": [s.as_json() for s in sections], "failures": failures}
     out_dir = REPO / "bench" / "results"
     out_dir.mkdir(exist_ok=True)
     out = out_dir / ("bench-quick.json" if args.quick else "bench.json")
-    write_json(out, payload)
     print(summary(sections, failures))
+    if not args.quick:
+        # areas not run this time keep their previous results (with their own stamp)
+        sections = merge_previous(out, sections, failures)
+    payload = {"quick": args.quick, "machine": mach, "started": time.strftime(
+        "%Y-%m-%d %H:%M:%S UTC", time.gmtime(started)), "seconds": round(time.time() - started),
+        "sections": [s.as_json() for s in sections], "failures": failures}
+    write_json(out, payload)
     print(f"[bench] results: {out}", file=sys.stderr)
-    if not args.quick and not args.no_write and set(only) == set(AREAS):
+    if not args.quick and not args.no_write and {s.key for s in sections} == set(AREAS):
         write_results(render(payload, sections))
         print(f"[bench] rewrote {RESULTS}", file=sys.stderr)
     return 1 if failures else 0
+
+
+def merge_previous(path: Path, fresh: list[Section], failures: dict[str, str]) -> list[Section]:
+    """This run's sections, plus the previous full results' sections of the areas this run did
+    not measure successfully, in the AREAS order."""
+    import json
+
+    by_key = {s.key: s for s in fresh}
+    if path.exists():
+        try:
+            old = json.loads(path.read_text())
+        except (OSError, ValueError):
+            old = {}
+        for raw in old.get("sections", []):
+            key = raw.get("key")
+            if key in AREAS and key not in by_key:
+                raw["goals"] = [Goal(**g) for g in raw.get("goals", [])]
+                by_key[key] = Section(**raw)
+    return [by_key[k] for k in AREAS if k in by_key]
 
 
 def summary(sections: list[Section], failures: dict[str, str]) -> str:
@@ -142,7 +170,11 @@ def render(payload: dict, sections: list[Section]) -> str:
     ]
     body = []
     for s in sections:
-        body += ["", f"### {s.title}", "", s.body_md.strip()]
+        body += ["", f"### {s.title}", ""]
+        if s.stamp:
+            body += [f"_Measured {s.stamp['measured']}, parity at `{s.stamp['commit']}`, load "
+                     f"average {' / '.join(s.stamp['loadavg'])} at the end._", ""]
+        body += [s.body_md.strip()]
         if s.knobs:
             body += ["", "Knobs that favour one side:", ""] + [f"- {k}" for k in s.knobs]
     return "\n".join(head + body) + "\n"

@@ -227,6 +227,9 @@ class Section:
     goals: list[Goal] = field(default_factory=list)
     #: knobs that favour one side, written down as the rules ask
     knobs: list[str] = field(default_factory=list)
+    #: when and on what it was measured (set by bench/run.py): a full run of some areas keeps
+    #: the other areas' sections from the previous results, each with its own stamp
+    stamp: dict[str, Any] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)

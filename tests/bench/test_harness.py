@@ -87,3 +87,18 @@ def test_unknown_area_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> No
         bench_run.main(["--only", "nope"])
     assert exc.value.code == 2
     assert "unknown area(s) nope" in capsys.readouterr().err
+
+
+def test_a_partial_full_run_keeps_the_other_areas_results(tmp_path: Path) -> None:
+    import json
+
+    previous = tmp_path / "bench.json"
+    old_cli = Section("cli", "CLI", "old cli", goals=[Goal("6a", "help", "<100", "60", True)],
+                      stamp={"measured": "yesterday", "commit": "abc", "loadavg": ["1"]})
+    old_compare = Section("compare", "Compare", "old compare")
+    previous.write_text(json.dumps({"sections": [old_cli.as_json(), old_compare.as_json()]}))
+    fresh = Section("compare", "Compare", "new compare")
+    merged = bench_run.merge_previous(previous, [fresh], {})
+    assert [s.key for s in merged] == ["compare", "cli"]  # the AREAS order
+    assert merged[0].body_md == "new compare"
+    assert merged[1].goals[0].measured == "60" and merged[1].stamp["commit"] == "abc"

@@ -27,6 +27,7 @@ What is escaped (docs/findings.md, "How names are shown"):
 from __future__ import annotations
 
 import re
+from functools import cache
 
 #: Unicode general category Cf (format characters: invisible, some reorder text), Unicode 15.1;
 #: tests check it covers the running Python's own Cf set
@@ -47,8 +48,20 @@ def _pattern(escaped: str) -> re.Pattern[str]:
     return re.compile(rf"[{escaped}]|\\(?={looks_escaped})")
 
 
-_UNSAFE = _pattern(_ESCAPED_BUT_LF + "\n")
-_UNSAFE_KEEP_LF = _pattern(_ESCAPED_BUT_LF)
+@cache
+def _unsafe(keep_lf: bool) -> re.Pattern[str]:
+    """The escaping pattern, compiled on first use: its character classes span most of Unicode
+    and compiling them costs about 10 ms, which every command would otherwise pay at import
+    while most text it prints is plain ASCII (:func:`_plain`)."""
+    return _pattern(_ESCAPED_BUT_LF if keep_lf else _ESCAPED_BUT_LF + "\n")
+
+
+def _plain(raw: str) -> bool:
+    """True when nothing in ``raw`` can need an escape: printable ASCII without a backslash
+    (every ASCII character the patterns match is a control character, which is not printable)."""
+    return raw.isascii() and raw.isprintable() and "\\" not in raw
+
+
 #: one shown character: an escape (or a backslash kept with what follows) or anything else
 _TOKEN = re.compile(r"\\(?:\\|x..|u....|U........)|.", re.S)
 
@@ -67,7 +80,8 @@ def _escape(match: re.Match[str]) -> str:
 
 def safe(text: object) -> str:
     """``text`` as one line with every control, format and separator character escaped."""
-    return _UNSAFE.sub(_escape, text if isinstance(text, str) else str(text))
+    raw = text if isinstance(text, str) else str(text)
+    return raw if _plain(raw) else _unsafe(False).sub(_escape, raw)
 
 
 def safe_lines(text: object) -> str:
@@ -77,7 +91,9 @@ def safe_lines(text: object) -> str:
     A CR that does not end a line is escaped like any other control.
     """
     raw = text if isinstance(text, str) else str(text)
-    return _UNSAFE_KEEP_LF.sub(_escape, raw.replace("\r\n", "\n"))
+    if _plain(raw.replace("\n", " ")):
+        return raw
+    return _unsafe(True).sub(_escape, raw.replace("\r\n", "\n"))
 
 
 def shorten(shown: str, width: int) -> str:

@@ -93,3 +93,12 @@ def test_quoted_does_not_escape() -> None:
     assert quoted(["x", 1, None]) == "['x', 1, None]"
     assert quoted({"k": ("v",)}) == "{'k': ['v']}"
     assert safe(f"unknown key {quoted(chr(27) + '[2J')}") == "unknown key '\\x1b[2J'"
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F)))
+def test_plain_ascii_fast_path_agrees_with_the_patterns(text: str) -> None:
+    """The shortcut for plain ASCII (no regex) must give exactly what the patterns give."""
+    from parity.textsafe import _escape, _unsafe
+
+    assert safe(text) == _unsafe(False).sub(_escape, text)
+    assert safe_lines(text) == _unsafe(True).sub(_escape, text.replace("\r\n", "\n"))

@@ -362,6 +362,8 @@ def run(ctx: Context) -> Section:
     # warm-up, not timed: page cache, docker's exec path, sshd's first fork; checks both agree
     expect_ok("parity docker (warm-up)", run_parity(ctx, spec, docker_url))
     expect_ok("parity ssh (warm-up)", run_parity(ctx, spec, ssh_url))
+    expect_ok("parity asyncssh (warm-up)",
+              run_parity(ctx, spec, ssh_url.replace("ssh://", "asyncssh://", 1)))
 
     cpu: dict[str, list[float]] = {}
 
@@ -393,10 +395,16 @@ def run(ctx: Context) -> Section:
             return t.wall + host_script_seconds(host.container, command)
         return once
 
+    # parity's in-process ssh client (asyncssh://, docs/facts.md) against the same testinfra run:
+    # no ssh process, and the key exchange asyncssh negotiates (curve25519) instead of OpenSSH
+    # 9's post-quantum hybrid, which is most of the OpenSSH client's CPU
+    asyncssh_url = ssh_url.replace("ssh://", "asyncssh://", 1)
+    bare["ssh, asyncssh"] = bare["ssh"]
     results: dict[str, dict[str, list[float]]] = {}
     for transport, p_url, ti_fn in (
             ("docker", docker_url, lambda: run_testinfra(tests, ti_docker)),
-            ("ssh", ssh_url, ti_ssh_run)):
+            ("ssh", ssh_url, ti_ssh_run),
+            ("ssh, asyncssh", asyncssh_url, ti_ssh_run)):
         ctx.log(f"{transport}: {rounds} interleaved rounds")
         results[transport] = interleave(rounds, {
             "parity": timed(f"parity {transport}", lambda u=p_url: run_parity(ctx, spec, u),

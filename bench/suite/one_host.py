@@ -453,7 +453,8 @@ def _section(results: dict[str, dict[str, list[float]]], cpu: dict[str, list[flo
                      f"{fmt_s(st['median'])})",
             met=met, why="" if met else (
                 f"{GOAL_RATIO / r:.1f}x short: parity's whole process takes "
-                f"{fmt_s(sp['median'])}, its floor (a bare {transport} round trip plus the "
+                f"{fmt_s(sp['median'])}, its floor (a bare {transport.split(',')[0]} round "
+                f"trip plus the "
                 f"collection script on the host) {fmt_s(sf['median'])}; a parity costing "
                 f"nothing beyond that floor would be {at_floor:.0f}x faster than testinfra "
                 f"({fmt_s(st['median'] / n_tests)} per testinfra test). The breakdown area "

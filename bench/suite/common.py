@@ -135,11 +135,13 @@ class Timed:
 
 
 def run_measured(cmd: Sequence[str], *, env: dict[str, str] | None = None,
-                 cwd: str | Path | None = None, timeout: float = 3600) -> Timed:
+                 cwd: str | Path | None = None, timeout: float = 3600,
+                 on_poll: Callable[[int], None] | None = None, poll: float = 0.002) -> Timed:
     """Run ``cmd`` to the end and measure it with ``wait4``: wall time, CPU of the process and
     of every descendant it waited for (so the CPU of parity's ssh/docker clients counts, which
     ``time.process_time`` would miss) and the peak RSS of the largest of them. Output goes to
-    files (so a chatty child never blocks) and is read back afterwards."""
+    files (so a chatty child never blocks) and is read back afterwards. ``on_poll(pid)`` runs
+    every ``poll`` seconds while the child lives (to sample its /proc entries)."""
     import tempfile
 
     with tempfile.TemporaryFile() as out_f, tempfile.TemporaryFile() as err_f:
@@ -152,10 +154,12 @@ def run_measured(cmd: Sequence[str], *, env: dict[str, str] | None = None,
                 pid, status, ru = os.wait4(p.pid, os.WNOHANG)
                 if pid:
                     break
+                if on_poll is not None:
+                    on_poll(p.pid)
                 if time.perf_counter() > deadline:
                     os.killpg(p.pid, signal.SIGKILL)
                     raise BenchError(f"timed out after {timeout:.0f} s: {' '.join(cmd)[:200]}")
-                time.sleep(0.002)
+                time.sleep(poll)
         except BaseException:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(p.pid, signal.SIGKILL)

@@ -43,7 +43,6 @@ import shlex
 import signal
 import statistics
 import subprocess
-import tempfile
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
@@ -62,6 +61,7 @@ from bench.suite.common import (
     fmt_s,
     md_table,
     remove_containers,
+    run_measured,
     stats,
 )
 from bench.suite.hosts import build_image, free_port, unique, wait_port
@@ -287,37 +287,20 @@ class Sampled:
 
 
 def run_sampled(cmd: Sequence[str], env: dict[str, str], timeout: float = 1800) -> Sampled:
-    """Like :func:`bench.suite.common.run_measured`, plus samples of the process itself every
+    """:func:`bench.suite.common.run_measured`, plus samples of the process itself every
     20 ms: VmHWM (its own peak RSS) and its open file descriptors."""
-    with tempfile.TemporaryFile() as out_f, tempfile.TemporaryFile() as err_f:
-        start = time.perf_counter()
-        p = subprocess.Popen(list(cmd), stdin=subprocess.DEVNULL, stdout=out_f, stderr=err_f,
-                             env=env, start_new_session=True)
-        hwm, fds = 0, 0
-        try:
-            while True:
-                pid, status, ru = os.wait4(p.pid, os.WNOHANG)
-                if pid:
-                    break
-                with contextlib.suppress(OSError, ValueError):
-                    for ln in Path(f"/proc/{p.pid}/status").read_text().splitlines():
-                        if ln.startswith("VmHWM:"):
-                            hwm = max(hwm, int(ln.split()[1]))
-                    fds = max(fds, sum(1 for _ in Path(f"/proc/{p.pid}/fd").iterdir()))
-                if time.perf_counter() - start > timeout:
-                    raise BenchError(f"timed out after {timeout:.0f} s: {' '.join(cmd)[:200]}")
-                time.sleep(0.02)
-        except BaseException:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(p.pid, signal.SIGKILL)
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(p.pid, 0)
-            raise
-        wall = time.perf_counter() - start
-        out_f.seek(0)
-        err_f.seek(0)
-        return Sampled(wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024, hwm / 1024, fds,
-                       os.waitstatus_to_exitcode(status), out_f.read(), err_f.read())
+    peak = {"hwm": 0, "fds": 0}
+
+    def sample(pid: int) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            for ln in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if ln.startswith("VmHWM:"):
+                    peak["hwm"] = max(peak["hwm"], int(ln.split()[1]))
+            peak["fds"] = max(peak["fds"], sum(1 for _ in Path(f"/proc/{pid}/fd").iterdir()))
+
+    t = run_measured(cmd, env=env, timeout=timeout, on_poll=sample, poll=0.02)
+    return Sampled(t.wall, t.cpu, t.maxrss_mib, peak["hwm"] / 1024, peak["fds"], t.rc,
+                   t.stdout, t.stderr)
 
 
 def _cpu_file(container: str) -> tuple[Path, str]:

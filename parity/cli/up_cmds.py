@@ -42,11 +42,23 @@ def wait_options(command: Callable[..., Any]) -> Callable[..., Any]:
               help="KEY=value file with the spec's secret env values (your environment wins).")
 @click.option("--network", type=click.Choice(["host", "none"]), default="host",
               show_default=True, help="Docker networking: host makes the spec's ports real.")
-@click.option("--force", is_flag=True, help="Rebuild and recreate even when up to date.")
+@click.option("--rebuild", is_flag=True,
+              help="A clean build: build and recreate the environment even when it is up to "
+                   "date or an edit could be applied in place (unchanged steps still come from "
+                   "the layer cache).")
+@click.option("--force", is_flag=True, hidden=True, help="Old name of --rebuild.")
+@click.option("--no-cache", is_flag=True,
+              help="Like --rebuild, and build every step again (fresh package downloads).")
 @wait_options
 def up(spec: str, target: str, provider: str | None, name: str | None, env_file: str | None,
-       network: str, force: bool, wait_timeout: float, no_wait: bool) -> None:
-    """Bring SPEC's dev environment up (idempotent); print its testinfra URL."""
+       network: str, rebuild: bool, force: bool, no_cache: bool, wait_timeout: float,
+       no_wait: bool) -> None:
+    """Bring SPEC's dev environment up (idempotent); print its testinfra URL.
+
+    After a spec edit, what qualifies (files, added packages, added accounts) is applied to the
+    running docker environment in place, in seconds; anything else is rebuilt from the first
+    build step whose inputs changed. `parity status` says which it is.
+    """
     from parity.spec import load_spec
     from parity.up import up as run_up
     from parity.up.display import make_display
@@ -55,7 +67,8 @@ def up(spec: str, target: str, provider: str | None, name: str | None, env_file:
     loaded = load_spec(spec)
     with make_display() as display:
         result = run_up(loaded, target=target, provider=provider, name=name, env_file=env_file,
-                        network=network, force=force, display=display,
+                        network=network, rebuild=rebuild or force, no_cache=no_cache,
+                        display=display,
                         wait=0 if no_wait else wait_timeout)
     echo(up_summary(loaded, result), err=True)
     if result.url:

@@ -9,6 +9,7 @@ only when their driver is chosen, so ``parity status`` for docker never loads Va
 from __future__ import annotations
 
 import importlib
+import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from parity.spec import Spec
 from parity.textsafe import quoted
 from parity.up.decision import Decision, Observed
 from parity.up.display import Display
+from parity.up.inplace import Plan
 
 #: target name -> "module:Class", imported on first use
 DRIVERS: dict[str, str] = {
@@ -43,6 +45,44 @@ class Request:
     network: str = "host"
     #: secret env values for the container; repr hidden so they never reach logs or tracebacks
     secrets: dict[str, str] = field(default_factory=dict, repr=False)
+    #: build every step again, ignoring the layer cache (``up --no-cache``)
+    no_cache: bool = False
+
+
+_STEP = re.compile(r"^Step (\d+)/(\d+) : (.*)$")
+
+
+@dataclass
+class BuildSteps:
+    """Which steps of a ``docker build`` ran and which came from the layer cache, read from the
+    classic builder's output (``Step 3/24 : RUN ...`` then `` ---> Using cache``), so ``up``
+    can say "rebuilt steps 12-24 of 24" instead of a bare "rebuilt"."""
+
+    total: int = 0
+    #: (number, instruction) of each step seen, and the numbers that came from the cache
+    seen: list[tuple[int, str]] = field(default_factory=list)
+    cached: set[int] = field(default_factory=set)
+
+    def feed(self, text: str) -> None:
+        for line in text.splitlines():
+            match = _STEP.match(line.strip())
+            if match:
+                self.total = int(match.group(2))
+                self.seen.append((int(match.group(1)), match.group(3)))
+            elif line.strip() == "---> Using cache" and self.seen:
+                self.cached.add(self.seen[-1][0])
+
+    def summary(self) -> str | None:
+        """``rebuilt 13 of 24 steps, from step 12 (RUN ... files)``; None before any step."""
+        ran = [(n, text) for n, text in self.seen if n not in self.cached
+               and not text.upper().startswith("FROM ")]
+        if not self.total:
+            return None
+        if not ran:
+            return f"all {self.total} steps came from the layer cache"
+        first, text = ran[0]
+        shown = text if len(text) <= 60 else text[:57] + "..."
+        return f"rebuilt {len(ran)} of {self.total} steps, from step {first} ({shown})"
 
 
 def env_labels(spec: Spec, target: str) -> dict[str, str]:
@@ -112,6 +152,19 @@ class Driver(ABC):
     @abstractmethod
     def start(self, spec: Spec, observed: Observed) -> Observed:
         """Start a stopped environment built from the current spec."""
+
+    #: the driver can apply a qualifying spec edit to the running environment
+    in_place: ClassVar[bool] = False
+
+    def apply_in_place(self, request: Request, plan: Plan, observed: Observed,
+                       ) -> tuple[Observed, bool]:
+        """Apply ``plan`` to the running environment (drivers with :attr:`in_place`); return it
+        as it is now, and whether its services were restarted."""
+        raise NotImplementedError(f"the {self.target} target has no in-place updates")
+
+    def build_summary(self) -> str | None:
+        """What the last build reused and rebuilt, when the driver knows."""
+        return None
 
     def conflict(self, spec: Spec, name: str) -> NoReturn:
         """Refuse to touch ``name``: it exists, but parity did not create it for this spec."""

@@ -34,7 +34,8 @@ class Observed:
     target: str
     name: str
     running: bool
-    #: the spec hash the environment was built from (its label); None when it carries none
+    #: the spec hash the environment reflects: its label, or the spec an in-place update brought
+    #: it to (:mod:`parity.up.applied`); None when it carries none or an update is incomplete
     spec_sha256: str | None
     url: str | None = None
     started_at: datetime | None = None
@@ -47,6 +48,12 @@ class Observed:
     state: str | None = None
     #: the docker target's network mode (host, none), None where it does not apply
     network: str | None = None
+    #: the spec hash the image was built from (the label), when in-place updates changed it since
+    built_sha256: str | None = None
+    #: how many in-place updates the environment had since its clean build
+    in_place: int = 0
+    #: an in-place update started and did not finish (interrupted, or a step failed)
+    incomplete: bool = False
 
     def uptime(self, now: datetime | None = None) -> float | None:
         """Seconds since the environment started, when it runs."""
@@ -72,10 +79,15 @@ def decide(spec_sha256: str, observed: Observed | None, *, force: bool = False) 
 
 
 def freshness(spec_sha256: str, observed: Observed | None) -> str | None:
-    """``up to date`` or ``stale`` for ``status`` (None when nothing exists)."""
+    """What ``status`` says of an environment: ``up to date`` or ``stale``, with ``, changed in
+    place`` when in-place updates changed it since its clean build; ``incomplete`` when one was
+    interrupted (the next ``up`` rebuilds it). None when nothing exists."""
     if observed is None or not observed.managed:
         return None
-    return "up to date" if observed.spec_sha256 == spec_sha256 else "stale"
+    if observed.incomplete:
+        return "incomplete"
+    word = "up to date" if observed.spec_sha256 == spec_sha256 else "stale"
+    return f"{word}, changed in place" if observed.in_place else word
 
 
 def format_uptime(seconds: float | None) -> str:

@@ -24,11 +24,13 @@ from parity.errors import EnvironmentError_, UsageError
 from parity.spec import Spec
 from parity.sysctls import container_sysctls
 from parity.textsafe import quoted
+from parity.up import applied, docker_inplace
 from parity.up import ports as portcheck
-from parity.up.base import Driver, Request, env_labels, is_ours
+from parity.up.base import BuildSteps, Driver, Request, env_labels, is_ours
 from parity.up.decision import Decision, Observed
 from parity.up.display import Display
 from parity.up.dockerclient import connect, parse_docker_time
+from parity.up.inplace import Plan
 
 if TYPE_CHECKING:
     from docker.models.containers import Container
@@ -99,10 +101,15 @@ def check_base_images(client: Any, dockerfile: Path, spec: Spec) -> None:
 
 class DockerDriver(Driver):
     target = "docker"
+    in_place = True
 
     def __init__(self, display: Display) -> None:
         super().__init__(display)
         self.client = connect()
+        self.steps = BuildSteps()
+
+    def build_summary(self) -> str | None:
+        return self.steps.summary()
 
     # -- looking -------------------------------------------------------------------------------
     def default_name(self, spec: Spec) -> str:
@@ -133,13 +140,26 @@ class DockerDriver(Driver):
     def _observed(self, container: Container, spec: Spec) -> Observed:
         found = container.labels or {}
         state = container.attrs.get("State", {})
+        built = found.get(labels.SPEC_SHA256)
+        managed = is_ours(found, spec, self.target)
+        # the environment says itself which spec it reflects once updated in place
+        record = docker_inplace.read_record(container) if managed else None
+        current = built
+        if record is False or (isinstance(record, applied.Record) and not record.complete):
+            current = None
+        elif isinstance(record, applied.Record):
+            current = record.spec_sha256
         return Observed(
             target=self.target, name=container.name, running=container.status == "running",
-            spec_sha256=found.get(labels.SPEC_SHA256), url=f"docker://{container.name}",
+            spec_sha256=current, url=f"docker://{container.name}",
             started_at=parse_docker_time(state.get("StartedAt")), ident=container.id,
-            image=container.attrs.get("Image"), managed=is_ours(found, spec, self.target),
+            image=container.attrs.get("Image"), managed=managed,
             state=container.status,
             network=container.attrs.get("HostConfig", {}).get("NetworkMode"),
+            built_sha256=built,
+            in_place=len(record.changes) if isinstance(record, applied.Record) else 0,
+            incomplete=record is False or (isinstance(record, applied.Record)
+                                           and not record.complete),
         )
 
     # -- acting --------------------------------------------------------------------------------
@@ -181,6 +201,38 @@ class DockerDriver(Driver):
             if built and observed is not None and observed.image and observed.image != built:
                 self._remove_unused_image(observed.image)
 
+    def apply_in_place(self, request: Request, plan: Plan, observed: Observed,
+                       ) -> tuple[Observed, bool]:
+        """Run ``plan``'s phases in the running container (see :mod:`parity.up.inplace`), then
+        restart it when they changed anything under /etc, so its services start with that
+        configuration as in a clean build; the record inside says it all happened."""
+        from docker.errors import NotFound
+
+        try:
+            container = self.client.containers.get(observed.ident or observed.name)
+        except NotFound:
+            raise EnvironmentError_(f"container {observed.name} disappeared during `parity up`",
+                                    hint="Run `parity up` again.") from None
+        found = docker_inplace.read_record(container)
+        base = found if isinstance(found, applied.Record) else applied.fresh(
+            observed.built_sha256 or "")
+        record = base.begin(request.spec.sha256, list(plan.phases))
+        what = ", ".join(plan.phases) if plan.phases else "no phase (nothing reaches it)"
+        self.display.phase(f"updating container {observed.name} in place: {what}")
+        docker_inplace.apply(container, request.out_dir, list(plan.phases), record,
+                             self.display)
+        restart = bool(plan.phases) and docker_inplace.etc_changed(container)
+        if restart:
+            self.display.phase(f"restarting container {observed.name}: /etc changed, so its "
+                               "services start again with it, as in a clean build")
+            container.restart(timeout=30)
+            container.reload()
+            self._wait_ready(container, request.spec,
+                             since=parse_docker_time(container.attrs["State"]["StartedAt"]))
+        docker_inplace.write_record(container, record.finish(restart))
+        container.reload()
+        return self._observed(container, request.spec), restart
+
     def start(self, spec: Spec, observed: Observed) -> Observed:
         """Start the stopped container as it is (no build); with host networking its ports are
         checked first, as for a new one, and a container that stops at once is an error."""
@@ -200,7 +252,7 @@ class DockerDriver(Driver):
                 f"container {container.name} stopped right after starting again "
                 f"(status {container.status}).\n" + _log_tail(container),
                 hint="Fix the cause shown above, or recreate the environment with "
-                     "`parity up --force`.",
+                     "`parity up --rebuild`.",
             )
         return Observed(**{**observed.__dict__, "running": container.status == "running",
                            "started_at": parse_docker_time(container.attrs["State"]["StartedAt"]),
@@ -270,13 +322,16 @@ class DockerDriver(Driver):
         stream = self.client.api.build(
             path=str(request.out_dir), tag=tag, decode=True, network_mode="host", rm=True,
             forcerm=True, pull=False, labels=env_labels(request.spec, self.target),
+            nocache=request.no_cache,
         )
+        self.steps = BuildSteps()
         try:
             for chunk in stream:
                 if "stream" in chunk:
                     text = chunk["stream"]
                     if text.startswith("Step "):
                         step = text.strip()
+                    self.steps.feed(text)
                     self.display.line(text)
                 elif "status" in chunk:
                     self.display.line(" ".join(str(chunk[k]) for k in ("status", "progress")
@@ -410,12 +465,15 @@ class DockerDriver(Driver):
                  "another name with `parity up --name NAME`.",
         )
 
-    def _wait_ready(self, container: Container, spec: Spec) -> None:
+    def _wait_ready(self, container: Container, spec: Spec,
+                    since: datetime | None = None) -> None:
         """Wait until the entrypoint wrote a pid file for every service that should run.
 
         A container whose entrypoint exits is a failed ``up`` (its log tail is shown); services
         still missing after :data:`READY_TIMEOUT` are a warning, because the environment is up
-        and ``docker logs`` is the way to see why one service did not start.
+        and ``docker logs`` is the way to see why one service did not start. ``since`` (a
+        restarted container, whose filesystem keeps the last run's pid files until its
+        entrypoint clears them) counts only pid files written from that second on.
         """
         from docker.errors import APIError
 
@@ -434,11 +492,9 @@ class DockerDriver(Driver):
             if not wanted:
                 return
             try:
-                result = container.exec_run(["ls", "-1", labels.PID_DIR])
+                have = self._started(container, since)
             except APIError:
                 continue  # it stopped since the reload; the next round reports it
-            have = {line.removesuffix(".pid") for line in
-                    result.output.decode("utf-8", "replace").split()}
             missing = [s for s in wanted if s not in have]
             if not missing:
                 self.display.info(f"services started: {', '.join(wanted)}")
@@ -448,7 +504,21 @@ class DockerDriver(Driver):
                     f"warning: service {', '.join(missing)} did not report started within "
                     f"{READY_TIMEOUT:.0f}s; see `docker logs {container.name}`")
                 return
-            time.sleep(0.5)
+            time.sleep(0.1)
+
+    def _started(self, container: Container, since: datetime | None) -> set[str]:
+        """Services with a pid file (written at or after ``since``, when given)."""
+        listing = container.exec_run(
+            ["sh", "-c", f"cd {labels.PID_DIR} 2>/dev/null && stat -c '%Y %n' -- *.pid"])
+        floor = int(since.timestamp()) if since is not None else None
+        have = set()
+        for line in listing.output.decode("utf-8", "replace").splitlines():
+            stamp, _, name = line.partition(" ")
+            if not name.endswith(".pid") or not stamp.isdigit():
+                continue
+            if floor is None or int(stamp) >= floor:
+                have.add(name.removesuffix(".pid"))
+        return have
 
     def _remove_container(self, ident: str) -> None:
         from docker.errors import NotFound

@@ -24,7 +24,17 @@ def up_summary(spec: Spec, result: UpResult) -> str:
     if result.decision is Decision.ABSENT:
         return f"{what} created from spec {short}{took}."
     old = (result.previous_sha256 or "unknown")[:12]
-    head = f"{what} replaced: spec changed ({old} -> {short}){took}."
+    if result.how == "in place":
+        ran = ", ".join(result.steps) if result.steps else "nothing (no change reaches it)"
+        services = ("services restarted" if result.restarted else "services kept running")
+        head = (f"{what} updated in place: spec changed ({old} -> {short}){took}; ran "
+                f"{ran}; {services}.")
+    else:
+        head = f"{what} replaced: spec changed ({old} -> {short}){took}."
+        if result.steps:
+            head += f"\nBuild: {'; '.join(result.steps)}."
+        if result.not_in_place:
+            head += "\nNot in place because: " + "; ".join(result.not_in_place) + "."
     if not result.changes_known:
         return head + "\nWhat changed is unknown: the previous spec was not recorded."
     if not result.changes:
@@ -46,4 +56,6 @@ def status_text(spec: Spec, rows: list[dict[str, Any]]) -> str:
     lines += ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip()
               for r in table]
     lines += [f"{row['target']}: {row['error']}" for row in rows if row.get("error")]
+    lines += [f"{row['target']} {row['name']}: an in-place update did not finish; `parity up` "
+              "rebuilds it" for row in rows if row.get("incomplete")]
     return "\n".join(lines)

@@ -21,6 +21,8 @@ from parity.up.base import NETWORK_MODES, Driver, Request, get_driver
 from parity.up.changes import diff_snapshots, snapshot, summary_lines
 from parity.up.decision import Decision, Observed, decide, format_uptime, freshness
 from parity.up.display import Display
+from parity.up.inplace import Plan
+from parity.up.inplace import plan as plan_in_place
 from parity.up.lock import DEFAULT_WAIT, hold
 from parity.up.secrets import resolve_secrets
 from parity.up.state import State, work_dir
@@ -44,13 +46,27 @@ class UpResult:
     observed: Observed | None = None
     #: the spec hash the replaced environment ran (stale case)
     previous_sha256: str | None = None
+    #: how a stale environment was brought to the spec: ``in place`` or ``rebuilt``
+    how: str | None = None
+    #: in place: the phases run; rebuilt: what the build reused and rebuilt
+    steps: list[str] = field(default_factory=list)
+    #: in place: the services were restarted
+    restarted: bool = False
+    #: rebuilt although the environment ran: why the edit could not be applied in place
+    not_in_place: list[str] = field(default_factory=list)
 
 
 def up(spec: Spec, *, target: str = "docker", provider: str | None = None,
        name: str | None = None, env_file: str | Path | None = None,
        environ: Mapping[str, str] | None = None, network: str = "host", force: bool = False,
-       display: Display | None = None, wait: float = DEFAULT_WAIT) -> UpResult:
+       rebuild: bool = False, no_cache: bool = False, display: Display | None = None,
+       wait: float = DEFAULT_WAIT) -> UpResult:
     """Bring ``spec``'s ``target`` environment to the current spec; idempotent.
+
+    A spec edit that qualifies (:mod:`parity.up.inplace`) is applied to the running docker
+    environment in place; any other is rebuilt, reusing the build steps whose inputs did not
+    change. ``rebuild`` (``force`` is its old name) always builds and recreates: the clean
+    build; ``no_cache`` also builds every step again.
 
     Holds the environment's lock (:mod:`parity.up.lock`) from the first look to the last step,
     so a second ``up`` of it waits up to ``wait`` seconds (0: not at all, exit 75) and then
@@ -58,7 +74,12 @@ def up(spec: Spec, *, target: str = "docker", provider: str | None = None,
     """
     started = time.monotonic()
     display = display or Display()
+    force = force or rebuild or no_cache
     _check_options(target, provider, network, name)
+    if no_cache and target != "docker":
+        raise UsageError("--no-cache applies to the docker target only",
+                         hint="For a clean Vagrant machine use `parity down --target vagrant` "
+                              "then `parity up --target vagrant`.")
     driver = get_driver(target, display)
     driver.preflight()
     name = name or driver.default_name(spec)
@@ -66,12 +87,12 @@ def up(spec: Spec, *, target: str = "docker", provider: str | None = None,
               wait=wait, display=display):
         return _up(spec, driver, name, started, target=target, provider=provider,
                    env_file=env_file, environ=environ, network=network, force=force,
-                   display=display)
+                   no_cache=no_cache, display=display)
 
 
 def _up(spec: Spec, driver: Driver, name: str, started: float, *, target: str,
         provider: str | None, env_file: str | Path | None, environ: Mapping[str, str] | None,
-        network: str, force: bool, display: Display) -> UpResult:
+        network: str, force: bool, no_cache: bool, display: Display) -> UpResult:
     observed = driver.observe(spec, name)
     decision = decide(spec.sha256, observed, force=force)
     if decision is Decision.CONFLICT:
@@ -89,26 +110,57 @@ def _up(spec: Spec, driver: Driver, name: str, started: float, *, target: str,
                         observed=now)
     state = State.load(spec.root)
     previous = state.get(target, name)
+    current = snapshot(spec.model.model_dump(mode="json"), spec.file_hashes)
+    # the snapshot of the spec the environment reflects, when state.json recorded that one
+    base = (previous["snapshot"] if decision is Decision.STALE and observed is not None
+            and previous and previous.get("spec_sha256") == observed.spec_sha256 else None)
+    change_plan, not_in_place = _in_place_plan(driver, observed, base, current, force)
     out_dir = work_dir(spec.root) / target
     display.phase(f"rendering {target} files into {out_dir}")
     _render(spec, target, out_dir)
     request = Request(spec=spec, name=name, out_dir=out_dir, provider=provider,
-                      network=network, secrets=secrets)
-    now = driver.bring_up(request, decision, observed)
-    current = snapshot(spec.model.model_dump(mode="json"), spec.file_hashes)
+                      network=network, secrets=secrets, no_cache=no_cache)
+    if change_plan is not None and observed is not None:
+        _note_network(display, observed, network, kept="updated in place")
+        now, restarted = driver.apply_in_place(request, change_plan, observed)
+        how, steps = "in place", list(change_plan.phases)
+    else:
+        if not_in_place:
+            display.info("not applied in place, rebuilding: " + "; ".join(not_in_place))
+        now, restarted = driver.bring_up(request, decision, observed), False
+        summary = driver.build_summary()
+        how, steps = "rebuilt", [summary] if summary else []
     changes: list[str] = []
     known = True
     if decision is Decision.STALE and observed is not None:
-        if previous and previous.get("spec_sha256") == observed.spec_sha256:
-            changes = summary_lines(diff_snapshots(previous["snapshot"], current))
+        if base is not None:
+            changes = summary_lines(diff_snapshots(base, current))
         else:
             known = False
     state.put(target, name, {"spec_sha256": spec.sha256, "snapshot": current, "url": now.url,
-                             "provider": provider, "network": network if target == "docker"
-                             else None})
+                             "provider": provider, "network": (now.network or network)
+                             if target == "docker" else None})
     return UpResult(decision, target, name, now.url, changes, known,
                     time.monotonic() - started, now,
-                    observed.spec_sha256 if observed is not None else None)
+                    observed.spec_sha256 if observed is not None else None,
+                    how=how if decision is Decision.STALE else None, steps=steps,
+                    restarted=restarted,
+                    not_in_place=not_in_place)
+
+
+def _in_place_plan(driver: Driver, observed: Observed | None, base: dict[str, Any] | None,
+                   current: dict[str, Any], force: bool) -> tuple[Plan | None, list[str]]:
+    """The in-place plan for a stale environment, or None and why not (empty: not asked)."""
+    if observed is None or force or not driver.in_place:
+        return None, []
+    if observed.incomplete:
+        return None, ["an earlier in-place update did not finish"]
+    if not observed.running:
+        return None, ["the environment is stopped"]
+    if base is None:
+        return None, ["the spec it was brought up from is not recorded in .parity/state.json"]
+    change_plan = plan_in_place(base, current)
+    return (change_plan, []) if change_plan.possible else (None, list(change_plan.reasons))
 
 
 def down(spec: Spec, *, target: str = "docker", name: str | None = None,
@@ -163,6 +215,10 @@ def _row(spec: Spec, target: str, name: str, observed: Observed | None) -> dict[
         "freshness": freshness(spec.sha256, observed),
         "spec_sha256": observed.spec_sha256 if observed else None,
         "current_sha256": spec.sha256,
+        # the spec the image was built from; differs from spec_sha256 after in-place updates
+        "built_sha256": (observed.built_sha256 or observed.spec_sha256) if observed else None,
+        "in_place_updates": observed.in_place if observed else 0,
+        "incomplete": bool(observed and observed.incomplete),
         "url": observed.url if observed and observed.running else None,
         "uptime_seconds": round(uptime, 1) if uptime is not None else None,
         "uptime": format_uptime(uptime),
@@ -214,13 +270,17 @@ def _raise_if_no_daemon() -> None:
         return
 
 
-def _note_network(display: Display, observed: Observed | None, network: str) -> None:
-    """An environment kept as it is keeps its network: say so when another one was asked for
-    (``--network host`` would otherwise pass in silence while the ports stay unreachable)."""
+def _note_network(display: Display, observed: Observed | None, network: str,
+                  kept: str = "kept as it is") -> None:
+    """An environment kept (or updated in place) keeps its network: say so when another one was
+    asked for (``--network host`` would otherwise pass in silence while the ports stay
+    unreachable)."""
     if observed is not None and observed.network and observed.network != network:
+        why = ("the spec did not change, so it is kept as it is" if kept == "kept as it is"
+               else f"it was {kept} and keeps its network")
         display.info(f"note: {observed.target} environment {observed.name} runs with --network "
-                     f"{observed.network}, not {network}; the spec did not change, so it is kept "
-                     f"as it is. To recreate it: parity up --force --network {network}")
+                     f"{observed.network}, not {network}; {why}. To recreate it: "
+                     f"parity up --rebuild --network {network}")
 
 
 def _check_options(target: str, provider: str | None, network: str, name: str | None) -> None:

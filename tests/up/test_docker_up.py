@@ -87,7 +87,7 @@ def test_up_says_when_the_running_environment_has_another_network(shop) -> None:
     out = io.StringIO()
     result = up(spec, name=name, network="host", environ={}, display=Display(out))
     assert result.decision is Decision.UP_TO_DATE
-    assert "runs with --network none" in out.getvalue() and "--force" in out.getvalue()
+    assert "runs with --network none" in out.getvalue() and "--rebuild" in out.getvalue()
     quiet = io.StringIO()
     up(spec, name=name, network="none", environ={}, display=Display(quiet))
     assert "--network" not in quiet.getvalue()

@@ -107,6 +107,8 @@ class DockerDriver(Driver):
         super().__init__(display)
         self.client = connect()
         self.steps = BuildSteps()
+        #: the in-place record last read of each container (by id), for apply_in_place
+        self.records: dict[str, applied.Record | bool | None] = {}
 
     def build_summary(self) -> str | None:
         return self.steps.summary()
@@ -137,15 +139,23 @@ class DockerDriver(Driver):
             f"{labels.TARGET}={self.target}"]})
         return sorted((self._observed(c, spec) for c in found), key=lambda o: o.name)
 
-    def _observed(self, container: Container, spec: Spec) -> Observed:
+    def _observed(self, container: Container, spec: Spec,
+                  record: applied.Record | bool | None = None, *, read: bool = True,
+                  ) -> Observed:
+        """What ``container`` is; ``read`` looks for its in-place record (else ``record`` is
+        taken as it), which is kept for :meth:`apply_in_place`."""
         found = container.labels or {}
         state = container.attrs.get("State", {})
         built = found.get(labels.SPEC_SHA256)
         managed = is_ours(found, spec, self.target)
-        # the environment says itself which spec it reflects once updated in place
-        record = docker_inplace.read_record(container) if managed else None
+        if read:
+            # the environment says itself which spec it reflects once updated in place
+            record = docker_inplace.read_record(container) if managed else None
+        self.records[container.id] = record
         current = built
-        if record is False or (isinstance(record, applied.Record) and not record.complete):
+        incomplete = record is False or (isinstance(record, applied.Record)
+                                         and not record.complete)
+        if incomplete:
             current = None
         elif isinstance(record, applied.Record):
             current = record.spec_sha256
@@ -158,8 +168,7 @@ class DockerDriver(Driver):
             network=container.attrs.get("HostConfig", {}).get("NetworkMode"),
             built_sha256=built,
             in_place=len(record.changes) if isinstance(record, applied.Record) else 0,
-            incomplete=record is False or (isinstance(record, applied.Record)
-                                           and not record.complete),
+            incomplete=incomplete,
         )
 
     # -- acting --------------------------------------------------------------------------------
@@ -213,15 +222,14 @@ class DockerDriver(Driver):
         except NotFound:
             raise EnvironmentError_(f"container {observed.name} disappeared during `parity up`",
                                     hint="Run `parity up` again.") from None
-        found = docker_inplace.read_record(container)
+        found = self.records.get(container.id)
         base = found if isinstance(found, applied.Record) else applied.fresh(
             observed.built_sha256 or "")
         record = base.begin(request.spec.sha256, list(plan.phases))
         what = ", ".join(plan.phases) if plan.phases else "no phase (nothing reaches it)"
         self.display.phase(f"updating container {observed.name} in place: {what}")
-        docker_inplace.apply(container, request.out_dir, list(plan.phases), record,
-                             self.display)
-        restart = bool(plan.phases) and docker_inplace.etc_changed(container)
+        restart = docker_inplace.apply(container, request.out_dir, list(plan.phases), record,
+                                       self.display)
         if restart:
             self.display.phase(f"restarting container {observed.name}: /etc changed, so its "
                                "services start again with it, as in a clean build")
@@ -229,9 +237,10 @@ class DockerDriver(Driver):
             container.reload()
             self._wait_ready(container, request.spec,
                              since=parse_docker_time(container.attrs["State"]["StartedAt"]))
-        docker_inplace.write_record(container, record.finish(restart))
+        done = record.finish(restart)
+        docker_inplace.write_record(container, done)
         container.reload()
-        return self._observed(container, request.spec), restart
+        return self._observed(container, request.spec, done, read=False), restart
 
     def start(self, spec: Spec, observed: Observed) -> Observed:
         """Start the stopped container as it is (no build); with host networking its ports are

@@ -3,9 +3,9 @@
 
 An update puts the newly rendered provisioning tree where a clean build would have put it
 (``/opt/parity``, the entrypoint), byte for byte, together with the ``applying`` record, in one
-``put_archive``; then runs ``provision.sh`` with the phases the plan names in the container,
-streaming its output; then writes the ``applied`` record. The tree is swapped with ``mv`` so the
-running entrypoint (``sh`` reads its script as it goes) keeps its own, unlinked, copy.
+``put_archive``; then ``apply-in-place.sh`` (beside this module) swaps it in and runs
+``provision.sh`` with the phases the plan names, its output streamed; then the ``applied``
+record is written.
 
 Interrupted (Ctrl-C) or failed, the record stays ``applying``: ``status`` says the environment
 is incomplete and the next ``up`` rebuilds it rather than build on a half-applied change.
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import secrets
 import tarfile
 import tempfile
 import time
@@ -40,27 +41,8 @@ _PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #: more than this is not a record parity wrote
 MAX_RECORD = 1 << 20
 
-#: exists after an update that changed anything under /etc (then services are restarted)
-ETC_CHANGED = "/run/parity-etc-changed"
-
-# /etc is summarised before and after (paths, types, modes, owners, link targets, contents; not
-# times, so a script that rewrites a file with the same bytes changes nothing); find, stat -c
-# (%N: the name and a link's target) and sha256sum, which busybox has too
-_SWAP = f"""set -eu
-rm -rf {IMAGE_ROOT}
-mv {IMAGE_ROOT}.new {IMAGE_ROOT}
-mv -f {ENTRYPOINT_PATH}.new {ENTRYPOINT_PATH}
-cd {IMAGE_ROOT}
-rm -f {ETC_CHANGED}
-[ $# -gt 0 ] || exit 0
-etc() {{
-    find /etc -xdev -exec stat -c '%f %u %g %N' {{}} + | sort
-    find /etc -xdev -type f -exec sha256sum {{}} + | sort
-}}
-before=$(etc)
-sh {IMAGE_ROOT}/provision.sh "$@"
-[ "$before" = "$(etc)" ] || : > {ETC_CHANGED}
-"""
+#: the shell script the helper runs (swap the tree in, run the phases, compare /etc)
+SCRIPT = Path(__file__).with_name("apply-in-place.sh")
 
 
 def read_record(container: Container) -> applied.Record | bool | None:
@@ -89,9 +71,10 @@ def read_record(container: Container) -> applied.Record | bool | None:
 
 
 def apply(container: Container, out_dir: Path, phases: list[str], record: applied.Record,
-          display: Display) -> None:
+          display: Display) -> bool:
     """Bring the running ``container`` to the context rendered in ``out_dir`` by running
-    ``phases``; ``record`` is the ``applying`` record, written first."""
+    ``phases``; ``record`` is the ``applying`` record, written first. True when the update
+    changed anything under /etc (so the services' configuration may have changed)."""
     with tempfile.TemporaryFile() as archive:
         _pack(archive, out_dir, record)
         archive.seek(0)
@@ -99,12 +82,7 @@ def apply(container: Container, out_dir: Path, phases: list[str], record: applie
             raise EnvironmentError_(f"Docker could not copy the provisioning files into "
                                     f"{container.name}",
                                     hint="Run `parity up --rebuild` for a clean build.")
-    _run(container, phases, display)
-
-
-def etc_changed(container: Container) -> bool:
-    """Did the last update change anything under /etc (and so the services' configuration)?"""
-    return container.exec_run(["rm", ETC_CHANGED]).exit_code == 0
+    return _run(container, phases, display)
 
 
 def write_record(container: Container, record: applied.Record) -> None:
@@ -129,7 +107,7 @@ def _pack(archive: IO[bytes], out_dir: Path, record: applied.Record) -> None:
         _add_bytes(tar, applied.PATH.lstrip("/"), record.to_json(), 0o644)
 
 
-def _run(container: Container, phases: list[str], display: Display) -> None:
+def _run(container: Container, phases: list[str], display: Display) -> bool:
     """Swap the tree in, then run ``provision.sh PHASE...`` (no phases: only the swap).
 
     The commands run in a short-lived helper container that shares the environment's process
@@ -140,8 +118,13 @@ def _run(container: Container, phases: list[str], display: Display) -> None:
     """
     from docker.errors import APIError
 
+    nonce = secrets.token_hex(16)
+    marker = f"parity-apply: /etc changed {nonce}"
+    etc_changed = False
     command = ["chroot", "/proc/1/root", "env", "-i", f"PATH={_PATH}", "HOME=/root",
-               "PARITY_DEV=1", "PARITY_CLEAN=1", "sh", "-c", _SWAP, "parity-apply", *phases]
+               "PARITY_DEV=1", "PARITY_CLEAN=1", f"PARITY_ROOT={IMAGE_ROOT}",
+               f"PARITY_ENTRYPOINT={ENTRYPOINT_PATH}", f"PARITY_NONCE={nonce}",
+               "sh", "-c", SCRIPT.read_text(encoding="utf-8"), "parity-apply", *phases]
     client = container.client
     helper = None
     try:
@@ -155,7 +138,11 @@ def _run(container: Container, phases: list[str], display: Display) -> None:
             buffer += chunk
             *lines, buffer = buffer.split(b"\n")
             for line in lines:
-                display.line(line.decode("utf-8", "replace"))
+                text = line.decode("utf-8", "replace")
+                if text == marker:
+                    etc_changed = True
+                else:
+                    display.line(text)
         if buffer:
             display.line(buffer.decode("utf-8", "replace"))
         code = helper.wait().get("StatusCode")
@@ -175,6 +162,7 @@ def _run(container: Container, phases: list[str], display: Display) -> None:
             hint="The environment is marked incomplete (`parity status`); fix the cause and run "
                  "`parity up` again, which rebuilds it.",
         )
+    return etc_changed
 
 
 def _as_root(info: tarfile.TarInfo) -> tarfile.TarInfo:

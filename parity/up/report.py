@@ -22,7 +22,8 @@ def up_summary(spec: Spec, result: UpResult) -> str:
     if result.decision is Decision.STOPPED:
         return f"{what} was stopped; started it again (spec {short} unchanged){took}."
     if result.decision is Decision.ABSENT:
-        return f"{what} created from spec {short}{took}."
+        build = f"\nBuild: {'; '.join(result.steps)}." if result.steps else ""
+        return f"{what} created from spec {short}{took}.{build}"
     old = (result.previous_sha256 or "unknown")[:12]
     if result.how == "in place":
         ran = ", ".join(result.steps) if result.steps else "nothing (no change reaches it)"

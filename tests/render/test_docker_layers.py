@@ -9,6 +9,7 @@ layer and has no dev packages. Images built here are removed at the end.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import re
 import subprocess
 from collections.abc import Callable, Iterator
@@ -18,7 +19,7 @@ from typing import Any
 import pytest
 
 from parity.render import render_target
-from parity.render.context import DEV_ARG
+from parity.render.context import DEV_ARG, ENTRYPOINT_PATH, IMAGE_ROOT, IMAGE_TREE
 from parity.spec import load_spec
 from tests.helpers.docker import TEST_LABEL, unique_name
 
@@ -74,7 +75,8 @@ def test_editing_a_file_reuses_every_step_before_files(
     tags += [f"{name}:1", f"{name}:2", f"{name}:prod"]
     build(docker_client, context, tags[0])
 
-    (spec_path.parent / "files" / "index.html").write_text("<h1>summer sale</h1>\n")
+    page_text = f"<h1>summer sale {name}</h1>\n"  # new to the daemon's cache on every run
+    (spec_path.parent / "files" / "index.html").write_text(page_text)
     render_target(load_spec(spec_path), "docker", context)
     steps = build(docker_client, context, tags[1])
 
@@ -90,7 +92,20 @@ def test_editing_a_file_reuses_every_step_before_files(
     page = subprocess.run(["docker", "run", "--rm", "--network", "none", "--label",
                            f"{TEST_LABEL}=1", "--entrypoint", "cat", tags[1],
                            "/srv/app/index.html"], capture_output=True, text=True, check=True)
-    assert page.stdout == "<h1>summer sale</h1>\n"
+    assert page.stdout == page_text
+    # the in-place updater's contract: IMAGE_ROOT is the context's IMAGE_TREE, byte for byte
+    listing = subprocess.run(
+        ["docker", "run", "--rm", "--network", "none", "--label", f"{TEST_LABEL}=1",
+         "--entrypoint", "sh", tags[1], "-c",
+         f"cd {IMAGE_ROOT} && find . -type f -exec sha256sum {{}} + && "
+         f"sha256sum {ENTRYPOINT_PATH}"], capture_output=True, text=True, check=True).stdout
+    in_image = {path.removeprefix("./"): sha for sha, path in
+                (line.split(None, 1) for line in listing.splitlines())}
+    want = {p.relative_to(context).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for top in IMAGE_TREE for p in [context / top, *(context / top).rglob("*")]
+            if p.is_file()}
+    want[ENTRYPOINT_PATH] = hashlib.sha256((context / "entrypoint.sh").read_bytes()).hexdigest()
+    assert in_image == want
 
     prod = build(docker_client, context, tags[2], **{DEV_ARG: "0"})
     packages = next(cached for text, cached in prod if "provision.sh repositories" in text)

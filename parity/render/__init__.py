@@ -14,9 +14,9 @@ imported lazily so rendering nix never imports docker code.
 Output layout, per target:
 
 * docker: a complete build context — ``Dockerfile``, ``.dockerignore``, ``provision.sh``,
-  ``entrypoint.sh``, ``src/<spec-relative files>``, ``.parity-manifest``. ``docker build
-  --network host DIR`` builds the dev image (final stage ``dev``); ``--target prod`` leaves out
-  dev packages.
+  ``steps/<NN>-<kind>/`` (each step's ``step.sh`` and the spec files it reads under ``src/``),
+  ``entrypoint.sh``, ``.parity-manifest``. ``docker build --network host DIR`` builds the dev
+  image, one cached layer per step; ``--build-arg PARITY_DEV=0`` leaves out dev packages.
 * vagrant: ``Vagrantfile`` plus ``parity-context/`` (the docker context above, used as the docker
   provider's ``build_dir`` and uploaded to VMs for the shell provisioner).
 * nix: ``flake.nix`` and ``shell.nix``.

@@ -59,8 +59,19 @@ def header_text(spec: Spec) -> str:
     machines and make rendering non-reproducible. Control characters are replaced so the header
     can never break out of a comment.
     """
+    return f"{_origin(spec)} sha256 {spec.sha256} — do not edit"
+
+
+def step_header(spec: Spec) -> str:
+    """The header of files that reach the image (provision.sh, its steps, entrypoint.sh and what
+    they write): the marker without the spec's hash. A file's bytes must change only when its
+    own content does, or Docker's layer cache could never reuse a step after a spec edit."""
+    return f"{_origin(spec)} — do not edit"
+
+
+def _origin(spec: Spec) -> str:
     name = re.sub(r"[\x00-\x1f\x7f]", "?", spec.path.name)
-    return f"{MARKER} {name} ({spec.name}) sha256 {spec.sha256} — do not edit"
+    return f"{MARKER} {name} ({spec.name})"
 
 
 def encode(text: str, what: str) -> bytes:

@@ -1,13 +1,15 @@
-"""docker target: a complete build context (see :mod:`parity.render.context`)."""
+"""docker target: a complete build context (see :mod:`parity.render.context`).
+
+One linear Dockerfile: a plain ``docker build`` makes the dev image; ``--build-arg
+PARITY_DEV=0`` (:data:`~parity.render.context.DEV_ARG`) the prod image, without dev packages,
+sharing every layer before the dev-packages step.
+"""
 
 from __future__ import annotations
 
 from parity.render.base import PlannedFile
 from parity.render.context import plan_context
 from parity.spec import Spec
-
-#: the Dockerfile's stages: the last one (dev, with dev packages) is what a plain build produces
-STAGES = ("prod", "dev")
 
 
 def plan(spec: Spec) -> list[PlannedFile]:

@@ -2,7 +2,7 @@
 
 VM providers (virtualbox, libvirt) upload ``parity-context/`` with the file provisioner and run
 its ``provision.sh`` with ``PARITY_DEV=1``; the docker provider builds the same folder's
-Dockerfile (whose final stage is the dev image). Ports are forwarded on VMs only: the docker
+Dockerfile (a plain build is the dev image). Ports are forwarded on VMs only: the docker
 provider's container runs with ``--network none`` by default, where publishing ports is
 meaningless.
 """

@@ -76,7 +76,7 @@ def test_a_spec_declaring_odd_names_checks_clean_strict(tmp_path: Path, image_bu
     spec_path.write_text(SPEC)
     ctx = tmp_path / "host" / "ctx"
     render_target(load_spec(spec_path), "docker", ctx)
-    script = (ctx / "provision.sh").read_text()
+    script = (ctx / "steps" / "10-packages" / "step.sh").read_text()
     assert script.index("pm_add_architecture i386") < script.index("parity_want zlib1g:i386")
     (tmp_path / "host" / "Dockerfile").write_text(HOST_DOCKERFILE)
     # the build runs parity's provisioning (with --network host, for apt); the host then runs

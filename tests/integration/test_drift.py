@@ -1,9 +1,10 @@
 """Acceptance 1 and 2 of issue 4, end to end on real containers built from examples/webapp.
 
-One image (the rendered docker context, ``prod`` stage) is built per session and shared; two
-twin containers ``a`` and ``b`` run from it with ``--network none``. The tests check the clean
-twins, then drift ``b`` on purpose and assert that the JSON report lists exactly the injected
-changes (and their unavoidable consequences, each named below), nothing else.
+One image (the rendered docker context built with ``PARITY_DEV=0``: the prod image) is built
+per session and shared; two twin containers ``a`` and ``b`` run from it with ``--network
+none``. The tests check the clean twins, then drift ``b`` on purpose and assert that the JSON
+report lists exactly the injected changes (and their unavoidable consequences, each named
+below), nothing else.
 
 ``--strict`` uses a snapshot of twin ``a`` as the base system (``--base-facts``): "everything a
 pristine host built from this spec has" is the fairest base, and it does not depend on whether
@@ -67,12 +68,13 @@ def docker_client() -> Any:
 def webapp_image(docker_client: Any, tmp_path_factory: pytest.TempPathFactory) -> str:
     """The example's docker context rendered by parity and built once (layer cache reused)."""
     from parity.render import render_target
+    from parity.render.context import DEV_ARG
     from parity.spec import load_spec
 
     ctx = tmp_path_factory.mktemp("webapp-context")
     render_target(load_spec(WEBAPP), "docker", ctx)
-    docker_client.images.build(path=str(ctx), target="prod", tag=IMAGE, network_mode="host",
-                               rm=True, forcerm=True)
+    docker_client.images.build(path=str(ctx), buildargs={DEV_ARG: "0"}, tag=IMAGE,
+                               network_mode="host", rm=True, forcerm=True)
     return IMAGE
 
 

@@ -51,7 +51,7 @@ def example_copy(tmp_path: Path) -> Callable[[str], Path]:
 @pytest.fixture(scope="session")
 def webapp_image(rendered: dict[tuple[str, str], Path], image_builder: Callable[..., str],
                  docker_client) -> str:  # type: ignore[no-untyped-def]
-    """The webapp's rendered Dockerfile, really built (final stage: dev), tagged WEBAPP_TAG.
+    """The webapp's rendered Dockerfile, really built (the default: dev), tagged WEBAPP_TAG.
 
     ``image_builder`` reuses an identical earlier build (content-hashed tag), and docker's layer
     cache makes a rebuild after a template change cost only the changed steps.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import testinfra
 
 from parity import labels
 from parity.render.aci import build_aci
+from parity.render.context import DEV_ARG
 from parity.spec import Spec
 from parity.versions import compare
 
@@ -76,16 +78,39 @@ def test_services_started_by_entrypoint(shop) -> None:  # type: ignore[no-untype
         shop.file("/srv/app/index.html").content_string
 
 
-def test_prod_stage_has_no_dev_packages(rendered: dict[tuple[str, str], Path],
+def test_prod_build_has_no_dev_packages(rendered: dict[tuple[str, str], Path],
                                         webapp_image: str, docker_client) -> None:  # type: ignore[no-untyped-def]
-    """--target prod reuses the cached layers and leaves dev_packages out."""
+    """--build-arg PARITY_DEV=0 reuses the cached layers and leaves dev_packages out."""
     image, _ = docker_client.images.build(path=str(rendered[("webapp", "docker")]),
-                                          target="prod", network_mode="host", rm=True,
-                                          tag="parity-test-render/shop:prod")
+                                          buildargs={DEV_ARG: "0"}, network_mode="host",
+                                          rm=True, tag="parity-test-render/shop:prod")
     result = subprocess.run(["docker", "run", "--rm", "--network", "none", "--entrypoint",
                              "dpkg-query", image.id, "-W", "-f", "${Package}\\n", "nginx", "git"],
                             capture_output=True, text=True, check=False)
     assert "nginx" in result.stdout and "git" not in result.stdout.split()
+
+
+def test_docker_stop_shuts_services_down_cleanly(webapp_image: str, container_factory,  # type: ignore[no-untyped-def]
+                                                 docker_client) -> None:
+    """On TERM the entrypoint stops the services it started, last first, and exits 0 within
+    docker's 10 s grace: PostgreSQL logs a clean shutdown instead of being killed."""
+    container = container_factory.start(webapp_image, command=[], network="none")
+    host = testinfra.get_host(f"docker://{container.name}")
+    host.run("for i in $(seq 50); do [ -s /run/parity/postgresql.pid ] && break; sleep 0.2; done")
+    assert host.file("/run/parity/postgresql.pid").exists
+    started = time.monotonic()
+    container.stop(timeout=10)
+    elapsed = time.monotonic() - started
+    container.reload()
+    assert container.attrs["State"]["ExitCode"] == 0
+    assert elapsed < 9, f"docker stop took {elapsed:.1f} s: killed, not stopped"
+    logs = container.logs().decode()
+    assert logs.index("stopped postgresql") < logs.index("stopped nginx"), logs
+    container.start()  # the same filesystem: PostgreSQL says how it was shut down last time
+    host.run("for i in $(seq 50); do [ -s /run/parity/postgresql.pid ] && break; sleep 0.2; done")
+    log = host.run("cat /var/log/postgresql/postgresql-15-main.log").stdout
+    assert "database system is shut down" in log
+    assert "not properly shut down" not in log
 
 
 @pytest.mark.actool

@@ -19,6 +19,8 @@ from tests.helpers.smallfs import small_fs
 
 pytestmark = pytest.mark.mount
 
+#: the step holding files and env, where the blob's copy and APP_VERSION go
+STEP = "steps/30-config"
 SPEC = """\
 parity: 1
 name: shop
@@ -67,7 +69,7 @@ def test_full_disk_leaves_the_previous_render_whole(tmp_path: Path,
         assert code == 0, text
         before = tree(out)
         used_before = used_kib(disk)
-        # version 2 changes Dockerfile and provision.sh, and its blob does not fit beside the old
+        # version 2 changes the Dockerfile and a step, and its blob does not fit beside the old
         spec = write_spec(tmp_path / "project", "2.0", blob_kib=140)
         code, text = render(spec, out, capsys)
         assert code == ExitCode.ENVIRONMENT, text
@@ -107,16 +109,16 @@ def test_render_next_to_user_files_swaps_only_parity_files(tmp_path: Path,
         spec = write_spec(tmp_path / "project", "2.0", blob_kib=40)
         assert render(spec, out, capsys)[0] == 0
         assert (out / "NOTES.md").read_text() == "mine\n"
-        assert b"2.0" in (out / "provision.sh").read_bytes() + (out / "Dockerfile").read_bytes()
-        assert (out / "src/files/blob.bin").read_bytes() == \
+        assert b"2.0" in (out / STEP / "step.sh").read_bytes()
+        assert (out / STEP / "src/files/blob.bin").read_bytes() == \
             (tmp_path / "project/files/blob.bin").read_bytes()
         assert sorted(p.name for p in out.iterdir()) == sorted(
             [".dockerignore", ".parity-manifest", "Dockerfile", "NOTES.md", "entrypoint.sh",
-             "provision.sh", "src"])
+             "provision.sh", "steps"])
         # the manifest matches the copy, as sha256sum -c (an independent tool) sees it
         check = subprocess.run(["sha256sum", "-c", ".parity-manifest"], cwd=out,
                                capture_output=True, text=True)
-        assert check.returncode == 0 and "src/files/blob.bin: OK" in check.stdout
+        assert check.returncode == 0 and f"{STEP}/src/files/blob.bin: OK" in check.stdout
 
 
 def test_report_on_a_full_disk_is_exit_4(tmp_path: Path,

@@ -23,12 +23,14 @@ SPEC = "parity: 1\nname: arch\nbase: debian:12\npackages: {curl: '*', 'zlib1g:i3
 def test_provision_passes_name_and_arch_to_the_package_manager(tmp_path: Path) -> None:
     spec = load_spec_text(SPEC, tmp_path / "parity.yaml")
     render_target(spec, "docker", tmp_path / "docker")
-    script = (tmp_path / "docker" / "provision.sh").read_text()
+    script = (tmp_path / "docker" / "steps" / "10-packages" / "step.sh").read_text()
     # the constraint text for messages, then the clause (no revision: an upstream comparison)
     assert "parity_want zlib1g:i386 '>=1:1.2' uge:1:1.2\n" in script
     assert "parity_verify zlib1g:i386 '>=1:1.2' uge:1:1.2\n" in script
     assert script.index("pm_add_architecture i386") < script.index("parity_want zlib1g:i386")
     subprocess.run(["sh", "-n", str(tmp_path / "docker" / "provision.sh")], check=True)
+    subprocess.run(["sh", "-n", str(tmp_path / "docker" / "steps" / "10-packages" / "step.sh")],
+                   check=True)
 
 
 @pytest.mark.nix

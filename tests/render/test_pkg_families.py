@@ -19,6 +19,7 @@ import pytest
 from parity.distros import DISTROS
 from parity.render import TARGETS, plan_files
 from parity.spec import Spec, load_spec_text
+from tests.helpers.provision import provisioning_text, write_provisioning
 
 PGP_KEY = "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nx\n-----END PGP PUBLIC KEY BLOCK-----\n"
 KEYS = {"apt": PGP_KEY, "dnf": PGP_KEY,
@@ -48,18 +49,18 @@ def test_every_distro_renders_every_target(base: str, tmp_path: Path) -> None:
     for target in TARGETS:
         files = plan_files(spec, target)
         assert files, target
-    script = tmp_path / "provision.sh"
-    script.write_bytes(plan_files(spec, "docker")["provision.sh"])
-    for shell in ("sh", "bash"):
-        proc = subprocess.run([shell, "-n", str(script)], capture_output=True, text=True,
-                              check=False)
-        assert proc.returncode == 0, proc.stderr
+    write_provisioning(spec, tmp_path / "ctx")
+    for script in (tmp_path / "ctx").rglob("*.sh"):
+        for shell in ("sh", "bash"):
+            proc = subprocess.run([shell, "-n", str(script)], capture_output=True, text=True,
+                                  check=False)
+            assert proc.returncode == 0, proc.stderr
 
 
 def test_apk_keeps_the_key_file_name(tmp_path: Path) -> None:
     """apk finds a repository's key by the file name in the index signature, so a renamed key
     makes every signature untrusted."""
-    script = plan_files(family_spec("alpine:3.20", tmp_path), "docker")["provision.sh"]
+    script = provisioning_text(family_spec("alpine:3.20", tmp_path)).encode()
     assert b"/etc/apk/keys/alpine-devel@example.org-5d3f.rsa.pub" in script
 
 
@@ -127,8 +128,7 @@ def run_packages_phase(base: str, packages: str, tools: dict[str, str],
     state = tmp_path / "state"
     state.mkdir()
     (state / "installed").write_text("")
-    script = tmp_path / "provision.sh"
-    script.write_bytes(plan_files(spec, "docker")["provision.sh"])
+    script = write_provisioning(spec, tmp_path / "ctx")
     proc = subprocess.run(
         ["sh", str(script), "packages"], capture_output=True, text=True, check=False,
         env={**os.environ, "PATH": f"{bindir}:{os.environ['PATH']}", "STATE": str(state),

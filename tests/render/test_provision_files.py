@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from parity.render import plan_files
 from parity.spec import load_spec_text
+from tests.helpers.provision import write_provisioning
 
 OWNER = pwd.getpwuid(os.getuid()).pw_name
 GROUP = grp.getgrgid(os.getgid()).gr_name
@@ -37,8 +37,7 @@ def provision_files(tmp_path: Path, entries: dict[str, str],
     spec_dir.mkdir(exist_ok=True)
     spec = load_spec_text(f"parity: 1\nname: f\nbase: debian:12\nfiles:\n{lines}",
                           spec_dir / "parity.yaml")
-    script = spec_dir / "provision.sh"
-    script.write_bytes(plan_files(spec, "docker")["provision.sh"])
+    script = write_provisioning(spec, spec_dir / "ctx")
     first = subprocess.run(["sh", str(script), "files"], capture_output=True, text=True,
                            check=False)
     if first.returncode != 0:

@@ -63,7 +63,7 @@ def test_one_gib_sparse_source_renders_in_bounded_memory_and_stays_sparse(tmp_pa
     result = json.loads(proc.stdout)
     assert result["rss_kb"] < MAX_RSS_MB * 1024, f"max RSS {result['rss_kb'] // 1024} MB"
 
-    copy = out / "src" / "files" / "big.img"
+    copy = out / "steps" / "30-config" / "src" / "files" / "big.img"
     assert copy.stat().st_size == GIB
     # sparse: a few data blocks, not a gigabyte (st_blocks is in 512-byte units)
     assert copy.stat().st_blocks * 512 <= 1 << 20
@@ -72,7 +72,7 @@ def test_one_gib_sparse_source_renders_in_bounded_memory_and_stays_sparse(tmp_pa
                             check=True).stdout.split()[0]
     assert result["hashes"] == {"files/big.img": oracle}
     manifest = (out / ".parity-manifest").read_text()
-    assert f"{oracle}  src/files/big.img" in manifest
+    assert f"{oracle}  steps/30-config/src/files/big.img" in manifest
 
 
 def test_copy_sparse_keeps_holes_and_hashes_like_sha256sum(tmp_path: Path) -> None:

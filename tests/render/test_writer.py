@@ -94,7 +94,7 @@ def test_edited_copy_is_protected_and_stale_copies_removed(example_copy: Callabl
     spec_path = example_copy("webapp")
     spec = load_spec(spec_path)
     render_target(spec, "docker", tmp_path)
-    copy = tmp_path / "src" / "files" / "shop.conf"
+    copy = tmp_path / "steps" / "30-config" / "src" / "files" / "shop.conf"
     copy.write_text("edited by hand\n")
     with pytest.raises(RenderError, match=r"shop\.conf exists and was not written by parity"):
         render_target(spec, "docker", tmp_path)
@@ -102,7 +102,7 @@ def test_edited_copy_is_protected_and_stale_copies_removed(example_copy: Callabl
     # drop the provision script from the spec: its stale copy leaves the build context
     spec_path.write_text(spec_path.read_text().replace("provision: [scripts/seed.sh]", ""))
     render_target(load_spec(spec_path), "docker", tmp_path)
-    assert not (tmp_path / "src" / "scripts" / "seed.sh").exists()
+    assert not (tmp_path / "steps" / "40-scripts" / "src" / "scripts" / "seed.sh").exists()
     assert check_target(load_spec(spec_path), "docker", tmp_path) == []
 
 

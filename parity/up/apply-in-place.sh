@@ -18,9 +18,10 @@ mv "$PARITY_ROOT.new" "$PARITY_ROOT"
 mv -f "$PARITY_ENTRYPOINT.new" "$PARITY_ENTRYPOINT"
 cd "$PARITY_ROOT"
 [ $# -gt 0 ] || exit 0
-etc() {
-    find /etc -xdev -exec stat -c '%f %u %g %N' {} + | sort
-    find /etc -xdev -type f -exec sha256sum {} + | sort
+etc() {  # /etc/ld.so.cache: ldconfig's index of libraries, rebuilt by every library install;
+         # running services have loaded theirs, and no service reads it as configuration
+    find /etc -xdev ! -path /etc/ld.so.cache -exec stat -c '%f %u %g %N' {} + | sort
+    find /etc -xdev -type f ! -path /etc/ld.so.cache -exec sha256sum {} + | sort
 }
 before=$(etc)
 sh "$PARITY_ROOT/provision.sh" "$@"

@@ -23,17 +23,13 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from parity.errors import EnvironmentError_
+from parity.render.context import ENTRYPOINT_PATH, IMAGE_ROOT, IMAGE_TREE
 from parity.up import applied
 from parity.up.display import Display
 
 if TYPE_CHECKING:
     from docker.models.containers import Container
 
-#: where the image keeps the provisioning tree, and which top-level names of the rendered
-#: context are that tree (see parity.render.context)
-IMAGE_ROOT = "/opt/parity"
-IMAGE_TREE = ("provision.sh", "steps", "src")
-ENTRYPOINT_PATH = "/usr/local/bin/parity-entrypoint"
 #: the label of the helper container an update runs in (its value: the environment's name)
 HELPER_LABEL = "org.parity.in-place-of"
 #: a build step's PATH (what ``docker build`` gives RUN on Debian-like images)

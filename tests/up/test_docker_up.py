@@ -115,19 +115,22 @@ def test_spec_change_replaces_and_reports(workdir: Path, docker_client) -> None:
     name = unique("stale")
     first = up(load_spec(spec_path), name=name, network="none", environ={"SECRET_KEY": "x"})
     old = docker_client.containers.get(name)
-    spec_path.write_text(spec_path.read_text().replace('  curl: ">=7.88"\n',
-                                                       '  curl: ">=7.88"\n  jq: "*"\n'))
+    # an env value is part of the container's configuration: never applied in place
+    spec_path.write_text(spec_path.read_text().replace("APP_ENV: production",
+                                                       "APP_ENV: staging"))
     edited = load_spec(spec_path)
     row = next(r for r in status(edited, targets=("docker",)) if r["name"] == name)
     assert row["freshness"] == "stale"
 
     result = up(edited, name=name, network="none", environ={"SECRET_KEY": "x"})
-    assert result.decision is Decision.STALE
-    assert result.changes == ["packages: + jq *"]
+    assert result.decision is Decision.STALE and result.how == "rebuilt"
+    assert result.changes == ["env: ~ APP_ENV production -> staging"]
     assert result.previous_sha256 == first.observed.spec_sha256
+    assert result.steps and result.steps[0].startswith("rebuilt ")
+    assert "env values are part of the container's configuration" in result.not_in_place[0]
     new = docker_client.containers.get(name)
     assert new.id != old.id and new.labels[labels.SPEC_SHA256] == edited.sha256
-    assert infra_host(f"docker://{name}").package("jq").is_installed
+    assert infra_host(f"docker://{name}").environment()["APP_ENV"] == "staging"
     with pytest.raises(ImageNotFound):
         docker_client.images.get(old.attrs["Image"])  # the replaced image does not linger
 

@@ -94,8 +94,9 @@ class Parity:
     clean_flags: list[str] = field(default_factory=list)
 
     def run(self, *args: str, timeout: float = UP_TIMEOUT, check: bool = True):  # -> Timed
+        # Ctrl-C: parity gets SIGINT and time to remove what it half built (its own clean-up)
         t = run_measured([str(PYTHON), "-m", "parity", *args], env=self.env,
-                         cwd=self.spec.parent, timeout=timeout)
+                         cwd=self.spec.parent, timeout=timeout, interrupt_grace=60)
         if check and t.rc != 0:
             raise BenchError(f"parity {' '.join(args)} exited {t.rc}:\n"
                              + t.stderr.decode(errors="replace")[-3000:])

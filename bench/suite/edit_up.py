@@ -318,7 +318,36 @@ def _load_before() -> dict | None:
         return None
 
 
+def chosen_kinds(value: str | None) -> tuple[str, ...]:
+    """The kinds ``PARITY_BENCH_KINDS`` names (comma-separated; default all), in KINDS order.
+    ``remove_package`` removes what ``add_package`` added in the same run, so it needs it."""
+    if not value or not value.strip():
+        return KINDS
+    wanted = {k.strip() for k in value.split(",") if k.strip()}
+    unknown = sorted(wanted - set(KINDS))
+    if unknown:
+        raise BenchError(f"PARITY_BENCH_KINDS: unknown kind(s) {', '.join(unknown)}; choose "
+                         f"from {', '.join(KINDS)}")
+    if "remove_package" in wanted and "add_package" not in wanted:
+        raise BenchError("PARITY_BENCH_KINDS: remove_package needs add_package")
+    return tuple(k for k in KINDS if k in wanted)
+
+
+def merge_before(old: dict | None, new: dict) -> dict:
+    """``new`` before-numbers over ``old``: a run of some kinds replaces those kinds' stats,
+    checks, edits and words, keeps the others' (each kind keeps its own ``measured`` time)."""
+    if not old:
+        return new
+    out = {**old, **{k: v for k, v in new.items() if not isinstance(v, dict)}}
+    for key in ("stats", "checks", "edits", "said", "measured_kinds"):
+        out[key] = {**old.get(key, {}), **new.get(key, {})}
+    for key in ("floors", "machine", "options"):
+        out[key] = new.get(key) or old.get(key, {})
+    return out
+
+
 def run(ctx: Context) -> Section:
+    kinds = chosen_kinds(os.environ.get("PARITY_BENCH_KINDS"))
     explicit = int(ctx.options.get("rounds") or 0)
     rounds = explicit or (1 if ctx.quick else 5)
     if rounds > len(ed.DEV_PACKAGES):
@@ -349,7 +378,10 @@ def run(ctx: Context) -> Section:
     floor: dict[str, dict[str, float]] = {}
     added: list[str] = []
     noop_said_nothing = True
-    for kind in KINDS:
+    if "first" not in kinds:  # an environment to edit, and an image for the floors: not timed
+        p.run("up", *common)
+        floor = floors(ctx, f"{edited}:dev", min(rounds, 3))
+    for kind in kinds:
         edit = _editor(kind, spec, added)
         for n in range(rounds):
             extra: list[str] = []
@@ -372,7 +404,7 @@ def run(ctx: Context) -> Section:
         if kind == "first":
             ctx.log("edit_up: floors in the built image")
             floor = floors(ctx, f"{edited}:dev", min(rounds, 3))
-        clean_wall, diffs = compare_with_clean(p, edited, clean, inject=kind == "first",
+        clean_wall, diffs = compare_with_clean(p, edited, clean, inject=kind == kinds[0],
                                                from_scratch=not ctx.quick)
         checks[kind] = {"clean_build_s": round(clean_wall, 3), "differences": len(diffs)}
         if diffs:
@@ -385,13 +417,14 @@ def run(ctx: Context) -> Section:
     st = {k: stats(v) for k, v in times.items()}
     mach = machine()
     if writing_before:
-        write_json(BEFORE, {
+        now = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        write_json(BEFORE, merge_before(_load_before() if kinds != KINDS else None, {
             "parity_src": str(p.src), "parity_commit": _git_head(p.src), "rounds": rounds,
-            "quick": ctx.quick, "measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            "quick": ctx.quick, "measured": now, "measured_kinds": dict.fromkeys(kinds, now),
             "machine": mach, "options": {"no_cache": p.has_no_cache,
                                          "rebuild": p.has_rebuild},
             "stats": st, "floors": floor, "checks": checks, "edits": edits,
-            "said": p.said})
+            "said": p.said}))
         ctx.log(f"edit_up: wrote {BEFORE}")
     section = _section(p, rounds, st, floor, checks, edits, before, noop_said_nothing, mach)
     if mismatches:
@@ -407,7 +440,7 @@ def _section(p: Parity, rounds: int, st: dict[str, dict[str, float]],
              mach: dict) -> Section:
     bst: dict[str, dict[str, float]] = (before or {}).get("stats", {})
     rows = []
-    for kind in KINDS:
+    for kind in (k for k in KINDS if k in st):
         s = st[kind]
         b = bst.get(kind)
         target = GOALS.get(kind)
@@ -446,6 +479,8 @@ def _section(p: Parity, rounds: int, st: dict[str, dict[str, float]],
     ] + ([] if noop_ok else ["", "Note: a no-op `up` did not say \"nothing to do\"."]))
     goals = []
     for kind, target in GOALS.items():
+        if kind not in st:
+            continue
         med = st[kind]["median"]
         met = med <= target
         why = "" if met else f"over by {fmt_s(med - target)}"
@@ -457,8 +492,10 @@ def _section(p: Parity, rounds: int, st: dict[str, dict[str, float]],
                 f"floor if services restart: pg_ctlcluster start {fmt_s(svc['median'])}")
         goals.append(Goal(GOAL_IDS[kind], f"`parity up` after a {kind.replace('_', ' ')} edit",
                           f"≤ {fmt_s(target)}", f"{fmt_s(med)} median", met, why))
-    first = st["first"]["median"]
-    if "first" in bst:
+    first = st["first"]["median"] if "first" in st else None
+    if first is None:
+        pass
+    elif "first" in bst:
         bf = bst["first"]["median"]
         goals.append(Goal(GOAL_IDS["first"], "cold first `parity up` no slower than before",
                           f"≤ {fmt_s(bf)} (before)", f"{fmt_s(first)} median ({first / bf:.2f}×)",

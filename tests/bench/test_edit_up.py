@@ -106,3 +106,24 @@ def test_edit_up_section_ratios_and_goals(tmp_path: Path) -> None:
     s = edit_up._section(p, 1, after, floors, checks, edits, None, False, {
         "cpu": "x", "cores": 2, "mem_gib": 1, "docker": "20"})
     assert not {g.id: g for g in s.goals}["11f"].met and "nothing to do" in s.body_md
+
+
+def test_kinds_can_be_chosen_and_before_numbers_merged() -> None:
+    from bench.suite import edit_up
+    from bench.suite.common import BenchError
+
+    assert edit_up.chosen_kinds(None) == edit_up.KINDS
+    assert edit_up.chosen_kinds(" env, first") == ("first", "env")  # KINDS order
+    with pytest.raises(BenchError, match="unknown kind"):
+        edit_up.chosen_kinds("first,bogus")
+    with pytest.raises(BenchError, match="needs add_package"):
+        edit_up.chosen_kinds("remove_package")
+    old = {"rounds": 5, "measured": "t0", "stats": {"first": 1, "file": 2},
+           "measured_kinds": {"first": "t0", "file": "t0"}, "floors": {"a": 1}}
+    new = {"rounds": 3, "measured": "t1", "stats": {"first": 9},
+           "measured_kinds": {"first": "t1"}, "floors": {"a": 2}}
+    merged = edit_up.merge_before(old, new)
+    assert merged["stats"] == {"first": 9, "file": 2}
+    assert merged["measured_kinds"] == {"first": "t1", "file": "t0"}
+    assert merged["floors"] == {"a": 2} and merged["measured"] == "t1"
+    assert edit_up.merge_before(None, new) is new

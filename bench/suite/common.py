@@ -152,8 +152,11 @@ def run_measured(cmd: Sequence[str], *, env: dict[str, str] | None = None,
 
     with tempfile.TemporaryFile() as out_f, tempfile.TemporaryFile() as err_f:
         start = time.perf_counter()
+        # with a grace period the child must be able to get SIGINT, which a bench started in
+        # the background (`&` in a script) would otherwise pass on ignored
         p = subprocess.Popen(list(cmd), stdin=subprocess.DEVNULL, stdout=out_f, stderr=err_f,
-                             env=env, cwd=cwd, start_new_session=True)
+                             env=env, cwd=cwd, start_new_session=True,
+                             preexec_fn=_default_sigint if interrupt_grace > 0 else None)
         deadline = start + timeout
         try:
             while True:
@@ -182,6 +185,10 @@ def run_measured(cmd: Sequence[str], *, env: dict[str, str] | None = None,
         err_f.seek(0)
         return Timed(wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024, p.returncode,
                      out_f.read(), err_f.read())
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _interrupt(pid: int, grace: float) -> None:

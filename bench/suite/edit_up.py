@@ -142,11 +142,25 @@ def _remove_env(p: Parity, name: str) -> None:
     _docker("rmi", "-f", f"{name}:dev")
 
 
+def _cold_name(n: int) -> str:
+    """The spec ``name:`` of round ``n`` of a cold first up without ``--no-cache``."""
+    return f"shop-{RUN_ID}-{n}"
+
+
 def _remove_spec_images(spec: Path) -> None:
-    """Images parity labelled with this tmp spec's path (leftovers of an interrupted build)."""
-    ids = _docker("images", "-q", "--filter", f"label=org.parity.spec-path={spec}").stdout
-    if ids.split():
-        _docker("rmi", "-f", *sorted(set(ids.split())))
+    """Images parity labelled with this tmp spec's path, and the intermediate images of builds
+    of this run's unique spec names (leftovers of an interrupted build)."""
+    ids = set(_docker("images", "-q", "--filter",
+                      f"label=org.parity.spec-path={spec}").stdout.split())
+    named = _docker("images", "-a", "-q", "--filter", "label=org.parity.spec-name").stdout.split()
+    if named:
+        fmt = '{{.Id}} {{index .Config.Labels "org.parity.spec-name"}}'
+        for line in _docker("image", "inspect", "--format", fmt, *set(named)).stdout.splitlines():
+            image, _, spec_name = line.partition(" ")
+            if spec_name.startswith(_cold_name(0)[:-1]):
+                ids.add(image)
+    if ids:
+        _docker("rmi", "-f", *sorted(ids))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -338,6 +352,8 @@ def merge_before(old: dict | None, new: dict) -> dict:
     checks, edits and words, keeps the others' (each kind keeps its own ``measured`` time)."""
     if not old:
         return new
+    old = {**old, "measured_kinds": old.get("measured_kinds") or dict.fromkeys(
+        old.get("stats", {}), old.get("measured"))}
     out = {**old, **{k: v for k, v in new.items() if not isinstance(v, dict)}}
     for key in ("stats", "checks", "edits", "said", "measured_kinds"):
         out[key] = {**old.get(key, {}), **new.get(key, {})}
@@ -366,7 +382,7 @@ def run(ctx: Context) -> Section:
         ctx.cleanup.add(f"environment {name}", lambda name=name: _remove_env(p, name))
     writing_before = os.environ.get("PARITY_BENCH_WRITE_BEFORE") == "1"
     before = None if writing_before else _load_before()
-    ctx.log(f"edit_up: parity from {p.src} ({_git_head(p.src)}), {rounds} round(s); "
+    ctx.log(f"edit_up: {edited}, parity from {p.src} ({_git_head(p.src)}), {rounds} round(s); "
             f"--no-cache {'yes' if p.has_no_cache else 'no'}, --rebuild "
             f"{'yes' if p.has_rebuild else 'no'}")
 
@@ -391,7 +407,7 @@ def run(ctx: Context) -> Section:
                 if p.has_no_cache:
                     extra = ["--no-cache"]
                 else:
-                    spec.write_text(ed.set_name(spec.read_text(), f"shop-{RUN_ID}-{n}"))
+                    spec.write_text(ed.set_name(spec.read_text(), _cold_name(n)))
             what = edit(n)
             t = p.run("up", *common, *extra)
             times.setdefault(kind, []).append(t.wall)

@@ -127,3 +127,5 @@ def test_kinds_can_be_chosen_and_before_numbers_merged() -> None:
     assert merged["measured_kinds"] == {"first": "t1", "file": "t0"}
     assert merged["floors"] == {"a": 2} and merged["measured"] == "t1"
     assert edit_up.merge_before(None, new) is new
+    del old["measured_kinds"]  # a file from a whole run: every kind measured at "measured"
+    assert edit_up.merge_before(old, new)["measured_kinds"] == {"first": "t1", "file": "t0"}

@@ -136,18 +136,27 @@ class Timed:
 
 def run_measured(cmd: Sequence[str], *, env: dict[str, str] | None = None,
                  cwd: str | Path | None = None, timeout: float = 3600,
-                 on_poll: Callable[[int], None] | None = None, poll: float = 0.002) -> Timed:
+                 on_poll: Callable[[int], None] | None = None, poll: float = 0.002,
+                 interrupt_grace: float = 0.0) -> Timed:
     """Run ``cmd`` to the end and measure it with ``wait4``: wall time, CPU of the process and
     of every descendant it waited for (so the CPU of parity's ssh/docker clients counts, which
     ``time.process_time`` would miss) and the peak RSS of the largest of them. Output goes to
     files (so a chatty child never blocks) and is read back afterwards. ``on_poll(pid)`` runs
-    every ``poll`` seconds while the child lives (to sample its /proc entries)."""
+    every ``poll`` seconds while the child lives (to sample its /proc entries).
+
+    When the caller is interrupted (Ctrl-C, SIGTERM, an exception from ``on_poll``) the child's
+    process group is killed; with ``interrupt_grace`` it gets SIGINT first and that many seconds
+    to clean up after itself (a ``parity up`` removes its half-built images on SIGINT, which a
+    SIGKILL would leave behind). A timeout is always a SIGKILL."""
     import tempfile
 
     with tempfile.TemporaryFile() as out_f, tempfile.TemporaryFile() as err_f:
         start = time.perf_counter()
+        # with a grace period the child must be able to get SIGINT, which a bench started in
+        # the background (`&` in a script) would otherwise pass on ignored
         p = subprocess.Popen(list(cmd), stdin=subprocess.DEVNULL, stdout=out_f, stderr=err_f,
-                             env=env, cwd=cwd, start_new_session=True)
+                             env=env, cwd=cwd, start_new_session=True,
+                             preexec_fn=_default_sigint if interrupt_grace > 0 else None)
         deadline = start + timeout
         try:
             while True:
@@ -160,11 +169,15 @@ def run_measured(cmd: Sequence[str], *, env: dict[str, str] | None = None,
                     os.killpg(p.pid, signal.SIGKILL)
                     raise BenchError(f"timed out after {timeout:.0f} s: {' '.join(cmd)[:200]}")
                 time.sleep(poll)
-        except BaseException:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(p.pid, signal.SIGKILL)
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(p.pid, 0)
+        except BaseException as exc:
+            try:
+                if interrupt_grace > 0 and not isinstance(exc, BenchError):
+                    _interrupt(p.pid, interrupt_grace)
+            finally:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(p.pid, signal.SIGKILL)
+                with contextlib.suppress(ChildProcessError):
+                    os.waitpid(p.pid, 0)
             raise
         wall = time.perf_counter() - start
         p.returncode = os.waitstatus_to_exitcode(status)
@@ -172,6 +185,28 @@ def run_measured(cmd: Sequence[str], *, env: dict[str, str] | None = None,
         err_f.seek(0)
         return Timed(wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024, p.returncode,
                      out_f.read(), err_f.read())
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _interrupt(pid: int, grace: float) -> None:
+    """SIGINT to the group led by ``pid``; wait up to ``grace`` seconds for the leader to end
+    (it is then reaped: the caller's waitpid finds nothing, which is fine)."""
+    try:
+        os.killpg(pid, signal.SIGINT)
+    except ProcessLookupError:
+        return
+    end = time.monotonic() + grace
+    while time.monotonic() < end:
+        try:
+            done, _status = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if done:
+            return
+        time.sleep(0.05)
 
 
 def stats(values: Sequence[float], digits: int = 4) -> dict[str, float]:

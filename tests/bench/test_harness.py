@@ -102,3 +102,25 @@ def test_a_partial_full_run_keeps_the_other_areas_results(tmp_path: Path) -> Non
     assert [s.key for s in merged] == ["compare", "cli"]  # the AREAS order
     assert merged[0].body_md == "new compare"
     assert merged[1].goals[0].measured == "60" and merged[1].stamp["commit"] == "abc"
+
+
+def test_run_measured_lets_an_interrupted_child_clean_up(tmp_path: Path) -> None:
+    # Ctrl-C in the bench: with interrupt_grace the child gets SIGINT and time for its own
+    # clean-up (parity up removes its half-built images), then the group is killed
+    done = tmp_path / "cleaned"
+    script = f"trap 'echo yes > {done}; exit 130' INT; sleep 30 & wait"
+    polls = []
+
+    def stop(pid: int) -> None:
+        polls.append(pid)
+        if len(polls) == 50:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_measured(["sh", "-c", script], on_poll=stop, poll=0.01, interrupt_grace=5)
+    assert done.read_text() == "yes\n"
+    done.unlink()
+    polls.clear()
+    with pytest.raises(KeyboardInterrupt):  # without grace: killed at once, no clean-up
+        run_measured(["sh", "-c", script], on_poll=stop, poll=0.01)
+    assert not done.exists()

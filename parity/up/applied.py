@@ -14,11 +14,15 @@ which starts without a record: a clean build.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 PATH = "/var/lib/parity/in-place.json"
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_PHASE = re.compile(r"[a-z][a-z-]{0,30}")
+_STAMP = re.compile(r"[0-9T:+-]{10,32}")
 VERSION = 1
 APPLYING = "applying"
 APPLIED = "applied"
@@ -75,13 +79,24 @@ def now() -> str:
 
 def parse(data: bytes) -> Record | None:
     """The record from the file's bytes; None when it is not one (written by someone else, or
-    by a newer parity): the caller then treats the environment as incomplete, never as fine."""
+    by a newer parity): the caller then treats the environment as incomplete, never as fine.
+
+    The file lives in the environment, where anything may write it, and its hashes reach the
+    terminal (``up``'s summary, ``status``): every field must have the shape parity writes.
+    """
     try:
         doc: Any = json.loads(data)
         changes = [Change(**c) for c in doc["changes"]]
-        record = Record(str(doc["built"]), str(doc["spec_sha256"]), str(doc["state"]), changes)
+        record = Record(doc["built"], doc["spec_sha256"], doc["state"], changes)
     except (ValueError, KeyError, TypeError):
         return None
-    if doc.get("version") != VERSION or record.state not in (APPLYING, APPLIED):
+    hashes = [record.built, record.spec_sha256, *(h for c in changes for h in (c.before,
+                                                                              c.after))]
+    if (doc.get("version") != VERSION or record.state not in (APPLYING, APPLIED)
+            or not all(isinstance(h, str) and _SHA256.fullmatch(h) for h in hashes)
+            or not all(isinstance(c.at, str) and _STAMP.fullmatch(c.at)
+                       and isinstance(c.restarted, bool) and isinstance(c.phases, list)
+                       and all(isinstance(p, str) and _PHASE.fullmatch(p) for p in c.phases)
+                       for c in changes)):
         return None
     return record

@@ -18,10 +18,17 @@ mv "$PARITY_ROOT.new" "$PARITY_ROOT"
 mv -f "$PARITY_ENTRYPOINT.new" "$PARITY_ENTRYPOINT"
 cd "$PARITY_ROOT"
 [ $# -gt 0 ] || exit 0
-etc() {  # /etc/ld.so.cache: ldconfig's index of libraries, rebuilt by every library install;
-         # running services have loaded theirs, and no service reads it as configuration
-    find /etc -xdev ! -path /etc/ld.so.cache -exec stat -c '%f %u %g %N' {} + | sort
-    find /etc -xdev -type f ! -path /etc/ld.so.cache -exec sha256sum {} + | sort
+# Left out, because no service reads them as configuration at start: ldconfig's index of
+# libraries (rebuilt by every library install; running services have loaded theirs), and the
+# account databases and their backups (looked up on every call through NSS, so a running
+# service sees a new user or group as one started after it would).
+etc() {
+    find /etc -xdev ! -path /etc/ld.so.cache ! -path '/etc/passwd*' ! -path '/etc/group*' \
+        ! -path '/etc/shadow*' ! -path '/etc/gshadow*' ! -path '/etc/subuid*' \
+        ! -path '/etc/subgid*' ! -path /etc/.pwd.lock -exec stat -c '%f %u %g %N' {} + | sort
+    find /etc -xdev -type f ! -path /etc/ld.so.cache ! -path '/etc/passwd*' \
+        ! -path '/etc/group*' ! -path '/etc/shadow*' ! -path '/etc/gshadow*' \
+        ! -path '/etc/subuid*' ! -path '/etc/subgid*' -exec sha256sum {} + | sort
 }
 before=$(etc)
 sh "$PARITY_ROOT/provision.sh" "$@"

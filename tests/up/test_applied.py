@@ -27,7 +27,13 @@ def test_what_is_not_a_record_is_refused() -> None:
     for bad in (b"", b"[]", b"{", json.dumps({**good, "version": 99}).encode(),
                 json.dumps({**good, "state": "done"}).encode(),
                 json.dumps({k: v for k, v in good.items() if k != "built"}).encode(),
-                json.dumps({**good, "changes": [{"at": 1}]}).encode()):
+                json.dumps({**good, "changes": [{"at": 1}]}).encode(),
+                json.dumps({**good, "spec_sha256": "\x1b]52;c;eA==\x07"}).encode(),
+                json.dumps({**good, "built": 7}).encode(),
+                json.dumps({**good, "changes": [{**good["changes"][0],
+                                                 "phases": ["files\r"]}]}).encode(),
+                json.dumps({**good, "changes": [{**good["changes"][0],
+                                                 "at": "\x1b[2J"}]}).encode()):
         assert applied.parse(bad) is None, bad
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from parity.cli.options import spec_argument
+from parity.cli.options import optional_spec, spec_argument
 from parity.cli.output import echo
 from parity.report import REPORTERS
 
@@ -125,8 +125,10 @@ def check(spec: str, hosts: tuple[str, ...], inventory: str | None, role: str | 
 @click.command()
 @click.argument("a")
 @click.argument("b")
-@click.option("--spec", "spec_path", type=click.Path(path_type=Path),
-              help="Spec for host names and ignore rules (default: ./parity.yaml if present).")
+@click.option("--spec", "spec_path", type=click.Path(path_type=Path), metavar="PATH",
+              help="Spec for host names and ignore rules; default: $PARITY_SPEC, else "
+                   "parity.yaml (or parity.yml) in this folder or the nearest one above it, "
+                   "if any.")
 @_format
 @_output
 @_timeout
@@ -137,9 +139,8 @@ def diff(a: str, b: str, spec_path: Path | None, fmt: str, output: Path | None,
     from parity.compare.check import run_diff
     from parity.spec import load_spec
 
-    if spec_path is None and Path("parity.yaml").is_file():
-        spec_path = Path("parity.yaml")
-    spec = load_spec(spec_path) if spec_path is not None else None
+    found = optional_spec(str(spec_path) if spec_path is not None else None)
+    spec = load_spec(found) if found is not None else None
     return _emit(run_diff(a, b, spec, paths, timeout), fmt, output)
 
 

@@ -22,7 +22,7 @@ TARGET_CHOICES = ["docker", "vagrant", "nix", "aci", "all"]
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 listing files that differ.")
 @click.option("--force", is_flag=True, help="Overwrite files that lack the parity header.")
 def render(spec: str, target: str, out: Path | None, check: bool, force: bool) -> None:
-    """Render SPEC (default ./parity.yaml) into TARGET's files."""
+    """Render SPEC into TARGET's files (SPEC: see --spec)."""
     from parity.errors import ExitCode, UsageError
     from parity.render import TARGETS, check_target, render_targets
     from parity.spec import load_spec

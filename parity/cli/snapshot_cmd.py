@@ -16,9 +16,10 @@ from parity.textsafe import quoted, safe
 @click.argument("host")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the snapshot here (atomically); default (or -): print it.")
-@click.option("--spec", "spec_path", type=click.Path(path_type=str),
+@click.option("--spec", "spec_path", type=click.Path(path_type=str), metavar="PATH",
               help="Also collect what this spec declares (files, sysctl keys, services) and "
-                   "resolve its hosts: names.")
+                   "resolve its hosts: names; default: $PARITY_SPEC, else parity.yaml (or "
+                   "parity.yml) in this folder or the nearest one above it, if any.")
 @click.option("--path", "paths", multiple=True, help="Extra file path to collect (repeatable).")
 @click.option("--inventory", type=click.Path(exists=True, path_type=str),
               help="Ansible inventory (file or directory) for a host name or pattern.")
@@ -27,10 +28,12 @@ from parity.textsafe import quoted, safe
 def snapshot(host: str, output: Path | None, spec_path: str | None, paths: tuple[str, ...],
              inventory: str | None, timeout: float) -> None:
     """Collect HOST's facts in one round trip and save them (exit 3 if HOST cannot be read)."""
+    from parity.cli.options import optional_spec
     from parity.facts import CollectRequest, collect, resolve_hosts
     from parity.spec import load_spec
 
-    spec = load_spec(spec_path) if spec_path else None
+    found = optional_spec(spec_path)
+    spec = load_spec(found) if found is not None else None
     targets = resolve_hosts([host], spec=spec, inventory=inventory)
     if len(targets) != 1:
         raise UsageError(f"{quoted(host)} names {len(targets)} hosts; a snapshot is of one host",

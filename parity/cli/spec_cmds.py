@@ -13,7 +13,7 @@ from parity.cli.output import echo
 @click.command()
 @spec_argument
 def validate(spec: str) -> None:
-    """Check SPEC (default ./parity.yaml); exit 0 when valid, 2 listing every problem."""
+    """Check SPEC (see --spec); exit 0 when valid, 2 listing every problem."""
     from parity.spec import load_spec
 
     loaded = load_spec(spec)

@@ -33,8 +33,14 @@ def redact_url(url: str) -> str:
     return match["scheme"] + _redact_rest(match["rest"])
 
 
+#: ``sshpass -p PASSWORD``, as testinfra's ssh backend runs it for a URL with a password
+_SSHPASS = re.compile(r"(\bsshpass\s+-p\s*)('[^']*'|\"[^\"]*\"|\S+)")
+
+
 def redact_text(text: str) -> str:
-    """``text`` with every URL in it redacted (error messages that quote a host URL)."""
+    """``text`` with every URL in it redacted (error messages that quote a host URL), and the
+    password of an ``sshpass -p`` command line (``-v`` logs transport command lines)."""
+    text = _SSHPASS.sub(lambda m: m[1] + MASK, text)
     return _URL.sub(lambda m: m["scheme"] + _redact_rest(m["rest"]), text)
 
 

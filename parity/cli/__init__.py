@@ -39,6 +39,31 @@ COMMANDS: dict[str, str] = {
 }
 
 
+def _verbosity(ctx: click.Context, param: click.Parameter, value: int) -> None:
+    """``-v`` / ``-q`` wherever given (before or after the command name): the last one counts,
+    and a command's own ``-v`` adds to the group's."""
+    if not value:
+        return
+    from parity import logsetup
+
+    if param.name == "quiet":
+        logsetup.configure(-1)
+    else:
+        logsetup.configure(max(logsetup.verbosity(), 0) + value)
+
+
+def verbosity_options() -> list[click.Option]:
+    """``-v/--verbose`` (repeatable) and ``-q/--quiet``, the same on the group and every
+    command (see :mod:`parity.logsetup`); they set logging, the command never sees them."""
+    return [
+        click.Option(["-v", "--verbose"], count=True, expose_value=False, is_eager=True,
+                     callback=_verbosity,
+                     help="Say what runs where and how long it takes (-vv: more)."),
+        click.Option(["-q", "--quiet"], is_flag=True, expose_value=False, is_eager=True,
+                     callback=_verbosity, help="Print errors only (results still go to stdout)."),
+    ]
+
+
 class LazyGroup(click.Group):
     """A group whose subcommands are imported on first use."""
 
@@ -52,10 +77,13 @@ class LazyGroup(click.Group):
         module, _, attr = target.partition(":")
         command = getattr(importlib.import_module(module), attr)
         assert isinstance(command, click.Command)
+        if not any(p.name == "verbose" for p in command.params):
+            command.params.extend(verbosity_options())
         return command
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             params=verbosity_options())
 @click.version_option(__version__, prog_name="parity")
 def cli() -> None:
     """parity: one environment spec, every environment, and drift checks for live hosts.
@@ -70,6 +98,9 @@ def cli() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: run the CLI and map errors to exit codes."""
+    from parity import logsetup
+
+    logsetup.configure(0)  # warnings only until -v / -q say otherwise
     try:
         code = cli.main(args=argv, prog_name="parity", standalone_mode=False)
     except ParityError as exc:

@@ -16,8 +16,19 @@ from parity.textsafe import safe_lines
 
 
 def echo(text: str, *, err: bool = False, nl: bool = True) -> None:
-    """Print ``text`` with control characters made visible (see :mod:`parity.textsafe`)."""
+    """Print ``text`` with control characters made visible (see :mod:`parity.textsafe`).
+
+    With ``-q`` only errors reach stderr (notes, summaries and warnings do not); stdout
+    carries results and is never silenced."""
+    if err and not text.startswith("error") and _quiet():
+        return
     click.echo(safe_lines(text), err=err, nl=nl)
+
+
+def _quiet() -> bool:
+    from parity import logsetup
+
+    return logsetup.quiet()
 
 
 class _Terminal(io.StringIO):

@@ -24,6 +24,7 @@ any other backend runs on a helper thread that we stop waiting for at the deadli
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import selectors
 import signal
@@ -32,6 +33,8 @@ import threading
 import time
 from dataclasses import dataclass
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 #: testinfra backends that run a local command (docker/podman/kubectl/ssh clients, sh)
 SUBPROCESS_BACKENDS = {"local", "docker", "podman", "kubectl", "ssh", "safe-ssh", "lxc",
@@ -194,10 +197,20 @@ def run(backend: Any, command: str, timeout: float,
     Exactly one host command is started per call (``commands_started`` counts them).
     """
     prepare_backend(backend)
-    deadline = time.monotonic() + timeout
+    started = time.monotonic()
+    deadline = started + timeout
+    res = _run(backend, command, deadline, max_output)
+    if log.isEnabledFor(logging.INFO):
+        log.info("%s: exit %s, %d bytes of output in %.2fs", backend.NAME, res.rc,
+                 len(res.stdout), time.monotonic() - started)
+    return res
+
+
+def _run(backend: Any, command: str, deadline: float, max_output: int) -> RunOutput:
     name = backend.NAME
     if name in SUBPROCESS_BACKENDS:
         return _run_subprocess(backend, command, deadline, max_output)
+    _log_command(name, f"{name} backend: sh -c <{len(command)} bytes>")
     if name == "paramiko":
         return _run_paramiko(backend, command, deadline, max_output)
     if name == "asyncssh":
@@ -211,9 +224,19 @@ def run(backend: Any, command: str, timeout: float,
     return res
 
 
+def _log_command(name: str, text: str) -> None:
+    """The command line a transport runs (-v), its long script shortened; the log handler
+    redacts passwords in URLs and sshpass's argument (parity.logsetup)."""
+    if log.isEnabledFor(logging.INFO):
+        head = text.split("\n", 1)[0][:200]
+        log.info("%s: %s", name, text if head == text else
+                 f"{head} ... (the collection script; {len(text)} bytes in all)")
+
+
 def _run_subprocess(backend: Any, command: str, deadline: float, max_output: int) -> RunOutput:
     def run_local(cmd: str, *args: str) -> Any:
         text = backend.encode(backend.quote(cmd, *args))
+        _log_command(backend.NAME, text.decode("utf-8", "replace"))
         res = spawn(text, deadline, max_output)
         return backend.result(res.rc, text, res.stdout, res.stderr)
 

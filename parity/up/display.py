@@ -15,6 +15,7 @@ keeps the raw lines; it ends up in an error message, which the CLI sanitises whe
 
 from __future__ import annotations
 
+import io
 import re
 import sys
 from collections import deque
@@ -115,7 +116,12 @@ class RichDisplay(Display):
 
 
 def make_display(stream: IO[str] | None = None, *, quiet: bool = False) -> Display:
-    """A rich display when ``stream`` is a terminal, plain lines otherwise."""
+    """A rich display when ``stream`` is a terminal, plain lines otherwise; nothing at all with
+    ``-q`` (the tail is still kept for error messages)."""
+    from parity import logsetup
+
+    if logsetup.quiet():
+        return Display(io.StringIO(), quiet=True)
     stream = stream or sys.stderr
     isatty = getattr(stream, "isatty", lambda: False)
     return RichDisplay(stream, quiet=quiet) if isatty() else Display(stream, quiet=quiet)

@@ -7,6 +7,7 @@ are resolved before anything is rendered or built, so a missing one costs nothin
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Mapping
@@ -28,6 +29,7 @@ from parity.up.secrets import resolve_secrets
 from parity.up.state import State, work_dir
 
 PROVIDERS = ("docker", "virtualbox", "libvirt")
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -95,6 +97,8 @@ def _up(spec: Spec, driver: Driver, name: str, started: float, *, target: str,
         network: str, force: bool, no_cache: bool, display: Display) -> UpResult:
     observed = driver.observe(spec, name)
     decision = decide(spec.sha256, observed, force=force)
+    log.info("%s: %s (spec %s, environment %s)", driver.describe(name), decision.value,
+             spec.sha256[:12], (observed.spec_sha256 or "none")[:12] if observed else "absent")
     if decision is Decision.CONFLICT:
         driver.conflict(spec, name)  # raises
     if decision in (Decision.UP_TO_DATE, Decision.STOPPED):
@@ -115,6 +119,9 @@ def _up(spec: Spec, driver: Driver, name: str, started: float, *, target: str,
     base = (previous["snapshot"] if decision is Decision.STALE and observed is not None
             and previous and previous.get("spec_sha256") == observed.spec_sha256 else None)
     change_plan, not_in_place = _in_place_plan(driver, observed, base, current, force)
+    if change_plan is not None:
+        log.info("in place: phases %s for %s", ", ".join(change_plan.phases) or "none",
+                 "; ".join(change_plan.applied) or "no change that reaches the environment")
     out_dir = work_dir(spec.root) / target
     display.phase(f"rendering {target} files into {out_dir}")
     _render(spec, target, out_dir)

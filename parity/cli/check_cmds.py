@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from parity.cli.options import optional_spec, spec_argument
+from parity.cli.options import Duration, optional_spec, spec_argument
 from parity.cli.output import echo
 from parity.report import REPORTERS
 
@@ -97,11 +97,24 @@ def _import_while_collecting(fmt: str) -> None:
               help="Record the current failing findings as a baseline (- is stdout).")
 @click.option("--jobs", type=click.IntRange(min=1), help="Hosts collected at once.")
 @_timeout
+@click.option("--retry-timeout", type=Duration(), default=0, show_default=True,
+              metavar="DURATION",
+              help="Check again until no drift is left or this much time has passed (60s, 2m): "
+                   "for a freshly started environment whose services are still coming up.")
+@click.option("--sleep", type=Duration(), default=1.0, show_default=True, metavar="DURATION",
+              help="Pause between attempts with --retry-timeout.")
 def check(spec: str, hosts: tuple[str, ...], inventory: str | None, role: str | None,
           strict: bool, base_facts: Path | None, fmt: str, output: Path | None,
           baseline: Path | None, write_baseline: Path | None, jobs: int | None,
-          timeout: float) -> int:
-    """Check hosts against SPEC. Exit 0 no drift, 1 drift, 2 usage, 3 a host not checked."""
+          timeout: float, retry_timeout: float, sleep: float) -> int:
+    """Check hosts against SPEC. Exit 0 no drift, 1 drift, 2 usage, 3 a host not checked.
+
+    \b
+    Examples:
+      parity check -H docker://shop-dev
+      parity up && parity check -H dev --retry-timeout 60s --sleep 2s
+      parity check --inventory hosts.yml -H web --format junit -o drift.xml
+    """
     from parity.compare.check import CheckOptions, run_check
     from parity.errors import UsageError
     from parity.fsutil import is_stdout
@@ -114,7 +127,17 @@ def check(spec: str, hosts: tuple[str, ...], inventory: str | None, role: str | 
                            timeout=timeout, baseline=baseline, base_facts=base_facts)
     loaded = load_spec(spec)
     _import_while_collecting(fmt)
-    report = run_check(loaded, hosts, inventory, options)
+    if retry_timeout > 0:
+        from parity.compare.converge import check_until
+        from parity.compare.result import Report
+
+        def waiting(attempt: int, report: Report) -> None:
+            echo(f"attempt {attempt}: {report.summary_line()}; checking again in {sleep:g}s "
+                 f"(--retry-timeout {retry_timeout:g}s)", err=True)
+
+        report = check_until(loaded, hosts, inventory, options, retry_timeout, sleep, waiting)
+    else:
+        report = run_check(loaded, hosts, inventory, options)
     if write_baseline is not None:
         from parity.compare.check import record_baseline
 

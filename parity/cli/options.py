@@ -44,3 +44,29 @@ def optional_spec(given: str | None) -> str | None:
 
     found = resolve_spec(given, required=False)
     return str(found) if found is not None else None
+
+
+class Duration(click.ParamType):
+    """Seconds as ``60``, ``60s``, ``500ms``, ``2m`` or ``1h`` (goss's and CI tools' spelling)."""
+
+    name = "duration"
+    _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> float:
+        if isinstance(value, (int, float)):
+            return float(value)
+        text = str(value).strip().lower()
+        for unit in sorted(self._UNITS, key=len, reverse=True):
+            if text.endswith(unit):
+                number, scale = text[: -len(unit)], self._UNITS[unit]
+                break
+        else:
+            number, scale = text, 1.0
+        try:
+            seconds = float(number) * scale
+        except ValueError:
+            self.fail(f"{value!r} is not a duration (like 60s, 500ms, 2m)", param, ctx)
+        if seconds < 0 or seconds != seconds:
+            self.fail(f"{value!r} is not a duration (like 60s, 500ms, 2m)", param, ctx)
+        return seconds

@@ -12,7 +12,6 @@ developer's machine (``curl localhost:8080`` works) and a taken port is caught b
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import time
 from datetime import UTC, datetime, timedelta
@@ -29,7 +28,7 @@ from parity.up import ports as portcheck
 from parity.up.base import BuildSteps, Driver, Request, env_labels, is_ours
 from parity.up.decision import Decision, Observed
 from parity.up.display import Display
-from parity.up.dockerclient import connect, parse_docker_time
+from parity.up.dockerclient import connect, endpoint, parse_docker_time
 from parity.up.inplace import Plan
 
 if TYPE_CHECKING:
@@ -120,7 +119,7 @@ class DockerDriver(Driver):
     def lock_keys(self, spec: Spec, name: str) -> list[str]:
         """The container name and the image tag on this daemon: both are machine-wide, so two
         checkouts of one spec (or two specs whose names map to one tag) meet there."""
-        daemon = os.environ.get("DOCKER_HOST") or "unix:///var/run/docker.sock"
+        daemon = endpoint()[0]
         return [f"docker {daemon} container {check_name(name)}",
                 f"docker {daemon} image {image_tag(spec, name)}"]
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from parity.cli.completion import complete_hosts
 from parity.cli.options import Duration, optional_spec, spec_argument
 from parity.cli.output import echo
 from parity.report import REPORTERS
@@ -81,6 +82,7 @@ def _import_while_collecting(fmt: str) -> None:
 @click.command()
 @spec_argument
 @click.option("--host", "-H", "hosts", multiple=True, metavar="URL",
+              shell_complete=complete_hosts,
               help="docker://NAME, ssh://user@host:port, local://, a spec hosts: name, dev.")
 @click.option("--inventory", type=click.Path(),
               help="Ansible inventory (file or directory); --host names a pattern in it.")
@@ -146,8 +148,8 @@ def check(spec: str, hosts: tuple[str, ...], inventory: str | None, role: str | 
 
 
 @click.command()
-@click.argument("a")
-@click.argument("b")
+@click.argument("a", shell_complete=complete_hosts)
+@click.argument("b", shell_complete=complete_hosts)
 @click.option("--spec", "spec_path", type=click.Path(path_type=Path), metavar="PATH",
               help="Spec for host names and ignore rules; default: $PARITY_SPEC, else "
                    "parity.yaml (or parity.yml) in this folder or the nearest one above it, "

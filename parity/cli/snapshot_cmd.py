@@ -7,13 +7,14 @@ from pathlib import Path
 
 import click
 
+from parity.cli.completion import complete_hosts
 from parity.cli.output import echo
 from parity.errors import UsageError
 from parity.textsafe import quoted, safe
 
 
 @click.command()
-@click.argument("host")
+@click.argument("host", shell_complete=complete_hosts)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the snapshot here (atomically); default (or -): print it.")
 @click.option("--spec", "spec_path", type=click.Path(path_type=str), metavar="PATH",

@@ -89,10 +89,12 @@ def make_backend(url: str, **kwargs: Any) -> Any:
                                  "ssh arguments; use key authentication for this host.")
         scheme = "paramiko"
     if scheme == "paramiko":
-        try:
-            from parity.facts.paramiko_backend import VerifiedParamikoBackend
-        except RuntimeError as exc:  # testinfra's words when paramiko is not installed
-            raise HostError(f"{redact_url(url)}: {exc}") from None
+        from parity.optional import require
+
+        require("paramiko", "paramiko", f"{redact_url(url)}: a paramiko:// host (or an ssh host "
+                "with a password)", alternative="use key authentication and ssh://")
+        from parity.facts.paramiko_backend import VerifiedParamikoBackend
+
         kw.pop("connection", None)
         return VerifiedParamikoBackend(host, strict=mode, **kw)
     backend = testinfra.backend.get_backend(url, **kwargs)

@@ -2,7 +2,9 @@
 
 :func:`collect` does one host and raises :class:`~parity.errors.HostError`; :func:`collect_many`
 runs a bounded thread pool over many hosts and turns every failure (unreachable, timed out, killed
-mid-run, garbage output) into an error entry for that host while the others complete. Threads are
+mid-run, garbage output) into an error entry for that host while the others complete; a missing
+optional package (:class:`~parity.optional.MissingExtra`, e.g. paramiko for a paramiko:// host)
+is the install's fault, not the host's, and stops the run with exit 2 instead. Threads are
 enough: each host is a child process (docker/ssh client) or a socket, so the GIL is never the
 bottleneck, and the pool bound caps how many clients run at once.
 """
@@ -24,6 +26,7 @@ from parity.facts.hosts import HostTarget
 from parity.facts.model import Facts
 from parity.facts.request import CollectRequest
 from parity.facts.script import Script, ScriptOutputError, build_script, split_output
+from parity.optional import MissingExtra
 
 DEFAULT_TIMEOUT = 60.0
 MAX_JOBS = 32
@@ -100,7 +103,7 @@ def collect(target: HostTarget | str, request: CollectRequest | None = None,
                         hint="Request fewer --path entries per run.")
     try:
         backend = target.backend()
-    except HostError:
+    except (HostError, MissingExtra):  # a missing extra is the install's fault, not the host's
         raise
     except Exception as exc:
         raise HostError(f"{target.name}: cannot set up the transport: {exc}") from None
@@ -169,6 +172,8 @@ def _collect_one(target: HostTarget, request: CollectRequest, timeout: float,
     try:
         facts = collect(target, request, timeout, max_output)
         return HostResult(target, facts=facts, seconds=time.monotonic() - start)
+    except MissingExtra:  # every host that needs it would fail alike: stop the run, exit 2
+        raise
     except HostError as exc:
         return HostResult(target, error=exc.render(), seconds=time.monotonic() - start)
     except Exception as exc:  # a bug or an unforeseen transport failure: still one host's error

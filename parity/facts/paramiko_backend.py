@@ -1,8 +1,8 @@
 """testinfra's paramiko backend with OpenSSH's host key check (see :mod:`parity.facts.backends`).
 
-Imported only for ``paramiko://`` hosts: importing testinfra's paramiko backend raises
-RuntimeError when paramiko is not installed, and :func:`~parity.facts.backends.make_backend`
-turns that into a host error.
+Imported only for ``paramiko://`` hosts (and ssh hosts with a password), after
+:func:`~parity.facts.backends.make_backend` has checked with :func:`parity.optional.require` that
+paramiko is installed: without it the user gets a usage error naming the ``paramiko`` extra.
 """
 
 from __future__ import annotations

@@ -100,12 +100,11 @@ def client_choice() -> str:
 
 def require_asyncssh() -> None:
     """Raise a usage error naming the extra when asyncssh is not installed."""
-    import importlib.util
+    from parity.optional import require
 
-    if importlib.util.find_spec("asyncssh") is None:
-        raise UsageError("the asyncssh ssh client is not installed",
-                         hint="pip install 'parity[asyncssh]', or use ssh:// with OpenSSH "
-                              f"(unset {CLIENT_ENV}).")
+    require("asyncssh", "asyncssh",
+            f"the asyncssh ssh client (asyncssh:// or {CLIENT_ENV}=asyncssh)",
+            alternative=f"use ssh:// with OpenSSH ({CLIENT_ENV}=openssh)")
 
 
 @dataclass(frozen=True)

@@ -498,11 +498,10 @@ def _engine(url: str) -> sa.Engine:
     if backend == "postgresql":
         if parsed.drivername in ("postgresql", "postgresql+psycopg"):
             parsed = parsed.set(drivername="postgresql+psycopg")
-        try:
-            import psycopg  # noqa: F401
-        except ImportError:
-            raise UsageError("--db postgresql://: the PostgreSQL driver is not installed",
-                             hint="pip install 'parity[postgres]' (psycopg 3).") from None
+        from parity.optional import require
+
+        require("psycopg", "postgres", "--db postgresql:// (the PostgreSQL driver)",
+                alternative="keep the history in sqlite:///PATH")
         return sa.create_engine(parsed, pool_pre_ping=True)
     if backend != "sqlite":
         raise UsageError(f"--db {redact(url)}: parity keeps its history in sqlite:// or "

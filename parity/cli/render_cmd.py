@@ -9,7 +9,7 @@ import click
 from parity.cli.options import spec_argument
 from parity.cli.output import echo
 
-TARGET_CHOICES = ["docker", "vagrant", "nix", "aci", "all"]
+TARGET_CHOICES = ["docker", "vagrant", "nix", "aci", "devcontainer", "all"]
 
 
 @click.command()
@@ -17,14 +17,14 @@ TARGET_CHOICES = ["docker", "vagrant", "nix", "aci", "all"]
 @click.option("--target", "-t", type=click.Choice(TARGET_CHOICES), required=True,
               help="What to render; 'all' puts each target in a subfolder of -o.")
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output folder (default: .parity/<target> beside the spec; "
-                   "with --target all: .parity/).")
+              help="Output folder (default: .parity/<target> beside the spec, .devcontainer/ "
+                   "for devcontainer; with --target all: .parity/).")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 listing files that differ.")
 @click.option("--force", is_flag=True, help="Overwrite files that lack the parity header.")
 def render(spec: str, target: str, out: Path | None, check: bool, force: bool) -> None:
     """Render SPEC into TARGET's files (SPEC: see --spec)."""
     from parity.errors import ExitCode, UsageError
-    from parity.render import TARGETS, check_target, render_targets
+    from parity.render import TARGETS, check_target, default_out_dir, render_targets
     from parity.spec import load_spec
 
     if out is not None and str(out) == "-":
@@ -33,7 +33,7 @@ def render(spec: str, target: str, out: Path | None, check: bool, force: bool) -
     loaded = load_spec(spec)
     base = out if out is not None else loaded.root / ".parity"
     jobs = [(t, base / t) for t in TARGETS] if target == "all" else [
-        (target, out if out is not None else base / target)]
+        (target, out if out is not None else default_out_dir(loaded, target))]
     problems = []
     if check:
         for name, folder in jobs:

@@ -22,6 +22,9 @@ Output layout, per target:
 * nix: ``flake.nix`` and ``shell.nix``.
 * aci: ``manifest`` (an appc ImageManifest); :func:`parity.render.aci.build_aci` builds the
   ``.aci`` from the docker image.
+* devcontainer: ``devcontainer.json`` plus ``parity-context/`` (the docker context above, which
+  the json's ``build`` names); rendered by default into ``.devcontainer/`` beside the spec, where
+  VS Code and Codespaces look for it.
 """
 
 from __future__ import annotations
@@ -43,7 +46,11 @@ TARGETS: dict[str, str] = {
     "vagrant": "parity.render.vagrant:plan",
     "nix": "parity.render.nix:plan",
     "aci": "parity.render.aci:plan",
+    "devcontainer": "parity.render.devcontainer:plan",
 }
+
+#: targets whose files belong somewhere a tool looks for them, not under ``.parity/``
+DEFAULT_DIRS: dict[str, str] = {"devcontainer": ".devcontainer"}
 
 
 def _planner(target: str) -> Callable[[Spec], list[PlannedFile]]:
@@ -82,5 +89,6 @@ def check_target(spec: Spec, target: str, out_dir: Path) -> list[str]:
 
 
 def default_out_dir(spec: Spec, target: str) -> Path:
-    """``.parity/<target>`` beside the spec (add ``.parity/`` to your .gitignore)."""
-    return spec.root / ".parity" / target
+    """``.parity/<target>`` beside the spec (add ``.parity/`` to your .gitignore), or the folder
+    a tool expects (:data:`DEFAULT_DIRS`: ``.devcontainer/``, meant to be committed)."""
+    return spec.root / DEFAULT_DIRS.get(target, f".parity/{target}")

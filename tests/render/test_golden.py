@@ -1,8 +1,9 @@
 """Golden files for every artefact of every example and target.
 
 ``pytest tests/render --update-golden`` rewrites them; review the diff before committing.
-The vagrant target's ``parity-context/`` is not kept twice: ``test_vagrant_context_is_the_docker_
-context`` proves it byte-identical to the docker target, whose golden files cover it.
+The vagrant and devcontainer targets' ``parity-context/`` is not kept again: ``test_vagrant_context_
+is_the_docker_context`` and ``test_devcontainer.py::test_context_is_the_docker_context`` prove it
+byte-identical to the docker target, whose golden files cover it.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ def test_golden(example_specs: dict[str, Spec], golden: Callable[[str, Path], No
                 update_golden: bool, example: str, target: str) -> None:
     folder = GOLDEN / example / target
     files = {rel: data for rel, data in plan_files(example_specs[example], target).items()
-             if not (target == "vagrant" and rel.startswith("parity-context/"))}
+             if not (target in ("vagrant", "devcontainer") and rel.startswith("parity-context/"))}
     for rel, data in files.items():
         golden(data.decode(), folder / rel)
     if not update_golden and folder.is_dir():

@@ -42,7 +42,7 @@ def test_check_after_render_then_after_spec_edit(example_copy: Callable[[str], P
     out = tmp_path / "out"
     code, text, _ = cli(["render", str(spec_path), "--target", "all", "-o", str(out)], capsys)
     assert code == 0 and "docker:" in text and "aci:" in text
-    assert {p.name for p in out.iterdir()} == {"docker", "vagrant", "nix", "aci"}
+    assert {p.name for p in out.iterdir()} == {"docker", "vagrant", "nix", "aci", "devcontainer"}
     code, text, _ = cli(["render", str(spec_path), "--target", "all", "-o", str(out), "--check"],
                         capsys)
     assert (code, text.strip()) == (0, "up to date")

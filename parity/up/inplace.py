@@ -47,7 +47,7 @@ PHASE_ORDER = ("repositories", "packages", "dev-packages", "groups", "users", "f
 #: spec sections that never reach the environment
 _INERT = frozenset({"parity", "description", "hosts", "drift"})
 #: target settings that do not reach the docker environment (nor Vagrant's docker provider)
-_INERT_TARGETS = frozenset({"vagrant", "nix", "aci"})
+_INERT_TARGETS = frozenset({"vagrant", "nix", "aci", "devcontainer"})
 #: sections whose change always needs a new image and container, with the reason shown
 _REBUILD = {
     "base": "the base image changed",

@@ -84,8 +84,21 @@ class LazyGroup(click.Group):
             command.params.extend(verbosity_options())
         return command
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list with each command's whole first sentence, wrapped, instead of
+        click's one-line cut ("Bring SPEC's dev environment up...")."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=1000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]},
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"],
+                                             "show_default": True},
              params=verbosity_options())
 @click.version_option(__version__, prog_name="parity")
 def cli() -> None:

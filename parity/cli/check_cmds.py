@@ -160,7 +160,14 @@ def check(spec: str, hosts: tuple[str, ...], inventory: str | None, role: str | 
 @_paths
 def diff(a: str, b: str, spec_path: Path | None, fmt: str, output: Path | None,
          timeout: float, paths: tuple[str, ...]) -> int:
-    """Compare host B with host A (URLs, spec host names or snapshot .json files)."""
+    """Compare host B with host A (URLs, spec host names or snapshot .json files).
+
+    \b
+    Examples:
+      parity diff prod dev                        # names from the spec's hosts:
+      parity diff docker://shop-dev docker://shop-clean
+      parity diff yesterday.json ssh://deploy@web-1 --format markdown
+    """
     from parity.compare.check import run_diff
     from parity.spec import load_spec
 
@@ -186,6 +193,11 @@ def capture(url: str, output: Path, force: bool, name: str | None, no_pin: bool,
 
     Items the host has but a spec cannot declare (a user named a$b) are left out, each with a
     warning and a line in the spec's header comment.
+
+    \b
+    Examples:
+      parity capture ssh://deploy@web-1 -o prod/parity.yaml
+      parity capture web-1.json --no-pin -o -        # from a snapshot, to stdout
     """
     from parity.compare.capture import capture_host, write_captured_spec
     from parity.errors import UsageError

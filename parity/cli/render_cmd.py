@@ -22,7 +22,14 @@ TARGET_CHOICES = ["docker", "vagrant", "nix", "aci", "devcontainer", "all"]
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 listing files that differ.")
 @click.option("--force", is_flag=True, help="Overwrite files that lack the parity header.")
 def render(spec: str, target: str, out: Path | None, check: bool, force: bool) -> None:
-    """Render SPEC into TARGET's files (SPEC: see --spec)."""
+    """Render SPEC into TARGET's files (SPEC: see --spec).
+
+    \b
+    Examples:
+      parity render -t docker                 # into .parity/docker/
+      parity render -t vagrant -o .           # the Vagrantfile beside the spec
+      parity render -t all --check            # exit 1 when committed renders are stale
+    """
     from parity.errors import ExitCode, UsageError
     from parity.render import TARGETS, check_target, default_out_dir, render_targets
     from parity.spec import load_spec
@@ -56,7 +63,13 @@ def render(spec: str, target: str, out: Path | None, check: bool, force: bool) -
 @click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Where to write the .aci file.")
 def build_aci(spec: str, image: str, out: Path) -> None:
-    """Build an ACI from IMAGE's root filesystem and the spec's manifest (needs actool)."""
+    """Build an ACI from IMAGE's root filesystem and the spec's manifest (needs actool).
+
+    \b
+    Examples:
+      parity up && parity build-aci --image shop:dev -o shop.aci
+      parity build-aci examples/webapp --image shop:dev -o /tmp/shop.aci
+    """
     from parity.render.aci import build_aci as build
     from parity.spec import load_spec
 

@@ -47,7 +47,13 @@ def report(args: tuple[str, ...], inventory: str | None, limit: str | None,
            fail_on: str, shard: str | None, run_id: str | None, merge: bool, jobs: int | None,
            timeout: float, strict: bool, baseline: Path | None, **outs: Path | None) -> int:
     """Check a fleet, record the run in the history, write reports. Exit 0 ok, 1 drift
-    (per --fail-on), 2 usage, 3 a host not checked."""
+    (per --fail-on), 2 usage, 3 a host not checked.
+
+    \b
+    Examples:
+      parity report parity.yaml --inventory prod.ini --html drift.html
+      parity report --inventory prod.ini --db postgresql://drift@db/parity --fail-on new
+    """
     from parity.fleet import flow
     from parity.fleet.run import ReportOptions
     from parity.fleet.shard import parse_shard
@@ -74,7 +80,14 @@ def report(args: tuple[str, ...], inventory: str | None, limit: str | None,
               help="Prune runs older than D days.")
 def history(db: str | None, host: str | None, since: str | None, fmt: str, keep: int | None,
             keep_days: float | None) -> None:
-    """List the recorded runs, or one host's findings over time; prune old runs."""
+    """List the recorded runs, or one host's findings over time; prune old runs.
+
+    \b
+    Examples:
+      parity history
+      parity history --host web-1 --since 7d
+      parity history --keep 90
+    """
     from parity.fleet import flow
 
     click.echo(flow.history(db, host, since, fmt, keep, keep_days), nl=False)

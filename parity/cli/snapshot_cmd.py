@@ -28,7 +28,14 @@ from parity.textsafe import quoted, safe
               help="Seconds before the host counts as unreachable.")
 def snapshot(host: str, output: Path | None, spec_path: str | None, paths: tuple[str, ...],
              inventory: str | None, timeout: float) -> None:
-    """Collect HOST's facts in one round trip and save them (exit 3 if HOST cannot be read)."""
+    """Collect HOST's facts in one round trip and save them (exit 3 if HOST cannot be read).
+
+    \b
+    Examples:
+      parity snapshot ssh://deploy@web-1 -o web-1.json
+      parity snapshot dev --path /etc/hosts        # dev: the spec's running environment
+      parity snapshot web --inventory hosts.yml -o web.json
+    """
     from parity.cli.options import optional_spec
     from parity.facts import CollectRequest, collect, resolve_hosts
     from parity.spec import load_spec

@@ -58,6 +58,13 @@ def up(spec: str, target: str, provider: str | None, name: str | None, env_file:
     After a spec edit, what qualifies (files, added packages, added accounts) is applied to the
     running docker environment in place, in seconds; anything else is rebuilt from the first
     build step whose inputs changed. `parity status` says which it is.
+
+    \b
+    Examples:
+      SECRET_KEY=dev parity up                     # docker://shop-dev on stdout
+      parity up --network none --name shop-ci      # isolated, for CI
+      parity up --rebuild                          # a clean build
+      parity up --target vagrant --provider libvirt
     """
     from parity.spec import load_spec
     from parity.up import up as run_up
@@ -83,7 +90,14 @@ def up(spec: str, target: str, provider: str | None, name: str | None, env_file:
 @wait_options
 def down(spec: str, target: str, name: str | None, keep_image: bool, wait_timeout: float,
          no_wait: bool) -> None:
-    """Remove what `parity up` created for SPEC (found by label), and nothing else."""
+    """Remove what `parity up` created for SPEC (found by label), and nothing else.
+
+    \b
+    Examples:
+      parity down
+      parity down --keep-image          # the next up skips the build
+      parity down --target vagrant
+    """
     from parity.spec import load_spec
     from parity.up import down as run_down
     from parity.up.display import make_display
@@ -102,7 +116,13 @@ def down(spec: str, target: str, name: str | None, keep_image: bool, wait_timeou
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 def status(spec: str, fmt: str) -> None:
-    """Show, per target, whether SPEC's environment exists, runs and is up to date."""
+    """Show, per target, whether SPEC's environment exists, runs and is up to date.
+
+    \b
+    Examples:
+      parity status
+      parity status --format json | jq '.environments[].freshness'
+    """
     from parity.spec import load_spec
     from parity.up import status as run_status
     from parity.up.report import status_json, status_text

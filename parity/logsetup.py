@@ -37,6 +37,22 @@ class _Elapsed(logging.Formatter):
                 f"{record.getMessage()}")
 
 
+class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is when a record comes, not what it was when parity
+    started (click's test runner and pytest swap it; a closed one must never be written)."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property  # type: ignore[override]
+    def stream(self) -> object:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: object) -> None:
+        pass
+
+
 def configure(verbosity: int) -> None:
     """Set the level from ``-v`` (positive) / ``-q`` (negative); the last call wins."""
     _state["verbosity"] = verbosity
@@ -46,7 +62,7 @@ def configure(verbosity: int) -> None:
     logger.setLevel(level)
     logger.propagate = False
     if not any(getattr(h, "_parity", False) for h in logger.handlers):
-        handler = logging.StreamHandler(sys.stderr)
+        handler = _Stderr()
         handler._parity = True  # type: ignore[attr-defined]
         handler.addFilter(_Safe())
         handler.setFormatter(_Elapsed())

@@ -52,10 +52,10 @@ def starter_text(name: str, base: str) -> str:
 @click.option("--base", default="debian:12", show_default=True,
               help="Base distribution (distro:release).")
 def init(folder: Path, from_url: str | None, force: bool, name: str | None, base: str) -> None:
-    """Write a commented starter parity.yaml in FOLDER (default: this folder).
+    """Write a commented starter parity.yaml in FOLDER.
 
-    Asks nothing: defaults and flags decide. Refuses to replace an existing spec without
-    --force.
+    FOLDER defaults to this folder. Asks nothing: defaults and flags decide. Refuses to
+    replace an existing spec without --force.
 
     \b
     Examples:

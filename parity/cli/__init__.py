@@ -24,6 +24,7 @@ from parity.errors import ExitCode, ParityError
 #: command name -> "module:attribute" (a click.Command), imported lazily
 COMMANDS: dict[str, str] = {
     "validate": "parity.cli.spec_cmds:validate",
+    "init": "parity.cli.init_cmd:init",
     "snapshot": "parity.cli.snapshot_cmd:snapshot",
     "schema": "parity.cli.spec_cmds:schema",
     "render": "parity.cli.render_cmd:render",

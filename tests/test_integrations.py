@@ -112,3 +112,26 @@ def test_drift_check_script_fails_on_stale_render_before_up(tmp_path: Path, dock
         assert not docker_client.containers.list(all=True, filters={"name": name})
     finally:
         sweep(docker_client, tmp_path)
+
+
+@pytest.mark.docker
+@pytest.mark.slow
+def test_drift_check_script_exits_1_on_drift_after_down(tmp_path: Path, docker_client) -> None:
+    """Drift fails the job with the check's status, and the environment is still removed."""
+    spec = copy_example(tmp_path)
+    # provision runs after files: this script takes away a file the spec declares
+    seed = spec.parent / "scripts" / "seed.sh"
+    seed.write_text(seed.read_text() + "\nrm -f /etc/shop/release\n")
+    name = unique("ci-drift")
+    try:
+        result = _run({"PARITY_SPEC": str(spec), "PARITY_NAME": name,
+                       "PARITY_RETRY_TIMEOUT": "2s", "PARITY_JUNIT": str(tmp_path / "drift.xml"),
+                       "PARITY_MARKDOWN": str(tmp_path / "drift.md"), "SECRET_KEY": SECRET},
+                      cwd=tmp_path)
+        assert result.returncode == 1, result.stderr[-4000:]
+        failures = ET.parse(tmp_path / "drift.xml").getroot().findall(".//failure")
+        assert failures
+        assert "/etc/shop/release" in (tmp_path / "drift.md").read_text()
+        assert not docker_client.containers.list(all=True, filters={"name": name})
+    finally:
+        sweep(docker_client, tmp_path)

@@ -53,6 +53,8 @@ def test_gitlab_template_attaches_both_reports() -> None:
 
 def test_script_is_posix_sh() -> None:
     subprocess.run(["sh", "-n", str(SCRIPT)], check=True)
+    # the action runs it as a program, not through sh
+    assert os.access(SCRIPT, os.X_OK)
     assert "set -eu" in SCRIPT.read_text()
 
 

@@ -295,6 +295,5 @@ def json_schema() -> dict[str, Any]:
     """The spec's JSON Schema (draft 2020-12), for editors and other tools."""
     schema = SpecModel.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = "https://parity.dev/schema/parity-1.json"
     schema["title"] = "parity.yaml"
     return schema

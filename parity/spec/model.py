@@ -216,43 +216,59 @@ RepoName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]
 class Repository(Strict):
     """A package source outside the distro, with its signing key (a file beside the spec)."""
 
-    name: RepoName
-    url: Url
-    suite: SuiteName | None = None
-    components: list[SuiteName] = Field(default_factory=lambda: ["main"])
-    key: SpecRelPath | None = None
+    name: RepoName = Field(description="File name of the source (letters, digits, . _ -).")
+    url: Url = Field(description="The repository's http(s) URL.")
+    suite: SuiteName | None = Field(
+        default=None, description="Suite (distribution); default: the base's codename.")
+    components: list[SuiteName] = Field(default_factory=lambda: ["main"],
+                                        description="Components to use; default: [main].")
+    key: SpecRelPath | None = Field(
+        default=None, description="Signing key, a file beside the spec (OpenPGP for apt/dnf, "
+        ".rsa.pub for apk).")
 
 
 class Service(Strict):
-    running: bool = True
-    enabled: bool = True
+    running: bool = Field(default=True, description="Whether the service must be running.")
+    enabled: bool = Field(default=True, description="Whether it must start at boot.")
     #: how to start it where there is no init system (containers); default: its init script
-    command: list[OneLine] | None = None
+    command: list[OneLine] | None = Field(
+        default=None, description="How to start it where there is no init system (containers), "
+        "as an argument list; default: its init script.")
 
 
 class User(Strict):
-    uid: int | None = Field(default=None, ge=0, le=2**31 - 2)
-    home: TargetPath | None = None
-    shell: TargetPath | None = None
+    uid: int | None = Field(default=None, ge=0, le=2**31 - 2, description="User id.")
+    home: TargetPath | None = Field(default=None, description="Home directory (absolute).")
+    shell: TargetPath | None = Field(default=None, description="Login shell (absolute path).")
     #: group names, or the number of a primary group that has no name (as the facts report it)
-    groups: list[AccountRef] = Field(default_factory=list)
-    system: bool = False
+    groups: list[AccountRef] = Field(
+        default_factory=list, description="Groups the user belongs to: names declared under "
+        "groups: or already present, or the number of a primary group with no name.")
+    system: bool = Field(default=False, description="Create it as a system account.")
 
 
 class Group(Strict):
-    gid: int | None = Field(default=None, ge=0, le=2**31 - 2)
-    system: bool = False
+    gid: int | None = Field(default=None, ge=0, le=2**31 - 2, description="Group id.")
+    system: bool = Field(default=False, description="Create it as a system group.")
 
 
 class FileEntry(Strict):
-    type: Literal["file", "directory", "link"] = "file"
-    source: SpecRelPath | None = None
-    content: FileText | None = None
-    target: LinkTarget | None = None
-    mode: FileMode | None = None
+    type: Literal["file", "directory", "link"] = Field(
+        default="file", description="What the path is: file (default), directory or link.")
+    source: SpecRelPath | None = Field(
+        default=None, description="A file beside the spec whose bytes the file gets "
+        "(type file; not with content).")
+    content: FileText | None = Field(
+        default=None, description="The file's text (type file; not with source).")
+    target: LinkTarget | None = Field(
+        default=None, description="What the link stores, as ln -s takes it (type link).")
+    mode: FileMode | None = Field(
+        default=None, description='Octal mode such as "0644"; unset: not set or compared.')
     #: None: not pinned, so neither set by provisioning nor compared by ``parity check``
-    owner: AccountRef | None = None
-    group: AccountRef | None = None
+    owner: AccountRef | None = Field(
+        default=None, description="Owner name or numeric id; unset: not set or compared.")
+    group: AccountRef | None = Field(
+        default=None, description="Group name or numeric id; unset: not set or compared.")
 
     @model_validator(mode="after")
     def _shape(self) -> FileEntry:
@@ -270,20 +286,26 @@ class FileEntry(Strict):
 class Secret(Strict):
     """An env value supplied at run time from the caller's environment; never written anywhere."""
 
-    secret: Literal[True]
+    secret: Literal[True] = Field(
+        description="true: the value comes from the caller's environment at run time.")
 
 
 class DockerTarget(Strict):
-    image: ImageRef | None = None
-    cmd: list[OneLine] | None = None
-    workdir: TargetPath | None = None
+    image: ImageRef | None = Field(
+        default=None, description="Image tag to build; default: <name>:dev.")
+    cmd: list[OneLine] | None = Field(
+        default=None, description="The container's command, as an argument list.")
+    workdir: TargetPath | None = Field(
+        default=None, description="The container's working directory (absolute).")
 
 
 class VagrantTarget(Strict):
-    box: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")] | None = None
-    cpus: int = Field(default=2, ge=1, le=256)
-    memory: int = Field(default=2048, ge=128, le=1048576)
-    hostname: HostName | None = None
+    box: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")] | None = (
+        Field(default=None, description="Vagrant box; default: the base distro's box."))
+    cpus: int = Field(default=2, ge=1, le=256, description="Virtual CPUs.")
+    memory: int = Field(default=2048, ge=128, le=1048576, description="Memory in MiB.")
+    hostname: HostName | None = Field(
+        default=None, description="The machine's hostname; default: the spec's name.")
 
 
 _NIX_IDENT = r"[A-Za-z_][A-Za-z0-9_'-]*"
@@ -291,36 +313,45 @@ NixAttr = Annotated[str, StringConstraints(pattern=rf"^{_NIX_IDENT}(\.{_NIX_IDEN
 
 
 class NixTarget(Strict):
-    nixpkgs: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9:/._?=&+-]+$")] = (
-        "github:NixOS/nixpkgs/nixos-24.05"
-    )
+    nixpkgs: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9:/._?=&+-]+$")] = Field(
+        default="github:NixOS/nixpkgs/nixos-24.05", description="The nixpkgs flake reference.")
     #: package name in the spec -> attribute path in nixpkgs, where they differ
-    attrs: dict[PackageName, NixAttr] = Field(default_factory=dict)
+    attrs: dict[PackageName, NixAttr] = Field(
+        default_factory=dict,
+        description="Package name in the spec -> attribute path in nixpkgs, where they differ.")
 
 
 class AciTarget(Strict):
-    name: AcName | None = None
-    version: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._+~-]*$")] = "0.1.0"
-    exec: list[OneLine] | None = None
+    name: AcName | None = Field(
+        default=None, description="The ACI's name (e.g. example.com/shop).")
+    version: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._+~-]*$")] = Field(
+        default="0.1.0", description="The ACI's version label.")
+    exec: list[OneLine] | None = Field(
+        default=None, description="The app's command, as an argument list; default: the "
+        "entrypoint with the docker cmd.")
 
 
 class Targets(Strict):
-    docker: DockerTarget = Field(default_factory=DockerTarget)
-    vagrant: VagrantTarget = Field(default_factory=VagrantTarget)
-    nix: NixTarget = Field(default_factory=NixTarget)
-    aci: AciTarget = Field(default_factory=AciTarget)
+    docker: DockerTarget = Field(default_factory=DockerTarget,
+                                 description="Settings of the docker target.")
+    vagrant: VagrantTarget = Field(default_factory=VagrantTarget,
+                                   description="Settings of the vagrant target.")
+    nix: NixTarget = Field(default_factory=NixTarget, description="Settings of the nix target.")
+    aci: AciTarget = Field(default_factory=AciTarget, description="Settings of the aci target.")
 
 
 class IgnoreRule(Strict):
     """Silence findings whose path (``kind/name/field``) matches ``path``, until ``expires``."""
 
-    path: OneLine
-    reason: OneLine
-    expires: date | None = None
+    path: OneLine = Field(description="Glob over finding paths (kind/name/field).")
+    reason: OneLine = Field(description="Why these findings are accepted.")
+    expires: date | None = Field(
+        default=None, description="Date (YYYY-MM-DD) after which the rule no longer applies.")
 
 
 class Drift(Strict):
-    ignore: list[IgnoreRule] = Field(default_factory=list)
+    ignore: list[IgnoreRule] = Field(default_factory=list,
+                                     description="Findings to silence, each with a reason.")
 
 
 _PORT_TEXT = r"^[0-9]{1,5}(/(tcp|udp))?$"
@@ -358,27 +389,53 @@ Port = Annotated[
 ]
 
 
+def _known_bases(schema: dict[str, Any]) -> None:
+    """``base:`` in the JSON Schema: an enum of the distros parity knows (parity.distros)."""
+    from parity.distros import DISTROS
+
+    schema["enum"] = sorted(DISTROS)
+
+
 class SpecModel(Strict):
     """The whole of ``parity.yaml`` (format version 1)."""
 
-    parity: Literal[1]
-    name: HostName
-    base: OneLine
-    description: OneLine | None = None
-    packages: dict[PackageName, VersionConstraint] = Field(default_factory=dict)
-    repositories: list[Repository] = Field(default_factory=list)
-    dev_packages: dict[PackageName, VersionConstraint] = Field(default_factory=dict)
-    services: dict[ServiceName, Service] = Field(default_factory=dict)
-    users: dict[AccountName, User] = Field(default_factory=dict)
-    groups: dict[AccountName, Group] = Field(default_factory=dict)
-    files: dict[TargetPath, FileEntry] = Field(default_factory=dict)
-    env: dict[EnvName, OneLine | Secret] = Field(default_factory=dict)
-    ports: list[Port] = Field(default_factory=list)
-    sysctl: dict[SysctlKey, SysctlValue] = Field(default_factory=dict)
-    provision: list[SpecRelPath] = Field(default_factory=list)
-    targets: Targets = Field(default_factory=Targets)
-    hosts: dict[HostName, OneLine] = Field(default_factory=dict)
-    drift: Drift = Field(default_factory=Drift)
+    parity: Literal[1] = Field(description="Spec format version: the number 1.")
+    name: HostName = Field(
+        description="Environment name; container <name>-dev and image <name>:dev by default.")
+    #: the loader refuses any other base (parity.spec); the enum only tells editors so
+    base: OneLine = Field(description="Base distribution, distro:release.",
+                          json_schema_extra=_known_bases)
+    description: OneLine | None = Field(
+        default=None, description="One line, shown in generated files.")
+    packages: dict[PackageName, VersionConstraint] = Field(
+        default_factory=dict, description="Packages every environment has (prod included): "
+        'name -> version constraint ("1.22.*", ">=7.88", "*").')
+    repositories: list[Repository] = Field(
+        default_factory=list, description="Extra package sources.")
+    dev_packages: dict[PackageName, VersionConstraint] = Field(
+        default_factory=dict, description="Packages of dev environments only: name -> version "
+        "constraint.")
+    services: dict[ServiceName, Service] = Field(
+        default_factory=dict, description="Services, by name.")
+    users: dict[AccountName, User] = Field(default_factory=dict, description="Accounts, by name.")
+    groups: dict[AccountName, Group] = Field(default_factory=dict, description="Groups, by name.")
+    files: dict[TargetPath, FileEntry] = Field(
+        default_factory=dict, description="Files, directories and links, by absolute path.")
+    env: dict[EnvName, OneLine | Secret] = Field(
+        default_factory=dict, description="Environment variables: NAME -> value, or "
+        "{secret: true} for a value given at run time.")
+    ports: list[Port] = Field(
+        default_factory=list, description='Ports expected to listen: 80 (tcp) or "53/udp".')
+    sysctl: dict[SysctlKey, SysctlValue] = Field(
+        default_factory=dict, description="Kernel settings: key -> value.")
+    provision: list[SpecRelPath] = Field(
+        default_factory=list, description="Scripts beside the spec, run after packages, users "
+        "and files, in every target.")
+    targets: Targets = Field(default_factory=Targets, description="Per-target settings.")
+    hosts: dict[HostName, OneLine] = Field(
+        default_factory=dict, description="Named hosts for drift checks: name -> URL "
+        "(docker://shop-dev, ssh://deploy@web-1).")
+    drift: Drift = Field(default_factory=Drift, description="Drift check settings.")
 
     @field_validator("env", mode="before")
     @classmethod

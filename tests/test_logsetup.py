@@ -56,7 +56,7 @@ def test_verbose_shows_the_transport_command_line_anywhere_on_the_line(tmp_path:
 
 
 def test_quiet_prints_errors_only(tmp_path: Path) -> None:
-    rendered = run("render", str(EXAMPLE), "-t", "docker", "-o", str(tmp_path / "out"), "-q")
+    rendered = run("render", str(EXAMPLE), "-t", "docker", "-d", str(tmp_path / "out"), "-q")
     assert rendered.returncode == 0 and rendered.stderr == ""
     assert (tmp_path / "out" / "Dockerfile").is_file()
     broken = run("validate", str(tmp_path / "missing.yaml"), "-q")

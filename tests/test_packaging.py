@@ -165,7 +165,7 @@ def test_installed_wheel_runs(venv: Path, reference_render: Path, tmp_path: Path
     assert "valid" in valid.stdout
 
     out = tmp_path / "OUT"
-    run([parity, "render", "parity.yaml", "-t", "docker", "-o", out], cwd=work)
+    run([parity, "render", "parity.yaml", "-t", "docker", "-d", out], cwd=work)
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     expected = sorted(p.relative_to(reference_render).as_posix()
                       for p in reference_render.rglob("*") if p.is_file())

@@ -15,28 +15,40 @@ TARGET_CHOICES = ["docker", "vagrant", "nix", "aci", "devcontainer", "all"]
 @click.command()
 @spec_argument
 @click.option("--target", "-t", type=click.Choice(TARGET_CHOICES), required=True,
-              help="What to render; 'all' puts each target in a subfolder of -o.")
-@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="What to render; 'all' puts each target in a subfolder of --out-dir.")
+@click.option("--out-dir", "-d", "out", type=click.Path(file_okay=False, path_type=Path),
+              default=None,
               help="Output folder (default: .parity/<target> beside the spec, .devcontainer/ "
                    "for devcontainer; with --target all: .parity/).")
+@click.option("--out", "-o", "out_legacy", type=click.Path(file_okay=False, path_type=Path),
+              default=None, hidden=True,
+              help="Older spelling of --out-dir (everywhere else -o names a file).")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 listing files that differ.")
 @click.option("--force", is_flag=True, help="Overwrite files that lack the parity header.")
-def render(spec: str, target: str, out: Path | None, check: bool, force: bool) -> None:
+def render(spec: str, target: str, out: Path | None, out_legacy: Path | None, check: bool,
+           force: bool) -> None:
     """Render SPEC into TARGET's files (SPEC: see --spec).
 
     \b
     Examples:
       parity render -t docker                 # into .parity/docker/
-      parity render -t vagrant -o .           # the Vagrantfile beside the spec
+      parity render -t vagrant -d .           # the Vagrantfile beside the spec
       parity render -t all --check            # exit 1 when committed renders are stale
     """
     from parity.errors import ExitCode, UsageError
     from parity.render import TARGETS, check_target, default_out_dir, render_targets
     from parity.spec import load_spec
 
+    if out_legacy is not None:
+        if out is not None and out != out_legacy:
+            raise UsageError("both --out-dir and -o given", hint="Use --out-dir (-d) alone.")
+        out = out_legacy
+        echo("note: `render -o DIR` is now `render --out-dir DIR` (-d): everywhere else -o "
+             "names a file", err=True)
+
     if out is not None and str(out) == "-":
-        raise UsageError("-o - (stdout) cannot hold a target: rendering writes a folder of files",
-                         hint="Give a folder, e.g. -o .parity/docker.")
+        raise UsageError("--out-dir - (stdout) cannot hold a target: rendering writes a folder "
+                         "of files", hint="Give a folder, e.g. --out-dir .parity/docker.")
     loaded = load_spec(spec)
     base = out if out is not None else loaded.root / ".parity"
     jobs = [(t, base / t) for t in TARGETS] if target == "all" else [

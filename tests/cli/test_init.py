@@ -51,7 +51,7 @@ def test_flags_set_the_folder_name_and_base(tmp_path: Path) -> None:
     assert made.returncode == 0, made.stderr
     loaded = load_spec(tmp_path / "parity.yaml")
     assert (loaded.name, loaded.model.base) == ("api", "alpine:3.20")
-    assert parity("render", "-t", "docker", "-o", str(tmp_path / "out"),
+    assert parity("render", "-t", "docker", "-d", str(tmp_path / "out"),
                   cwd=tmp_path).returncode == 0
 
 

@@ -50,7 +50,7 @@ def tree(folder: Path) -> dict[str, tuple[bytes, int]]:
 
 def render(spec: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
     with pytest.raises(SystemExit) as exc:
-        main(["render", str(spec), "--target", "docker", "-o", str(out)])
+        main(["render", str(spec), "--target", "docker", "-d", str(out)])
     captured = capsys.readouterr()
     return int(exc.value.code or 0), captured.out + captured.err
 

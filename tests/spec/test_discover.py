@@ -66,7 +66,7 @@ def test_cli_from_a_subfolder_with_the_variable_and_with_both_forms(tree: Path) 
     files = tree / "proj" / "files"
     found = run("validate", cwd=files)
     assert found.returncode == 0 and "valid" in found.stdout
-    rendered = run("render", "-t", "docker", "-o", str(tree / "out"), cwd=files)
+    rendered = run("render", "-t", "docker", "-d", str(tree / "out"), cwd=files)
     assert rendered.returncode == 0, rendered.stderr
     assert (tree / "out" / "Dockerfile").is_file()
     by_env = run("validate", cwd=tree, env={SPEC_ENV: str(EXAMPLES / "pyservice")})

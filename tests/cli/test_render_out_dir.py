@@ -22,7 +22,8 @@ def test_out_dir_and_the_older_o(tmp_path: Path) -> None:
     assert new.returncode == 0 and "note:" not in new.stderr
     old = parity("render", str(EXAMPLE), "-t", "docker", "-o", str(tmp_path / "b"))
     assert old.returncode == 0 and "--out-dir" in old.stderr
-    assert (tmp_path / "a" / "Dockerfile").read_bytes() == (tmp_path / "b" / "Dockerfile").read_bytes()
+    a, b = (tmp_path / d / "Dockerfile" for d in "ab")
+    assert a.read_bytes() == b.read_bytes()
     both = parity("render", str(EXAMPLE), "-t", "docker", "-d", str(tmp_path / "a"), "-o",
                   str(tmp_path / "c"))
     assert both.returncode == 2 and "both --out-dir and -o" in both.stderr

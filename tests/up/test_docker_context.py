@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -78,3 +79,81 @@ def test_a_context_that_does_not_exist_is_named(config: Path, monkeypatch) -> No
     with pytest.raises(EnvironmentError_) as err:
         connect(timeout=5)
     assert "parity-nosuch" in err.value.render() and "docker context ls" in err.value.render()
+
+
+@pytest.fixture
+def tcp_engine() -> Iterator[str]:
+    """The local engine reached over TCP on loopback, as a remote engine is: a byte relay from
+    127.0.0.2:PORT to the daemon's socket (hijacked exec/attach streams included)."""
+    import socket
+    import threading
+
+    server = socket.create_server(("127.0.0.2", 0))
+    port = server.getsockname()[1]
+    stop = threading.Event()
+
+    def pump(src: socket.socket, dst: socket.socket) -> None:
+        # one direction at a time: at its end only that direction is closed (a half-close, as
+        # `docker exec` closes stdin and then still reads the command's output)
+        with contextlib.suppress(OSError):
+            while chunk := src.recv(65536):
+                dst.sendall(chunk)
+        with contextlib.suppress(OSError):
+            dst.shutdown(socket.SHUT_WR)
+
+    def serve() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                client, _ = server.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            daemon = socket.socket(socket.AF_UNIX)
+            daemon.connect(SOCKET.removeprefix("unix://"))
+            for a, b in ((client, daemon), (daemon, client)):
+                threading.Thread(target=pump, args=(a, b), daemon=True).start()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"tcp://127.0.0.2:{port}"
+    stop.set()
+    thread.join(5)
+    server.close()
+
+
+@pytest.mark.slow
+def test_up_check_and_down_through_a_tcp_context(config: Path, tcp_engine: str, tmp_path: Path,
+                                                 monkeypatch) -> None:
+    """A context naming an engine over TCP: `up`, `check -H dev` (testinfra's docker backend
+    runs the docker CLI, which follows the context itself) and `down` all reach it."""
+    from .helpers import copy_example, sweep, unique
+
+    env = {**os.environ, "DOCKER_CONFIG": str(config)}
+    env.pop("DOCKER_HOST", None)
+    subprocess.run(["docker", "context", "create", "parity-tcp", "--docker",
+                    f"host={tcp_engine}"], env=env, check=True, capture_output=True)
+    env.update(DOCKER_CONTEXT="parity-tcp", SECRET_KEY="x")
+    spec = copy_example(tmp_path)
+    name = unique("context")
+
+    def parity(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "parity", *args], env=env, text=True,
+                              capture_output=True, check=False, timeout=900)
+
+    try:
+        up = parity("up", str(spec), "--name", name, "--network", "none", "-v")
+        assert up.returncode == 0, up.stderr[-2000:]
+        assert up.stdout.strip() == f"docker://{name}"
+        checked = parity("check", str(spec), "-H", f"docker://{name}", "--role", "dev",
+                         "--retry-timeout", "60s")
+        assert checked.returncode == 0, checked.stdout[-2000:]
+        status = parity("status", str(spec), "--format", "json")
+        assert f'"name": "{name}"' in status.stdout
+    finally:
+        down = parity("down", str(spec), "--name", name)
+        import docker
+
+        sweep(docker.from_env(), tmp_path)
+    assert down.returncode == 0 and "removed container" in down.stdout

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from parity.cli.completion import complete_hosts
-from parity.cli.options import Duration, optional_spec, spec_argument
+from parity.cli.options import OPTIONAL_SPEC_HELP, Duration, optional_spec, spec_argument
 from parity.cli.output import echo
 from parity.report import REPORTERS
 
@@ -151,9 +151,7 @@ def check(spec: str, hosts: tuple[str, ...], inventory: str | None, role: str | 
 @click.argument("a", shell_complete=complete_hosts)
 @click.argument("b", shell_complete=complete_hosts)
 @click.option("--spec", "spec_path", type=click.Path(path_type=Path), metavar="PATH",
-              help="Spec for host names and ignore rules; default: $PARITY_SPEC, else "
-                   "parity.yaml (or parity.yml) in this folder or the nearest one above it, "
-                   "if any.")
+              help=f"Spec for host names and ignore rules. {OPTIONAL_SPEC_HELP}")
 @_format
 @_output
 @_timeout

@@ -11,6 +11,8 @@ import click
 #: said in the help of every command that takes a spec
 SPEC_HELP = ("Spec file (or a folder holding one); default: $PARITY_SPEC, else parity.yaml (or "
              "parity.yml) in this folder or the nearest one above it.")
+#: the same, for commands where a spec only adds to the work (diff, snapshot)
+OPTIONAL_SPEC_HELP = SPEC_HELP.removesuffix(".") + ", if any."
 
 
 def spec_argument(command: Callable[..., Any]) -> Callable[..., Any]:

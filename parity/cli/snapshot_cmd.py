@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from parity.cli.completion import complete_hosts
+from parity.cli.options import OPTIONAL_SPEC_HELP
 from parity.cli.output import echo
 from parity.errors import UsageError
 from parity.textsafe import quoted, safe
@@ -19,8 +20,7 @@ from parity.textsafe import quoted, safe
               help="Write the snapshot here (atomically); default (or -): print it.")
 @click.option("--spec", "spec_path", type=click.Path(path_type=str), metavar="PATH",
               help="Also collect what this spec declares (files, sysctl keys, services) and "
-                   "resolve its hosts: names; default: $PARITY_SPEC, else parity.yaml (or "
-                   "parity.yml) in this folder or the nearest one above it, if any.")
+                   f"resolve its hosts: names. {OPTIONAL_SPEC_HELP}")
 @click.option("--path", "paths", multiple=True, help="Extra file path to collect (repeatable).")
 @click.option("--inventory", type=click.Path(exists=True, path_type=str),
               help="Ansible inventory (file or directory) for a host name or pattern.")

@@ -127,10 +127,11 @@ def load_spec(path: str | Path | None = None) -> Spec:
     (:mod:`parity.spec.cache`); its referenced files are checked and hashed again all the same.
     """
     from parity.spec import cache
+    from parity.spec.discover import resolve_spec
 
-    spec_path = Path(path) if path is not None else DEFAULT_SPEC
-    if spec_path.is_dir():
-        spec_path = spec_path / "parity.yaml"
+    # the CLI's rule (a folder means the spec in it; no path: $PARITY_SPEC, then the nearest
+    # parity.yaml/parity.yml), with ./parity.yaml named in the error when none is found
+    spec_path = resolve_spec(path, required=False) or DEFAULT_SPEC
     try:
         data = spec_path.read_bytes()
     except OSError:

@@ -94,7 +94,7 @@ def find(spec: Spec, *, target: str = "docker", name: str | None = None) -> Runn
         assert isinstance(driver, VagrantDriver)
         # the same environment `parity up` gave Vagrant, so it loads the same Vagrantfile
         return Running(target, env_name, vagrant_root=driver.root(spec),
-                       vagrant_env=driver._env(spec))
+                       vagrant_env=driver.vagrant_env(spec))
     return Running(target, observed.name, container=observed.ident or observed.name)
 
 

@@ -6,9 +6,10 @@ build moved the image tag away from the first one's image, the second container 
 environment ran from a dangling image that ``down`` could no longer find.
 
 What is locked is the environment's identity *as the engine sees it*, not the spec file: for
-the docker target the container name and the image tag on one daemon (``DOCKER_HOST``), because
-both are machine-wide: two checkouts of a spec with the same name, or two specs whose ``--name``
-maps to one tag, meet there. Vagrant's machine lives in ``.parity/vagrant/`` beside the spec, so
+the docker target the container name and the image tag on one daemon (``DOCKER_HOST`` or the
+Docker context: :func:`parity.up.dockerclient.endpoint`), because both are machine-wide: two
+checkouts of a spec with the same name, or two specs whose ``--name`` maps to one tag, meet
+there. Vagrant's machine lives in ``.parity/vagrant/`` beside the spec, so
 that folder is its identity. Several keys are taken in sorted order, so two processes that need
 overlapping sets never deadlock.
 

@@ -159,7 +159,7 @@ class VagrantDriver(Driver):
         return removed
 
     # -- vagrant -------------------------------------------------------------------------------
-    def _env(self, spec: Spec, secrets: dict[str, str] | None = None) -> dict[str, str]:
+    def vagrant_env(self, spec: Spec, secrets: dict[str, str] | None = None) -> dict[str, str]:
         env = {**os.environ, "VAGRANT_CHECKPOINT_DISABLE": "1", "VAGRANT_NO_COLOR": "1"}
         if (self.root(spec) / OVERLAY).is_file():
             env["VAGRANT_VAGRANTFILE"] = OVERLAY
@@ -175,7 +175,7 @@ class VagrantDriver(Driver):
         _require_vagrant()
         import vagrant
 
-        return vagrant.Vagrant(root=str(self.root(spec)), env=self._env(spec, secrets),
+        return vagrant.Vagrant(root=str(self.root(spec)), env=self.vagrant_env(spec, secrets),
                                out_cm=_capture_cm,
                                err_cm=vagrant.devnull_cm if parse else _merge_cm)
 

@@ -184,31 +184,52 @@ def diff(a: str, b: str, spec_path: Path | None, fmt: str, output: Path | None,
 @click.option("--no-pin", is_flag=True, help='Write "*" instead of =version pins.')
 @click.option("--base-facts", type=click.Path(dir_okay=False, path_type=Path),
               help="Snapshot of the pristine base system (default: the local base image).")
+@click.option("--path", "paths", multiple=True, metavar="DIR",
+              help="Also capture files under this absolute path (repeatable; /etc always).")
+@click.option("--no-files", is_flag=True, help="Capture no files (the spec only).")
 @_timeout
 def capture(url: str, output: Path, force: bool, name: str | None, no_pin: bool,
-            base_facts: Path | None, timeout: float) -> None:
+            base_facts: Path | None, paths: tuple[str, ...], no_files: bool,
+            timeout: float) -> None:
     """Write a spec describing host URL (or a snapshot .json) beyond its base system.
 
-    Items the host has but a spec cannot declare (a user named a$b) are left out, each with a
-    warning and a line in the spec's header comment.
+    Files that differ from what packages shipped, and files under /etc (and --path) that no
+    package owns, are written beside the spec (files/...); secrets are declared, never copied
+    (docs/findings.md, Capture). Items the host has but a spec cannot declare (a user named
+    a$b, a socket) are left out, each with a warning and a line in the spec's header comment.
 
     \b
     Examples:
       parity capture ssh://deploy@web-1 -o prod/parity.yaml
+      parity capture docker://app --path /srv/app -o prod/parity.yaml
       parity capture web-1.json --no-pin -o -        # from a snapshot, to stdout
     """
-    from parity.compare.capture import capture_host, write_captured_spec
+    from parity.compare.capture import capture_host_files, write_captured_spec
     from parity.errors import UsageError
     from parity.fsutil import is_stdout
     from parity.redact import redact_url
-    from parity.textsafe import safe
+    from parity.textsafe import quoted, safe
 
     if not is_stdout(output) and output.exists() and not force:
         raise UsageError(f"{output} already exists; not overwriting it",
                          hint="Pass --force to replace it, or choose another -o path.")
-    text, left_out = capture_host(url, base_facts=base_facts, name=name, pin=not no_pin,
-                                  timeout=timeout)
-    write_captured_spec(text, output, force=force)
+    for path in paths:
+        if not path.startswith("/") or "\0" in path or path.rstrip("/") == "":
+            raise UsageError(f"--path {quoted(path)}: must be an absolute folder or file, not /",
+                             hint="Give the full path on the host, e.g. /srv/app.")
+    why = None
+    if is_stdout(output):
+        if paths:
+            raise UsageError("--path captures files, which go beside the spec; -o - prints "
+                             "the spec only", hint="Write it to a folder: -o DIR/parity.yaml.")
+        why = ("Files are not captured: the spec went to stdout, and file contents go beside "
+               "a spec (-o DIR/parity.yaml).")
+    elif no_files:
+        why = "Files are not captured (--no-files)."
+    text, left_out, sources = capture_host_files(
+        url, base_facts=base_facts, name=name, pin=not no_pin, timeout=timeout,
+        files=why is None, roots=tuple(p.rstrip("/") for p in paths), no_files_why=why)
+    write_captured_spec(text, output, force=force, sources=sources)
     for line in left_out:  # also in the spec's header comment; host text: one line each
         click.echo(safe(f"warning: capture: {line}"), err=True)
     if is_stdout(output):

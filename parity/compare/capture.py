@@ -12,8 +12,15 @@ What a host's facts can say for sure goes in; what they cannot is left for a per
   but stopped, disabled init script such as ``procps`` says nothing about the host's purpose).
 * ``ports``: listening ports the base system does not open.
 
-Files and sysctl values are not captured: their content lives on the host, and a spec that
-points at files nobody has reviewed would hide exactly the drift parity is for.
+* ``files`` (:mod:`parity.compare.capture_files`, live hosts written to a folder only): what
+  makes the host differ from its packages: configuration files whose content differs from what
+  the package shipped, paths under ``/etc`` (and ``--path`` folders) that no package owns, minus
+  an exclusion list of generated per-host and tool-managed paths, and minus what the base image
+  has exactly so. Contents go beside the spec (``files/etc/...``); secrets (a file not readable
+  by everyone, or content that looks like a credential) become ``secret: true`` entries and
+  their content is never written.
+
+Sysctl values are not captured.
 
 A host may hold names a spec cannot (Debian's ``useradd`` accepts ``a$b``; a package database
 can hold anything). Like goss and InSpec, capture still writes what can be declared: each item
@@ -27,11 +34,12 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from parity.compare.base_system import BaseSystem, is_system_id
+from parity.compare.capture_files import CapturedFiles
 from parity.distros import DISTROS
 from parity.errors import HostError, UsageError
 from parity.facts.model import Facts
@@ -248,53 +256,144 @@ def capture_text(facts: Facts, base: BaseSystem, *, name: str | None = None,
 
 
 def capture_spec(facts: Facts, base: BaseSystem, *, name: str | None = None,
-                 pin: bool = True, now: datetime | None = None) -> tuple[str, list[str]]:
-    """The spec as YAML, and the lines naming what it leaves out (also in its header)."""
+                 pin: bool = True, now: datetime | None = None,
+                 files: CapturedFiles | None = None,
+                 files_note: str | None = None) -> tuple[str, list[str]]:
+    """The spec as YAML, and the lines naming what it leaves out (also in its header).
+
+    ``files`` (from :func:`parity.compare.capture_remote.capture_files`) adds a ``files:``
+    section, grouped by why each path is there, each entry with that reason beside it; the
+    header lists the secrets and why (never content). ``files_note`` says why files were not
+    captured, when they were not.
+    """
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap
 
     captured = capture(facts, base, name=name, pin=pin)
-    stamp = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # no clock time unless asked: two captures of the same host state are byte-identical
+    stamp = f" at {now.strftime('%Y-%m-%dT%H:%M:%SZ')}" if now is not None else ""
     root = CommentedMap(captured.doc)
     # host text in a comment: safe() keeps each on one line, so no line of it can become YAML
     header = [
-        f"Captured by `parity capture` from {safe(facts.host)} at {stamp}.",
+        f"Captured by `parity capture` from {safe(facts.host)}{stamp}.",
         f"Base system: {safe(base.source)}.",
-        "Review before use: files and sysctl values are not captured, and versions are",
+        "Review before use: sysctl values are not captured, and versions are",
         "pinned to what the host runs today.",
     ]
-    if captured.left_out:
+    left_out = list(captured.left_out)
+    if files is not None:
+        header += [safe(n) for n in files.notes]
+        if files.entries:
+            root["files"] = _files_map(files)
+        if files.secrets:
+            header.append("Files captured as secrets (mode, owner and group only; the content "
+                          "is supplied at run time and never copied):")
+            header += [f"  {safe(line)}" for line in files.secrets]
+        left_out += [f"files.{line}" for line in files.left_out]
+    elif files_note:
+        header.append(safe(files_note))
+    if left_out:
         header.append("Not captured as the host has it (a spec cannot declare it):")
-        header += [f"  {safe(line)}" for line in captured.left_out]
+        header += [f"  {safe(line)}" for line in left_out]
     root.yaml_set_start_comment("\n".join(header))
     yaml = YAML()
     yaml.default_flow_style = False
     yaml.width = 100
     buf = io.StringIO()
     yaml.dump(root, buf)
-    return buf.getvalue(), captured.left_out
+    return buf.getvalue(), left_out
 
 
-def write_captured_spec(text: str, out: Path, *, force: bool = False) -> None:
+def _files_map(files: CapturedFiles) -> Any:
+    """``files:`` grouped by origin (changed package files, then unowned, each by path), with
+    a comment line before each group."""
+    from ruamel.yaml.comments import CommentedMap
+
+    def group(path: str) -> tuple[int, str, str]:
+        why = files.origin[path]
+        return (0 if why.startswith("changed") else 1, why if why.startswith("changed") else "",
+                path)
+
+    out = CommentedMap()
+    last: tuple[int, str] | None = None
+    for path in sorted(files.entries, key=group):
+        entry = CommentedMap(files.entries[path])
+        out[path] = entry
+        key = group(path)[:2]
+        if key != last:
+            out.yaml_set_comment_before_after_key(path, before=safe(files.origin[path]),
+                                                  indent=2)
+            last = key
+    return out
+
+
+def write_captured_spec(text: str, out: Path, *, force: bool = False,
+                        sources: dict[str, bytes] | None = None) -> None:
     """Validate ``text`` as a spec at ``out``, then write it atomically (never half a file).
 
-    Refuses to replace an existing file unless ``force``: a captured spec is a starting point,
-    and silently overwriting a curated one would lose work.
+    ``sources`` (relative path -> bytes) are the captured files' contents, written beside the
+    spec: then the whole folder's new part (the spec and ``files/``) is staged in a temporary
+    folder beside ``out``, validated there (every ``source:`` must exist), and moved into
+    place; a failure leaves nothing behind. Refuses to replace an existing file unless
+    ``force``: a captured spec is a starting point, and silently overwriting a curated one
+    would lose work.
     """
     from parity.fsutil import is_stdout, write_output
 
     if is_stdout(out):
+        if sources:
+            raise UsageError("-o - prints the spec only, and this capture has file contents "
+                             "that go beside it",
+                             hint="Write it to a folder: -o DIR/parity.yaml.")
         _validate_capture(text, Path("parity.yaml"))
         write_output(out, text)
         return
     if out.exists() and not force:
         raise UsageError(f"{out} already exists; not overwriting it",
                          hint="Pass --force to replace it, or choose another -o path.")
-    _validate_capture(text, out)
-    write_output(out, text)
+    if not sources:
+        _validate_capture(text, out)
+        write_output(out, text)
+        return
+    files = (out.parent if str(out.parent) else Path()) / "files"
+    if (files.exists() or files.is_symlink()) and not force:
+        raise UsageError(f"{files} already exists; not replacing it",
+                         hint="Pass --force to replace it (and the spec), or choose another "
+                              "-o folder.")
+    _write_folder(text, out, sources)
 
 
-def _validate_capture(text: str, out: Path) -> None:
+def _write_folder(text: str, out: Path, sources: dict[str, bytes]) -> None:
+    """Stage the spec and ``files/`` beside ``out``, validate, then move both into place.
+
+    ``files/`` is replaced whole (an older capture's files would otherwise linger); the spec
+    moves last, so a spec never names files that are not there.
+    """
+    import shutil
+    import tempfile
+
+    folder = out.parent if str(out.parent) else Path()
+    folder.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=".parity-capture-", dir=folder))
+    try:
+        for rel, data in sorted(sources.items()):
+            dest = stage / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(data)
+            dest.chmod(0o644)
+        (stage / out.name).write_text(text, encoding="utf-8")
+        _validate_capture(text, stage / out.name, shown=out.parent)
+        old = folder / "files"
+        if old.exists() or old.is_symlink():
+            trash = stage / ".old-files"
+            old.replace(trash)
+        (stage / "files").replace(old)
+        (stage / out.name).replace(out)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _validate_capture(text: str, out: Path, shown: Path | None = None) -> None:
     """Load the captured text as the spec it will be. Items a spec cannot hold were left out
     already, so a failure here is parity's own bug: say so, and that nothing was written
     (the loader's own hint would name ``out``, which does not exist)."""
@@ -305,15 +404,29 @@ def _validate_capture(text: str, out: Path) -> None:
         load_spec_text(text, out)
     except SpecError as exc:
         raise SpecError(exc.problems, hint=f"parity capture made a spec it cannot read back "
-                                           f"(a bug in parity); nothing was written to {out}. "
+                                           f"(a bug in parity); nothing was written to "
+                                           f"{shown or out}. "
                                            "Please report the lines above.") from None
 
 
 def capture_host(url: str, *, base_facts: Path | None = None, name: str | None = None,
                  pin: bool = True, timeout: float = 60.0) -> tuple[str, list[str]]:
     """Collect ``url`` (or read a ``parity snapshot`` ``.json``) and return the captured spec
-    text and what it leaves out (base system per ``base_system``)."""
+    text and what it leaves out (base system per ``base_system``); no files."""
+    text, left_out, _ = capture_host_files(url, base_facts=base_facts, name=name, pin=pin,
+                                           timeout=timeout, files=False)
+    return text, left_out
+
+
+def capture_host_files(url: str, *, base_facts: Path | None = None, name: str | None = None,
+                       pin: bool = True, timeout: float = 60.0, files: bool = True,
+                       roots: tuple[str, ...] = (), no_files_why: str | None = None,
+                       ) -> tuple[str, list[str], dict[str, bytes]]:
+    """:func:`capture_host`, plus the host's files (``files``: a live host only) under
+    ``/etc`` and ``roots``: the spec text, what it leaves out, and the captured files' bytes
+    (spec-relative path -> bytes) to write beside it."""
     from parity.compare.base_system import resolve_base_system
+    from parity.compare.capture_files import DEFAULT_ROOTS
 
     if name is not None:
         _check_name(name)  # before minutes of collecting
@@ -321,7 +434,26 @@ def capture_host(url: str, *, base_facts: Path | None = None, name: str | None =
     distro = DISTROS.get(f"{facts.os.get('distro')}:{facts.os.get('release')}")
     image = distro.docker_image if distro is not None else ""
     base = resolve_base_system(image, base_facts, use_docker=bool(image), timeout=timeout)
-    return capture_spec(facts, base, name=name, pin=pin)
+    captured_files = None
+    from parity.compare.check import _is_snapshot
+
+    if _is_snapshot(url):
+        no_files_why = ("Files are not captured: a snapshot holds no file contents; capture "
+                        "the live host to include them.")
+    elif not files:
+        no_files_why = no_files_why or ("Files are not captured here; `parity capture URL -o "
+                                        "DIR/parity.yaml` captures them.")
+    else:
+        from parity.compare.capture_remote import capture_files
+        from parity.facts import resolve_hosts
+
+        all_roots = tuple(dict.fromkeys((*DEFAULT_ROOTS, *roots)))
+        captured_files = capture_files(resolve_hosts([url])[0], all_roots,
+                                       base_image=image if base_facts is None else "",
+                                       timeout=timeout)
+    text, left_out = capture_spec(facts, base, name=name, pin=pin, files=captured_files,
+                                  files_note=no_files_why)
+    return text, left_out, (captured_files.sources if captured_files else {})
 
 
 def _facts(url: str, timeout: float) -> Facts:

@@ -269,9 +269,15 @@ class FileEntry(Strict):
         default=None, description="Owner name or numeric id; unset: not set or compared.")
     group: AccountRef | None = Field(
         default=None, description="Group name or numeric id; unset: not set or compared.")
+    secret: bool = Field(
+        default=False, description="true: the content is a run-time secret, never in the spec "
+        "(not with source or content; the content is not compared).")
 
     @model_validator(mode="after")
     def _shape(self) -> FileEntry:
+        if self.secret and (self.source is not None or self.content is not None):
+            raise ValueError("a secret file has no source or content (its content is supplied "
+                             "at run time)")
         if self.type == "file" and self.source is not None and self.content is not None:
             raise ValueError("give either source or content, not both")
         if self.type == "link" and not self.target:

@@ -430,27 +430,38 @@ def capture_host_files(url: str, *, base_facts: Path | None = None, name: str | 
 
     if name is not None:
         _check_name(name)  # before minutes of collecting
-    facts = _facts(url, timeout)
-    distro = DISTROS.get(f"{facts.os.get('distro')}:{facts.os.get('release')}")
-    image = distro.docker_image if distro is not None else ""
-    base = resolve_base_system(image, base_facts, use_docker=bool(image), timeout=timeout)
-    captured_files = None
+
+    def facts_and_base() -> tuple[Facts, BaseSystem, str]:
+        facts = _facts(url, timeout)
+        distro = DISTROS.get(f"{facts.os.get('distro')}:{facts.os.get('release')}")
+        image = distro.docker_image if distro is not None else ""
+        return facts, resolve_base_system(image, base_facts, use_docker=bool(image),
+                                          timeout=timeout), image
+
+    from concurrent.futures import ThreadPoolExecutor
+
     from parity.compare.check import _is_snapshot
 
+    captured_files = None
     if _is_snapshot(url):
         no_files_why = ("Files are not captured: a snapshot holds no file contents; capture "
                         "the live host to include them.")
+        files = False
     elif not files:
         no_files_why = no_files_why or ("Files are not captured here; `parity capture URL -o "
                                         "DIR/parity.yaml` captures them.")
-    else:
-        from parity.compare.capture_remote import capture_files
-        from parity.facts import resolve_hosts
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # the facts' round trip and the files' round trips are independent: run them together
+        collecting = pool.submit(facts_and_base)
+        if files:
+            from parity.compare.capture_remote import capture_files
+            from parity.facts import resolve_hosts
 
-        all_roots = tuple(dict.fromkeys((*DEFAULT_ROOTS, *roots)))
-        captured_files = capture_files(resolve_hosts([url])[0], all_roots,
-                                       base_image=image if base_facts is None else "",
-                                       timeout=timeout)
+            all_roots = tuple(dict.fromkeys((*DEFAULT_ROOTS, *roots)))
+            captured_files = capture_files(
+                resolve_hosts([url])[0], all_roots, timeout=timeout,
+                base_image="" if base_facts is not None else lambda: collecting.result()[2])
+        facts, base, _ = collecting.result()
     text, left_out = capture_spec(facts, base, name=name, pin=pin, files=captured_files,
                                   files_note=no_files_why)
     return text, left_out, (captured_files.sources if captured_files else {})

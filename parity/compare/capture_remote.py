@@ -9,9 +9,10 @@ with the collection's deadline and output bound. The pure rules live in
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import shlex
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -118,12 +119,16 @@ def fetch(target: HostTarget, paths: list[str], content: set[str], timeout: floa
 
 
 def base_file_facts(image: str, paths: Sequence[str], timeout: float) -> dict[str, Any] | None:
-    """The files collector's facts for ``paths`` in the local Docker image ``image`` (never
-    pulled; a ``--network none`` container, always removed), or ``None`` when there is none."""
-    import uuid
+    """The files collector's facts for ``paths`` in the local Docker image ``image``, or
+    ``None`` when there is no such image (it is never pulled).
 
-    from parity.facts import collect
-    from parity.labels import MANAGED
+    An image never changes under its id, so what it holds at a path is cached per image id
+    (beside the base system's cache) and a path is probed once: the probe is a
+    ``--network none`` container, always removed, started only for paths not cached yet.
+    """
+    import json
+
+    from parity.compare.base_system import cache_dir
 
     if not paths:
         return {}
@@ -131,9 +136,35 @@ def base_file_facts(image: str, paths: Sequence[str], timeout: float) -> dict[st
         import docker
 
         client = docker.from_env(timeout=int(timeout))
-        client.images.get(image)
+        image_id = client.images.get(image).id
     except Exception:  # no SDK, no daemon, no image: only the exclusion list applies
         return None
+    cache = cache_dir() / f"files-{image_id.replace(':', '-')}.json"
+    try:
+        known: dict[str, Any] = json.loads(cache.read_text())
+    except (OSError, ValueError):
+        known = {}
+    missing = [p for p in paths if p not in known]
+    if missing:
+        probed = _probe_files(client, image, missing, timeout)
+        if probed is None:
+            return None
+        known.update(probed)
+        from parity.fsutil import atomic_write
+
+        with contextlib.suppress(OSError):  # a cache only
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(cache, json.dumps(known, sort_keys=True))
+    return {p: known[p] for p in paths if p in known}
+
+
+def _probe_files(client: Any, image: str, paths: list[str],
+                 timeout: float) -> dict[str, Any] | None:
+    import uuid
+
+    from parity.facts import collect
+    from parity.labels import MANAGED
+
     name = f"parity-base-probe-{uuid.uuid4().hex[:12]}"
     container = client.containers.run(image, ["sleep", "3600"], detach=True, name=name,
                                       network_mode="none", entrypoint=[],
@@ -148,10 +179,13 @@ def base_file_facts(image: str, paths: Sequence[str], timeout: float) -> dict[st
         container.remove(force=True)
 
 
-def capture_files(target: HostTarget, roots: Sequence[str], *, base_image: str = "",
-                  timeout: float = 60.0, max_output: int | None = None,
+def capture_files(target: HostTarget, roots: Sequence[str], *,
+                  base_image: str | Callable[[], str] = "", timeout: float = 60.0,
+                  max_output: int | None = None,
                   max_file: int = DEFAULT_MAX_FILE) -> CapturedFiles:
-    """The files that make ``target`` differ from its packages (and from ``base_image``)."""
+    """The files that make ``target`` differ from its packages (and from ``base_image``:
+    a name, or a function that returns it once known, so that the host's facts, which name
+    its base, can be collected while its files are)."""
     from parity.facts import transport
 
     limit = max_output if max_output is not None else transport.max_output_from_env()
@@ -163,11 +197,17 @@ def capture_files(target: HostTarget, roots: Sequence[str], *, base_image: str =
                if c.entry.kind == "f" and c.entry.mode & 0o004}
     unowned = [c.entry.path for c in selection.candidates if c.why.startswith("no package")]
     # the base image's probe (a container start) runs while the host sends its files
+    image = base_image if isinstance(base_image, str) else ""
+
+    def probe() -> dict[str, Any] | None:
+        nonlocal image
+        image = image or (base_image() if callable(base_image) else "")
+        return base_file_facts(image, unowned, timeout) if image else None
+
     with ThreadPoolExecutor(max_workers=1) as pool:
-        probe = pool.submit(base_file_facts, base_image, unowned, timeout) if base_image \
-            else None
+        probed = pool.submit(probe)
         fetched = fetch(target, paths, content, timeout, limit, max_file)
-        base = probe.result() if probe is not None else None
+        base = probed.result()
 
     def same_as_base(path: str, facts: dict[str, Any]) -> bool:
         theirs = (base or {}).get(path)
@@ -179,8 +219,8 @@ def capture_files(target: HostTarget, roots: Sequence[str], *, base_image: str =
                      f"{', '.join(roots)}." if found.manager != "none" else
                      f"Files: no package manager found; every path under {', '.join(roots)} "
                      "is captured.")
-    if base is None and base_image:
-        out.notes.append(f"The base image {base_image} is not available here, so files it "
+    if base is None and image:
+        out.notes.append(f"The base image {image} is not available here, so files it "
                          "brings itself may be captured too.")
     out.left_out += [f"(discovery) {w}" for w in found.warnings[:20]]
     return out

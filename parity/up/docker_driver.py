@@ -39,8 +39,15 @@ if TYPE_CHECKING:
 #: two ``_``, or dashes (Docker's reference grammar); the container name needs two characters
 _NAME = re.compile(r"^(?=.{2,128}$)[a-zA-Z0-9]+(?:(?:[._]|__|-+)[a-zA-Z0-9]+)*$")
 _FROM = re.compile(r"^\s*FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?", re.IGNORECASE | re.MULTILINE)
-#: how long ``up`` waits for the entrypoint to report every declared service started
+#: how long ``up`` waits for every declared service to run (the checker's verdict)
 READY_TIMEOUT = 90.0
+#: seconds between two readiness checks (one ``docker exec`` of the services script each)
+READY_POLL = 0.3
+#: host-side deadline of one readiness check, in seconds (its status probes take 5 at most)
+READY_PROBE_DEADLINE = 20
+#: the entrypoint writes this once it has run every service's start command
+#: (templates/render/provision/entrypoint.sh.j2 spells the same path)
+READY_MARKER = f"{labels.PID_DIR}/entrypoint.started"
 
 
 def check_name(name: str) -> str:
@@ -475,19 +482,25 @@ class DockerDriver(Driver):
 
     def _wait_ready(self, container: Container, spec: Spec,
                     since: datetime | None = None) -> None:
-        """Wait until the entrypoint wrote a pid file for every service that should run.
+        """Wait until the entrypoint has run every service's start, then until the drift
+        checker's own verdict says each service that should run does.
 
-        A container whose entrypoint exits is a failed ``up`` (its log tail is shown); services
-        still missing after :data:`READY_TIMEOUT` are a warning, because the environment is up
-        and ``docker logs`` is the way to see why one service did not start. ``since`` (a
-        restarted container, whose filesystem keeps the last run's pid files until its
-        entrypoint clears them) counts only pid files written from that second on.
+        Readiness is judged as ``parity check`` judges it (the services collector's script,
+        run in the container and read by its parser: one code path), not by pid files, which
+        the entrypoint can only guess for daemons an init script started (cron writes
+        /run/crond.pid) and which one-shot scripts (procps) never have. A container whose
+        entrypoint exits is a failed ``up`` (its log tail is shown); services not running
+        after :data:`READY_TIMEOUT` are a warning, because the environment is up and ``docker
+        logs`` is the way to see why one service did not start. ``since`` (a restarted
+        container, whose filesystem keeps the last run's marker until its entrypoint clears
+        it) counts only a marker written from that second on.
         """
         from docker.errors import APIError
 
         wanted = sorted(n for n, s in spec.model.services.items() if s.running)
         deadline = time.monotonic() + READY_TIMEOUT
         missing = wanted
+        started = False
         while True:
             container.reload()
             if container.status != "running":
@@ -500,33 +513,45 @@ class DockerDriver(Driver):
             if not wanted:
                 return
             try:
-                have = self._started(container, since)
+                started = started or self._entrypoint_started(container, since)
+                if started:
+                    missing = self._not_running(container, wanted)
             except APIError:
                 continue  # it stopped since the reload; the next round reports it
-            missing = [s for s in wanted if s not in have]
-            if not missing:
+            if started and not missing:
                 self.display.info(f"services started: {', '.join(wanted)}")
                 return
             if time.monotonic() > deadline:
                 self.display.info(
-                    f"warning: service {', '.join(missing)} did not report started within "
+                    f"warning: service {', '.join(missing)} did not start within "
                     f"{READY_TIMEOUT:.0f}s; see `docker logs {container.name}`")
                 return
-            time.sleep(0.1)
+            time.sleep(READY_POLL)
 
-    def _started(self, container: Container, since: datetime | None) -> set[str]:
-        """Services with a pid file (written at or after ``since``, when given)."""
-        listing = container.exec_run(
-            ["sh", "-c", f"cd {labels.PID_DIR} 2>/dev/null && stat -c '%Y %n' -- *.pid"])
-        floor = int(since.timestamp()) if since is not None else None
-        have = set()
-        for line in listing.output.decode("utf-8", "replace").splitlines():
-            stamp, _, name = line.partition(" ")
-            if not name.endswith(".pid") or not stamp.isdigit():
-                continue
-            if floor is None or int(stamp) >= floor:
-                have.add(name.removesuffix(".pid"))
-        return have
+    def _entrypoint_started(self, container: Container, since: datetime | None) -> bool:
+        """The entrypoint wrote its marker (at or after ``since``, when given): it has run
+        every service's start command."""
+        res = container.exec_run(["stat", "-c", "%Y", READY_MARKER])
+        stamp = res.output.decode("utf-8", "replace").strip()
+        if res.exit_code != 0 or not stamp.isdigit():
+            return False
+        return since is None or int(stamp) >= int(since.timestamp())
+
+    def _not_running(self, container: Container, wanted: list[str]) -> list[str]:
+        """The services of ``wanted`` the checker would not find running right now."""
+        from parity.facts.collection import parse_output
+        from parity.facts.request import CollectRequest
+        from parity.facts.script import ScriptOutputError, build_script
+
+        script = build_script(CollectRequest(kinds=("services",), services=tuple(wanted)))
+        res = container.exec_run(["/bin/sh", "-c", script.command(READY_PROBE_DEADLINE)])
+        try:
+            facts = parse_output(script, f"docker://{container.name}",
+                                 res.output.decode("utf-8", "replace"))
+        except ScriptOutputError:
+            return wanted  # cut short (the container stopping): the next round decides
+        found = facts.services or {}
+        return [n for n in wanted if not (found.get(n) or {}).get("running")]
 
     def _remove_container(self, ident: str) -> None:
         from docker.errors import NotFound

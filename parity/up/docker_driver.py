@@ -23,7 +23,7 @@ from parity.errors import EnvironmentError_, UsageError
 from parity.spec import Spec
 from parity.sysctls import container_sysctls
 from parity.textsafe import quoted
-from parity.up import applied, docker_inplace
+from parity.up import applied, docker_inplace, readiness
 from parity.up import ports as portcheck
 from parity.up.base import BuildSteps, Driver, Request, env_labels, is_ours
 from parity.up.decision import Decision, Observed
@@ -39,17 +39,6 @@ if TYPE_CHECKING:
 #: two ``_``, or dashes (Docker's reference grammar); the container name needs two characters
 _NAME = re.compile(r"^(?=.{2,128}$)[a-zA-Z0-9]+(?:(?:[._]|__|-+)[a-zA-Z0-9]+)*$")
 _FROM = re.compile(r"^\s*FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?", re.IGNORECASE | re.MULTILINE)
-#: how long ``up`` waits for every declared service to run (the checker's verdict)
-READY_TIMEOUT = 90.0
-#: seconds between two readiness checks (one ``docker exec`` of the services script each)
-READY_POLL = 0.3
-#: host-side deadline of one readiness check, in seconds (its status probes take 5 at most)
-READY_PROBE_DEADLINE = 20
-#: the entrypoint writes this once it has run every service's start command
-#: (templates/render/provision/entrypoint.sh.j2 spells the same path)
-READY_MARKER = f"{labels.PID_DIR}/entrypoint.started"
-
-
 def check_name(name: str) -> str:
     if not _NAME.match(name):
         raise UsageError(f"{quoted(name)} cannot name a docker environment: it is not a valid "
@@ -265,7 +254,7 @@ class DockerDriver(Driver):
         if container.status != "running":
             raise EnvironmentError_(
                 f"container {container.name} stopped right after starting again "
-                f"(status {container.status}).\n" + _log_tail(container),
+                f"(status {container.status}).\n" + readiness.log_tail(container),
                 hint="Fix the cause shown above, or recreate the environment with "
                      "`parity up --rebuild`.",
             )
@@ -482,76 +471,8 @@ class DockerDriver(Driver):
 
     def _wait_ready(self, container: Container, spec: Spec,
                     since: datetime | None = None) -> None:
-        """Wait until the entrypoint has run every service's start, then until the drift
-        checker's own verdict says each service that should run does.
-
-        Readiness is judged as ``parity check`` judges it (the services collector's script,
-        run in the container and read by its parser: one code path), not by pid files, which
-        the entrypoint can only guess for daemons an init script started (cron writes
-        /run/crond.pid) and which one-shot scripts (procps) never have. A container whose
-        entrypoint exits is a failed ``up`` (its log tail is shown); services not running
-        after :data:`READY_TIMEOUT` are a warning, because the environment is up and ``docker
-        logs`` is the way to see why one service did not start. ``since`` (a restarted
-        container, whose filesystem keeps the last run's marker until its entrypoint clears
-        it) counts only a marker written from that second on.
-        """
-        from docker.errors import APIError
-
-        wanted = sorted(n for n, s in spec.model.services.items() if s.running)
-        deadline = time.monotonic() + READY_TIMEOUT
-        missing = wanted
-        started = False
-        while True:
-            container.reload()
-            if container.status != "running":
-                raise EnvironmentError_(
-                    f"container {container.name} stopped right after starting "
-                    f"(status {container.status}).\n" + _log_tail(container),
-                    hint="Its entrypoint failed; fix the cause shown above and run `parity up` "
-                         "again (the container was removed).",
-                )
-            if not wanted:
-                return
-            try:
-                started = started or self._entrypoint_started(container, since)
-                if started:
-                    missing = self._not_running(container, wanted)
-            except APIError:
-                continue  # it stopped since the reload; the next round reports it
-            if started and not missing:
-                self.display.info(f"services started: {', '.join(wanted)}")
-                return
-            if time.monotonic() > deadline:
-                self.display.info(
-                    f"warning: service {', '.join(missing)} did not start within "
-                    f"{READY_TIMEOUT:.0f}s; see `docker logs {container.name}`")
-                return
-            time.sleep(READY_POLL)
-
-    def _entrypoint_started(self, container: Container, since: datetime | None) -> bool:
-        """The entrypoint wrote its marker (at or after ``since``, when given): it has run
-        every service's start command."""
-        res = container.exec_run(["stat", "-c", "%Y", READY_MARKER])
-        stamp = res.output.decode("utf-8", "replace").strip()
-        if res.exit_code != 0 or not stamp.isdigit():
-            return False
-        return since is None or int(stamp) >= int(since.timestamp())
-
-    def _not_running(self, container: Container, wanted: list[str]) -> list[str]:
-        """The services of ``wanted`` the checker would not find running right now."""
-        from parity.facts.collection import parse_output
-        from parity.facts.request import CollectRequest
-        from parity.facts.script import ScriptOutputError, build_script
-
-        script = build_script(CollectRequest(kinds=("services",), services=tuple(wanted)))
-        res = container.exec_run(["/bin/sh", "-c", script.command(READY_PROBE_DEADLINE)])
-        try:
-            facts = parse_output(script, f"docker://{container.name}",
-                                 res.output.decode("utf-8", "replace"))
-        except ScriptOutputError:
-            return wanted  # cut short (the container stopping): the next round decides
-        found = facts.services or {}
-        return [n for n in wanted if not (found.get(n) or {}).get("running")]
+        """:func:`parity.up.readiness.wait_ready`, with this driver's display."""
+        readiness.wait_ready(container, spec, self.display, since)
 
     def _remove_container(self, ident: str) -> None:
         from docker.errors import NotFound
@@ -632,11 +553,6 @@ class DockerDriver(Driver):
         if built is not None:
             with contextlib.suppress(Exception):
                 self._remove_unused_image(built)
-
-
-def _log_tail(container: Container) -> str:
-    logs = container.logs(tail=20).decode("utf-8", "replace")
-    return "Last lines of its log:\n" + "\n".join(f"  | {line}" for line in logs.splitlines())
 
 
 def _offline_base(spec: Spec, ref: str) -> str:

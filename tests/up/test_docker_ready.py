@@ -17,7 +17,7 @@ import pytest
 
 from parity.facts import CollectRequest, collect
 from parity.spec import load_spec
-from parity.up import docker_driver, down, up
+from parity.up import docker_driver, down, readiness, up
 from parity.up.display import Display
 
 from .helpers import unique
@@ -102,7 +102,7 @@ def test_services_without_guessable_pid_files_do_not_wait_out_the_timeout(
 
 def test_a_service_that_never_starts_is_a_warning_naming_it(
         workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(docker_driver, "READY_TIMEOUT", 3.0)
+    monkeypatch.setattr(readiness, "READY_TIMEOUT", 3.0)
     took = _timed_wait(monkeypatch)
     services = CRON_AND_PROCPS + '  ghost: {running: true, command: ["/bin/false"]}\n'
     spec = _spec(workdir / "ghost", "ghost", services)

@@ -226,14 +226,10 @@ def _document(facts: Facts, base: BaseSystem, *, name: str | None,
 
 #: comments the users and groups sections carry before each part (regular accounts come first,
 #: uncommented, as a spec written by hand lists them)
-_SYSTEM_USERS = ("system accounts (uid < 1000) beyond the base system, uids pinned; highest "
-                 "first,\n"
-                 "so a package's account that got a lower uid here moves up before its uid is "
-                 "taken")
-_SYSTEM_GROUPS = ("system groups (gid < 1000) beyond the base system, gids pinned; highest "
-                  "first,\n"
-                  "so a package's group that got a lower gid here moves up before its gid is "
-                  "taken")
+_SYSTEM_USERS = ("system accounts (uid < 1000) beyond the base system, also those a package "
+                 "made:\nuids pinned, highest first")
+_SYSTEM_GROUPS = ("system groups (gid < 1000) beyond the base system, also those a package "
+                  "made:\ngids pinned, highest first")
 _BASE_USERS = ("accounts of the base system: only their memberships in groups the base system "
                "does not have\n(nothing else of them is declared)")
 
@@ -248,12 +244,12 @@ def _accounts(facts: Facts, base: BaseSystem) -> tuple[dict[str, Any], dict[str,
       their ids pinned, also those a package created (``postgres``, ``sshd``): ``parity up``
       installs packages first and changes an existing account only where it differs. Only with
       a known base system: without one, ``root`` and ``daemon`` would be captured too.
-      Highest id first, because provisioning pins them in spec order: Debian's packages number
-      their accounts upwards from 100, so where the host made an account before installing a
+      Highest id first: the order they can be pinned in. Debian's packages number their
+      accounts upwards from 100, so where the host made an account before installing a
       package, ``parity up`` (packages first) gives the package's account a lower id than the
-      host's. Pinning the highest first moves each such account up before its id is needed.
-      (Ids that swap places cannot be pinned in any order: provisioning then stops, naming the
-      id, and nothing is silently different.)
+      host's, and that account must move up before its id is given to the next. (Provisioning
+      today pins in name order, ``parity.render.context._accounts_part``; there a clash stops
+      the build with ``groupadd: GID '101' already exists``, so nothing is silently different.)
     * A user's own group (same name, its primary group) is ``useradd``'s, and is left to it when
       ``useradd`` would give it the same gid (the user's uid, as it does when free); otherwise,
       and always for system accounts (a package may have made the group already, with another

@@ -40,8 +40,9 @@ def wait_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--name", help="Container name (docker target); default <spec name>-dev.")
 @click.option("--env-file", type=click.Path(dir_okay=False),
               help="KEY=value file with the spec's secret env values (your environment wins).")
-@click.option("--network", type=click.Choice(["host", "none"]), default="host",
-              show_default=True, help="Docker networking: host makes the spec's ports real.")
+@click.option("--network", type=click.Choice(["host", "none"]),
+              help="Docker networking: host makes the spec's ports real, none isolates the "
+                   "container; default: the spec's targets.docker.network, else host.")
 @click.option("--rebuild", is_flag=True,
               help="A clean build: build and recreate the environment even when it is up to "
                    "date or an edit could be applied in place (unchanged steps still come from "
@@ -51,7 +52,7 @@ def wait_options(command: Callable[..., Any]) -> Callable[..., Any]:
               help="Like --rebuild, and build every step again (fresh package downloads).")
 @wait_options
 def up(spec: str, target: str, provider: str | None, name: str | None, env_file: str | None,
-       network: str, rebuild: bool, force: bool, no_cache: bool, wait_timeout: float,
+       network: str | None, rebuild: bool, force: bool, no_cache: bool, wait_timeout: float,
        no_wait: bool) -> None:
     """Bring SPEC's dev environment up (idempotent); print its testinfra URL.
 

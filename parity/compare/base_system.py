@@ -7,8 +7,9 @@ nowhere" has to exclude the base system. How parity knows the base system, in or
 1. ``--base-facts FILE``: a snapshot (``parity snapshot``) of a pristine host or container of the
    spec's ``base:``; the most faithful choice for hosts that did not start from a Docker image.
 2. The spec's base image (``debian:12``) when it exists in the local Docker Engine: parity runs
-   it once with ``--network none``, collects its facts, removes the container, and caches the
-   result under ``~/.cache/parity/base/<image id>.json`` (the image id keys the cache, so an
+   it once with ``--network none``, collects its facts (with the sysctl values ``capture``
+   compares, :mod:`parity.compare.capture_sysctl`), removes the container, and caches the
+   result under ``~/.cache/parity/base/<image id>.v2.json`` (the image id keys the cache, so an
    updated image is collected again). The image is never pulled.
 3. Nothing: then only the always-on rules below apply, and the check warns that unexpected
    packages may include the base system.
@@ -23,6 +24,7 @@ that one is reported).
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,9 @@ from parity.facts.model import Facts
 #: uids/gids below this are system accounts (Debian, Fedora and Alpine all use 1000)
 FIRST_REGULAR_ID = 1000
 NOBODY_ID = 65534
+#: in the cache file's name: bumped when the probe collects more (2: sysctl values, for capture),
+#: so a cache file from an older probe is probed again rather than read as "no such values"
+CACHE_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,8 @@ class BaseSystem:
 
     One field per fact kind whose names ``--strict`` (or ``capture``) measures against the base
     (:data:`parity.facts.kinds.STRICT_KINDS` plus services); each is named as the kind.
+    ``sysctl`` holds values, not names: ``capture`` keeps a host's kernel settings that differ
+    from the base system's (:mod:`parity.compare.capture_sysctl`).
     """
 
     source: str
@@ -48,11 +55,13 @@ class BaseSystem:
     groups: frozenset[str] = field(default_factory=frozenset)
     ports: frozenset[str] = field(default_factory=frozenset)
     services: frozenset[str] = field(default_factory=frozenset)
+    sysctl: Mapping[str, str] = field(default_factory=dict, hash=False)
 
     @classmethod
     def from_facts(cls, facts: Facts, source: str) -> BaseSystem:
-        kinds = [f.name for f in fields(cls) if f.name != "source"]
-        return cls(source, **{k: frozenset(facts.kind(k)) for k in kinds})
+        kinds = [f.name for f in fields(cls) if f.name not in ("source", "sysctl")]
+        return cls(source, **{k: frozenset(facts.kind(k)) for k in kinds},
+                   sysctl=dict(facts.sysctl))
 
     @classmethod
     def empty(cls) -> BaseSystem:
@@ -113,7 +122,7 @@ def from_docker_image(image: str, timeout: float = 60.0) -> BaseSystem | None:
         image_id = client.images.get(image).id
     except Exception:  # no SDK, no daemon, no image: the base system is simply unknown
         return None
-    cached = cache_dir() / f"{image_id.replace(':', '-')}.json"
+    cached = cache_dir() / f"{image_id.replace(':', '-')}.v{CACHE_VERSION}.json"
     source = f"docker image {image} ({image_id[:19]})"
     if cached.is_file():
         try:
@@ -130,6 +139,7 @@ def from_docker_image(image: str, timeout: float = 60.0) -> BaseSystem | None:
 def _probe(client: object, image: str, timeout: float) -> Facts | None:
     import uuid
 
+    from parity.compare.capture_sysctl import capture_request
     from parity.facts import collect
     from parity.labels import MANAGED
 
@@ -139,7 +149,8 @@ def _probe(client: object, image: str, timeout: float) -> Facts | None:
         entrypoint=[], labels={MANAGED: "base-probe"},
     )
     try:
-        return collect(f"docker://{name}", None, timeout)  # type: ignore[no-any-return]
+        return collect(  # type: ignore[no-any-return]
+            f"docker://{name}", capture_request(), timeout)
     except Exception:
         return None
     finally:

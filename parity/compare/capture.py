@@ -11,7 +11,8 @@ What a host's facts can say for sure goes in; what they cannot is left for a per
 * ``services``: services the base system does not have that run or are enabled (an installed
   but stopped, disabled init script such as ``procps`` says nothing about the host's purpose).
 * ``ports``: listening ports the base system does not open.
-
+* ``sysctl``: namespaced kernel settings that differ from the base system's
+  (:mod:`parity.compare.capture_sysctl`).
 * ``files`` (:mod:`parity.compare.capture_files`, live hosts written to a folder only): what
   makes the host differ from its packages: configuration files whose content differs from what
   the package shipped, paths under ``/etc`` (and ``--path`` folders) that no package owns, minus
@@ -19,8 +20,6 @@ What a host's facts can say for sure goes in; what they cannot is left for a per
   has exactly so. Contents go beside the spec (``files/etc/...``); secrets (a file not readable
   by everyone, or content that looks like a credential) become ``secret: true`` entries and
   their content is never written.
-
-Sysctl values are not captured.
 
 A host may hold names a spec cannot (Debian's ``useradd`` accepts ``a$b``; a package database
 can hold anything). Like goss and InSpec, capture still writes what can be declared: each item
@@ -38,7 +37,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from parity.compare.base_system import BaseSystem, is_system_id
+from parity.compare.base_system import FIRST_REGULAR_ID, BaseSystem, is_system_id
 from parity.compare.capture_files import CapturedFiles
 from parity.distros import DISTROS
 from parity.errors import HostError, UsageError
@@ -213,25 +212,7 @@ def _document(facts: Facts, base: BaseSystem, *, name: str | None,
         for n, p in sorted(facts.packages.items())
         if n not in base.packages and not p.get("auto")
     }
-    users = {n: u for n, u in sorted(facts.users.items()) if not is_system_id(u.get("uid"))
-             and n not in base.users}
-    own_groups = {n for n, u in users.items() if n in facts.groups
-                  and facts.groups[n].get("gid") == u.get("gid")}
-    groups = {n: {"gid": g["gid"]} for n, g in sorted(facts.groups.items())
-              if not is_system_id(g.get("gid")) and n not in base.groups and n not in own_groups}
-    gid_names = {g.get("gid"): n for n, g in facts.groups.items()}
-    doc_users = {}
-    for n, u in users.items():
-        entry: dict[str, Any] = {"uid": u["uid"]}
-        for key in ("home", "shell"):
-            if u.get(key):
-                entry[key] = u[key]
-        # the primary group (by name, or by number when it has none) comes with useradd
-        primary = {gid_names.get(u.get("gid")), str(u.get("gid")), n}
-        extra = sorted(set(u.get("groups") or []) - primary)
-        if extra:
-            entry["groups"] = extra
-        doc_users[n] = entry
+    doc_users, groups = _accounts(facts, base)
     services = {n: {"running": bool(s.get("running")),
                     "enabled": bool(s["enabled"]) if s.get("enabled") is not None
                     else bool(s.get("running"))}
@@ -243,10 +224,130 @@ def _document(facts: Facts, base: BaseSystem, *, name: str | None,
         if key not in base.ports:
             ports.append(p["port"] if p.get("protocol") == "tcp" else f"{p['port']}/udp")
     for key, value in (("packages", packages), ("groups", groups), ("users", doc_users),
-                       ("services", services), ("ports", ports)):
+                       ("services", services), ("ports", ports),
+                       ("sysctl", _sysctl(facts, base))):
         if value:
             doc[key] = value
     return doc
+
+
+#: comments the users and groups sections carry before each part (regular accounts come first,
+#: uncommented, as a spec written by hand lists them)
+_SYSTEM_USERS = ("system accounts (uid < 1000) beyond the base system, also those a package "
+                 "made:\nuids pinned, highest first")
+_SYSTEM_GROUPS = ("system groups (gid < 1000) beyond the base system, also those a package "
+                  "made:\ngids pinned, highest first")
+_BASE_USERS = ("accounts of the base system: only their memberships in groups the base system "
+               "does not have\n(nothing else of them is declared)")
+
+
+def _accounts(facts: Facts, base: BaseSystem) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The ``users`` and ``groups`` sections, each regular accounts first (by name), then system
+    ones (highest id first), then, for users, base accounts' new memberships (by name); each part
+    after the first under a comment.
+
+    * Regular accounts (uid/gid >= 1000, not ``nobody``) the base system does not have.
+    * System accounts (uid/gid < 1000) the base system does not have, ``system: true`` with
+      their ids pinned, also those a package created (``postgres``, ``sshd``): ``parity up``
+      installs packages first and changes an existing account only where it differs. Only with
+      a known base system: without one, ``root`` and ``daemon`` would be captured too.
+      Highest id first: the order they can be pinned in. Debian's packages number their
+      accounts upwards from 100, so where the host made an account before installing a
+      package, ``parity up`` (packages first) gives the package's account a lower id than the
+      host's, and that account must move up before its id is given to the next. (Provisioning
+      today pins in name order, ``parity.render.context._accounts_part``; there a clash stops
+      the build with ``groupadd: GID '101' already exists``, so nothing is silently different.)
+    * A user's own group (same name, its primary group) is ``useradd``'s, and is left to it when
+      ``useradd`` would give it the same gid (the user's uid, as it does when free); otherwise,
+      and always for system accounts (a package may have made the group already, with another
+      gid), it is declared with its gid.
+    * Base accounts (``www-data``) in groups the base system does not have: ``{groups: [...]}``
+      naming only those groups (a declared group must be there, extra ones are not drift).
+    """
+    from ruamel.yaml.comments import CommentedMap
+
+    known = base.known
+    gid_names = {g.get("gid"): n for n, g in facts.groups.items()}
+
+    def new(name: str, ident: Any, names: frozenset[str]) -> str | None:
+        """"regular" or "system" for an account the base system lacks, else None."""
+        if name in names:
+            return None
+        if not is_system_id(ident):
+            return "regular"
+        try:
+            system = int(ident) < FIRST_REGULAR_ID
+        except (TypeError, ValueError):
+            return None
+        return "system" if system and known else None
+
+    parts: dict[str, dict[str, Any]] = {"regular": {}, "system": {}, "base": {}}
+    for n, u in sorted(facts.users.items()):
+        part = new(n, u.get("uid"), base.users)
+        if part is None:
+            continue
+        entry: dict[str, Any] = {"uid": u["uid"]}
+        for key in ("home", "shell"):
+            if u.get(key):
+                entry[key] = u[key]
+        # the primary group (by name, or by number when it has none) comes with useradd
+        primary = {gid_names.get(u.get("gid")), str(u.get("gid")), n}
+        extra = sorted(set(u.get("groups") or []) - primary)
+        if extra:
+            entry["groups"] = extra
+        if part == "system":
+            entry["system"] = True
+        parts[part][n] = entry
+    gparts: dict[str, dict[str, Any]] = {"regular": {}, "system": {}}
+    for n, g in sorted(facts.groups.items()):
+        part = new(n, g.get("gid"), base.groups)
+        if part is None:
+            continue
+        owner = parts[part].get(n) if part == "regular" else None
+        if owner is not None and facts.users[n].get("gid") == g.get("gid") == owner["uid"]:
+            continue  # useradd makes it, with this gid
+        gparts[part][n] = {"gid": g["gid"], **({"system": True} if part == "system" else {})}
+    if known:
+        new_groups = set(facts.groups) - base.groups
+        for n, u in sorted(facts.users.items()):
+            joined = sorted(set(u.get("groups") or []) & new_groups) if n in base.users else []
+            if joined:
+                parts["base"][n] = {"groups": joined}
+    users = _commented(CommentedMap(), (parts["regular"], None),
+                       (_highest_first(parts["system"], "uid"), _SYSTEM_USERS),
+                       (parts["base"], _BASE_USERS))
+    groups = _commented(CommentedMap(), (gparts["regular"], None),
+                        (_highest_first(gparts["system"], "gid"), _SYSTEM_GROUPS))
+    return users, groups
+
+
+def _highest_first(items: dict[str, Any], key: str) -> dict[str, Any]:
+    """``items`` by ``key`` (uid/gid), highest first, then by name (stable, deterministic)."""
+    return dict(sorted(items.items(), key=lambda kv: (-int(kv[1][key]), kv[0])))
+
+
+def _commented(out: Any, *sections: tuple[dict[str, Any], str | None]) -> Any:
+    """``sections`` one after the other in ``out`` (a ruamel CommentedMap), each with its comment
+    above its first key, at the keys' indentation; an empty section adds neither."""
+    for items, comment in sections:
+        if not items:
+            continue
+        first = next(iter(items))
+        out.update(items)
+        if comment:
+            out.yaml_set_comment_before_after_key(first, before=comment, indent=2)
+    return out
+
+
+def _sysctl(facts: Facts, base: BaseSystem) -> Any:
+    """Namespaced kernel settings that differ from the base system's, with a comment saying
+    which keys are not captured (:mod:`parity.compare.capture_sysctl`)."""
+    from ruamel.yaml.comments import CommentedMap
+
+    from parity.compare.capture_sysctl import COMMENT, captured_sysctl
+
+    found = captured_sysctl(facts.sysctl, base.sysctl)
+    return _commented(CommentedMap(), (found, COMMENT)) if found else {}
 
 
 def capture_text(facts: Facts, base: BaseSystem, *, name: str | None = None,
@@ -277,8 +378,7 @@ def capture_spec(facts: Facts, base: BaseSystem, *, name: str | None = None,
     header = [
         f"Captured by `parity capture` from {safe(facts.host)}{stamp}.",
         f"Base system: {safe(base.source)}.",
-        "Review before use: sysctl values are not captured, and versions are",
-        "pinned to what the host runs today.",
+        "Review before use: versions are pinned to what the host runs today.",
     ]
     left_out = list(captured.left_out)
     if files is not None:
@@ -470,6 +570,7 @@ def capture_host_files(url: str, *, base_facts: Path | None = None, name: str | 
 def _facts(url: str, timeout: float) -> Facts:
     """A live host's facts, or a snapshot's (``parity snapshot URL -o FILE.json``), so a host
     can be captured later, elsewhere, or from a snapshot taken for ``parity diff``."""
+    from parity.compare.capture_sysctl import capture_request
     from parity.compare.check import _is_snapshot, _load_snapshot
     from parity.facts import collect, resolve_hosts
 
@@ -478,4 +579,4 @@ def _facts(url: str, timeout: float) -> Facts:
     targets = resolve_hosts([url])
     if len(targets) != 1:
         raise UsageError(f"capture reads one host; {quoted(url)} names {len(targets)}")
-    return collect(targets[0], None, timeout)
+    return collect(targets[0], capture_request(), timeout)

@@ -322,6 +322,12 @@ class DockerTarget(Strict):
         default=None, description="The container's command, as an argument list.")
     workdir: TargetPath | None = Field(
         default=None, description="The container's working directory (absolute).")
+    #: ``parity up``'s ``--network`` when the command line gives none; a captured production
+    #: host says ``none``, because its ports (22, 80, 5432) would collide with the developer's own
+    network: Literal["host", "none"] | None = Field(
+        default=None, description="How parity up networks the container when --network is not "
+        "given: host (the default; the spec's ports are real on this machine) or none "
+        "(isolated; the services listen inside the container only).")
 
 
 class VagrantTarget(Strict):

@@ -31,6 +31,8 @@ DRIVERS: dict[str, str] = {
 
 #: how the docker target's container is networked (see docs/up.md, "Networking")
 NETWORK_MODES = ("host", "none")
+#: without ``--network`` or the spec's ``targets.docker.network``
+DEFAULT_NETWORK = "host"
 
 
 @dataclass(frozen=True)

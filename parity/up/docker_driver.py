@@ -23,7 +23,7 @@ from parity.errors import EnvironmentError_, UsageError
 from parity.spec import Spec
 from parity.sysctls import container_sysctls
 from parity.textsafe import quoted
-from parity.up import applied, docker_inplace
+from parity.up import applied, docker_inplace, readiness
 from parity.up import ports as portcheck
 from parity.up.base import BuildSteps, Driver, Request, env_labels, is_ours
 from parity.up.decision import Decision, Observed
@@ -39,10 +39,6 @@ if TYPE_CHECKING:
 #: two ``_``, or dashes (Docker's reference grammar); the container name needs two characters
 _NAME = re.compile(r"^(?=.{2,128}$)[a-zA-Z0-9]+(?:(?:[._]|__|-+)[a-zA-Z0-9]+)*$")
 _FROM = re.compile(r"^\s*FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?", re.IGNORECASE | re.MULTILINE)
-#: how long ``up`` waits for the entrypoint to report every declared service started
-READY_TIMEOUT = 90.0
-
-
 def check_name(name: str) -> str:
     if not _NAME.match(name):
         raise UsageError(f"{quoted(name)} cannot name a docker environment: it is not a valid "
@@ -258,7 +254,7 @@ class DockerDriver(Driver):
         if container.status != "running":
             raise EnvironmentError_(
                 f"container {container.name} stopped right after starting again "
-                f"(status {container.status}).\n" + _log_tail(container),
+                f"(status {container.status}).\n" + readiness.log_tail(container),
                 hint="Fix the cause shown above, or recreate the environment with "
                      "`parity up --rebuild`.",
             )
@@ -475,58 +471,8 @@ class DockerDriver(Driver):
 
     def _wait_ready(self, container: Container, spec: Spec,
                     since: datetime | None = None) -> None:
-        """Wait until the entrypoint wrote a pid file for every service that should run.
-
-        A container whose entrypoint exits is a failed ``up`` (its log tail is shown); services
-        still missing after :data:`READY_TIMEOUT` are a warning, because the environment is up
-        and ``docker logs`` is the way to see why one service did not start. ``since`` (a
-        restarted container, whose filesystem keeps the last run's pid files until its
-        entrypoint clears them) counts only pid files written from that second on.
-        """
-        from docker.errors import APIError
-
-        wanted = sorted(n for n, s in spec.model.services.items() if s.running)
-        deadline = time.monotonic() + READY_TIMEOUT
-        missing = wanted
-        while True:
-            container.reload()
-            if container.status != "running":
-                raise EnvironmentError_(
-                    f"container {container.name} stopped right after starting "
-                    f"(status {container.status}).\n" + _log_tail(container),
-                    hint="Its entrypoint failed; fix the cause shown above and run `parity up` "
-                         "again (the container was removed).",
-                )
-            if not wanted:
-                return
-            try:
-                have = self._started(container, since)
-            except APIError:
-                continue  # it stopped since the reload; the next round reports it
-            missing = [s for s in wanted if s not in have]
-            if not missing:
-                self.display.info(f"services started: {', '.join(wanted)}")
-                return
-            if time.monotonic() > deadline:
-                self.display.info(
-                    f"warning: service {', '.join(missing)} did not report started within "
-                    f"{READY_TIMEOUT:.0f}s; see `docker logs {container.name}`")
-                return
-            time.sleep(0.1)
-
-    def _started(self, container: Container, since: datetime | None) -> set[str]:
-        """Services with a pid file (written at or after ``since``, when given)."""
-        listing = container.exec_run(
-            ["sh", "-c", f"cd {labels.PID_DIR} 2>/dev/null && stat -c '%Y %n' -- *.pid"])
-        floor = int(since.timestamp()) if since is not None else None
-        have = set()
-        for line in listing.output.decode("utf-8", "replace").splitlines():
-            stamp, _, name = line.partition(" ")
-            if not name.endswith(".pid") or not stamp.isdigit():
-                continue
-            if floor is None or int(stamp) >= floor:
-                have.add(name.removesuffix(".pid"))
-        return have
+        """:func:`parity.up.readiness.wait_ready`, with this driver's display."""
+        readiness.wait_ready(container, spec, self.display, since)
 
     def _remove_container(self, ident: str) -> None:
         from docker.errors import NotFound
@@ -607,11 +553,6 @@ class DockerDriver(Driver):
         if built is not None:
             with contextlib.suppress(Exception):
                 self._remove_unused_image(built)
-
-
-def _log_tail(container: Container) -> str:
-    logs = container.logs(tail=20).decode("utf-8", "replace")
-    return "Last lines of its log:\n" + "\n".join(f"  | {line}" for line in logs.splitlines())
 
 
 def _offline_base(spec: Spec, ref: str) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 from parity.errors import UsageError
 from parity.spec import Spec
 from parity.textsafe import quoted
-from parity.up.base import NETWORK_MODES, Driver, Request, get_driver
+from parity.up.base import DEFAULT_NETWORK, NETWORK_MODES, Driver, Request, get_driver
 from parity.up.changes import diff_snapshots, snapshot, summary_lines
 from parity.up.decision import Decision, Observed, decide, format_uptime, freshness
 from parity.up.display import Display
@@ -60,7 +60,7 @@ class UpResult:
 
 def up(spec: Spec, *, target: str = "docker", provider: str | None = None,
        name: str | None = None, env_file: str | Path | None = None,
-       environ: Mapping[str, str] | None = None, network: str = "host", force: bool = False,
+       environ: Mapping[str, str] | None = None, network: str | None = None, force: bool = False,
        rebuild: bool = False, no_cache: bool = False, display: Display | None = None,
        wait: float = DEFAULT_WAIT) -> UpResult:
     """Bring ``spec``'s ``target`` environment to the current spec; idempotent.
@@ -73,10 +73,14 @@ def up(spec: Spec, *, target: str = "docker", provider: str | None = None,
     Holds the environment's lock (:mod:`parity.up.lock`) from the first look to the last step,
     so a second ``up`` of it waits up to ``wait`` seconds (0: not at all, exit 75) and then
     finds it up to date instead of building it again.
+
+    ``network`` (docker) is ``--network``; ``None`` takes the spec's ``targets.docker.network``,
+    else :data:`~parity.up.base.DEFAULT_NETWORK`.
     """
     started = time.monotonic()
     display = display or Display()
     force = force or rebuild or no_cache
+    network = network or spec.model.targets.docker.network or DEFAULT_NETWORK
     _check_options(target, provider, network, name)
     if no_cache and target != "docker":
         raise UsageError("--no-cache applies to the docker target only",

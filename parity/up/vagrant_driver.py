@@ -130,7 +130,18 @@ class VagrantDriver(Driver):
             raise EnvironmentError_("`vagrant up` finished but Vagrant recorded no machine in "
                                     f"{self.root(spec)}",
                                     hint="Run `vagrant status` there to see what happened.")
+        if provider == "docker" and now.ident:
+            self._wait_ready(spec, now.ident)
         return now
+
+    def _wait_ready(self, spec: Spec, ident: str) -> None:
+        """The docker provider's container runs the same entrypoint as the docker target's:
+        ready means the same (:mod:`parity.up.readiness`), so a ``parity check`` right after
+        ``up`` does not race the services' start. A VM provisions before ``vagrant up``
+        returns, and its init system is the VM's own business."""
+        from parity.up import readiness
+
+        readiness.wait_ready(connect(timeout=30).containers.get(ident), spec, self.display)
 
     def start(self, spec: Spec, observed: Observed) -> Observed:
         self.display.phase("vagrant up (the machine exists but is stopped)")

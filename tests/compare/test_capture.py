@@ -24,9 +24,13 @@ def test_captured_spec_validates_and_the_host_matches_it(clean, tmp_path):
     assert m.base == "debian:12" and m.name == "clean"
     assert m.packages["nginx"] == "=1.22.1-9"
     assert "libc6" not in m.packages and "nginx-common" not in m.packages  # base, auto
-    assert set(m.users) == {"app"}  # postgres is a system account
+    assert set(m.users) == {"app", "postgres"}  # postgres: a system account beyond the base
+    assert m.users["postgres"].system and m.users["postgres"].uid == 104
     assert m.users["app"].groups == ["deploy", "www-data"]
-    assert set(m.groups) == {"deploy"}  # "app" is app's own group
+    # "app" is app's own group (useradd's); postgres's and www-data are system groups the
+    # base system (root only) does not have
+    assert set(m.groups) == {"deploy", "postgres", "www-data"}
+    assert m.groups["postgres"].gid == 106 and m.groups["postgres"].system
     assert sorted(m.ports) == [5432, 8080]
     # the host checks clean against its own capture
     assert compare_spec(spec, clean, "prod", strict=True, base=base) == []

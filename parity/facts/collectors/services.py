@@ -5,15 +5,22 @@ reported: ``running`` is ``ActiveState`` active/reloading, ``enabled`` is the un
 (``enabled``/``enabled-runtime`` -> true, ``disabled``/``masked`` -> false, anything else such as
 ``static`` or ``indirect`` -> null, "not something one enables").
 
-Without systemd (containers, BusyBox, sysvinit, OpenRC) ``running`` is decided by the first of
-these that gives an answer, strongest first (docs/facts.md, "Service rules", is the contract):
+Without systemd (containers, BusyBox, sysvinit, OpenRC) a service is running when any of this
+evidence says so, checked in this order (docs/facts.md, "Service rules", is the contract):
 
-1. the init script's own ``/etc/init.d/<name> status`` (LSB: exit 0 running, 3 stopped; any
-   other code, a timeout, or a script that handles no ``status`` at all gives no answer); a 0
-   that can only rest on a zombie (one carries the name, no live process does) is "stopped";
+1. the init script's own ``/etc/init.d/<name> status`` exits 0 (LSB), unless that 0 can only
+   rest on a zombie (one carries a daemon name, no live process does); any other code, a
+   timeout, or a script that handles no ``status`` is no answer;
 2. ``/run/parity/<name>.pid`` (parity's container entrypoint writes it): running if the pid is a
-   live process that is not a zombie, stopped otherwise;
-3. a live, non-zombie process whose ``comm`` is the name (the kernel keeps 15 characters).
+   live process that is not a zombie, stopped otherwise (rule 3 is then not asked);
+3. a live, non-zombie process whose ``comm`` (the kernel keeps 15 characters) is one of the
+   service's daemon names: the name itself, what its init script names as its daemon
+   (``DAEMON=``, ``start-stop-daemon --exec``/``--name`` ..., read by one ``grep`` over all
+   scripts) and :data:`WELL_KNOWN_DAEMONS`.
+
+A status 3 does not outweigh rule 3, unlike testinfra's SysV rule: Debian's scripts look for
+their own pid file, so a daemon started another way (``sshd -D`` as a container's command) is
+"not running" to its script while it runs and listens.
 
 Names are kept exactly (a process named with ``\r``, an init script named with U+2028); a name
 holding a newline cannot be told apart from two lines, so file names with one are left out
@@ -30,7 +37,9 @@ The script is the same whatever the request: every init script's status is asked
 parallel, each bounded by ``timeout`` where the host has it, since some status scripts hang),
 so the verdict on a service never depends on whether a spec declares it. A service is listed
 when it has an init script, a parity service file, a start link or a pid file; a requested name
-without any of these is also listed when rule 3 finds it running.
+without any of these is also listed when rule 3 finds its daemon running. The init scripts' own
+lines reach the parser as grep prints them (``/etc/init.d/NAME:TEXT``); a script whose name
+holds ``:`` or a newline is not read, so the name before the first ``:`` is the script's.
 """
 
 from __future__ import annotations
@@ -47,6 +56,42 @@ KIND = "services"
 #: init.d entries that are not services
 _NOT_SERVICES = {"README", "skeleton", "rc", "rcS", "rc.local", "functions", "halt", "reboot",
                  "single", "killprocs", "sendsigs", "umountfs", "umountroot", "bootlogs"}
+
+#: init script lines that name a daemon: an assignment of one of the variables Debian's
+#: skeleton and OpenRC use for it, or a ``start-stop-daemon`` option that names it
+_DAEMON_LINES = (r"^[[:space:]]*(export[[:space:]]+)?(DAEMON|DAEMON_NAME|NAME|command|procname)="
+                 r"|--(exec|name)([[:space:]]|=)")
+#: the variables whose value is the daemon itself (``NAME`` only resolves ``--name $NAME``)
+_DAEMON_VARS = ("DAEMON", "DAEMON_NAME", "command", "procname")
+_ASSIGNMENT = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$")
+_OPTION = re.compile(r"--(?:exec|name)(?:=|\s+)")
+_WORD = re.compile(r"\"([^\"]*)\"|'([^']*)'|([^\s;|&<>()`]+)")
+_VARIABLE = re.compile(r"^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$")
+#: a daemon started through an interpreter or a wrapper names that program, not the daemon:
+#: any python3 would then count as the service running, so these names are never evidence
+_NOT_DAEMONS = re.compile(r"^(sh|bash|dash|ash|busybox|env|su|sudo|runuser|nohup|nice|"
+                          r"start-stop-daemon|python[0-9.]*|perl[0-9.]*|ruby[0-9.]*|java|"
+                          r"node|nodejs)$")
+
+#: processes of services whose init scripts name no daemon parity can read (postgresql runs
+#: pg_ctlcluster) or name it through variables it cannot resolve; docs/facts.md lists them
+WELL_KNOWN_DAEMONS: dict[str, tuple[str, ...]] = {
+    "apache2": ("apache2", "httpd"),
+    "bind9": ("named",),
+    "chrony": ("chronyd",),
+    "cron": ("cron", "crond"),
+    "dbus": ("dbus-daemon",),
+    "mariadb": ("mariadbd", "mysqld"),
+    "mysql": ("mysqld", "mariadbd"),
+    "ntp": ("ntpd",),
+    "openbsd-inetd": ("inetd",),
+    "postfix": ("master",),
+    "postgresql": ("postgres",),
+    "rsyslog": ("rsyslogd",),
+    "ssh": ("sshd",),
+}
+#: Debian's PHP-FPM packages: service php8.2-fpm runs php-fpm8.2
+_PHP_FPM = re.compile(r"^php([0-9.]+)-fpm$")
 
 
 def snippet(request: CollectRequest) -> str:
@@ -124,6 +169,17 @@ else
     ( $T "$f" status >/dev/null 2>&1 </dev/null; echo "status $? $n" ) &
   done
   wait
+  # what each init script names as its daemon (DAEMON=, --exec, --name ...): one grep over all
+  # of them, after the parallel probes (grep's block writes must not interleave with theirs);
+  # a script whose name holds grep's ":" separator or a newline is left out
+  if have grep; then
+    set --
+    for f in /etc/init.d/*; do
+      case $f in *:*|*"$nl"*) continue;; esac
+      [ -f "$f" ] && set -- "$@" "$f"
+    done
+    [ $# -gt 0 ] && grep -H -E -e '{_DAEMON_LINES}' -- "$@" 2>/dev/null
+  fi
   for d in /proc/[0-9]*; do
     c=; read -r c 2>/dev/null < "$d/comm" && [ -n "$c" ] || continue
     pstate "${{d#/proc/}}"
@@ -186,6 +242,73 @@ def _systemd_line(part: str, line: str, out: dict[str, dict[str, Any]],
         entry["enabled"] = _ENABLED.get(fields[1])
 
 
+def _first_word(text: str) -> str | None:
+    """The first shell word of ``text``: one quoted string, or a bare run up to a blank or an
+    operator (enough for ``DAEMON=/usr/sbin/cron # comment`` and ``--exec "$DAEMON" --``)."""
+    m = _WORD.match(text)
+    if not m:
+        return None
+    word = next(g for g in m.groups() if g is not None)
+    return word or None
+
+
+def _daemon_line(line: str, scripts: dict[str, _Script], warnings: list[str]) -> None:
+    """One grep line ``/etc/init.d/NAME:TEXT`` (NAME holds no ``:``, the script sees to it)."""
+    name, sep, text = line[len(_INITD):].partition(":")
+    if not sep or not name:
+        warnings.append(f"skipped unexpected init script line {excerpt(line)}")
+        return
+    script = scripts.setdefault(name, _Script())
+    m = _ASSIGNMENT.match(text)
+    if m and (word := _first_word(m[2])):
+        script.assigned.setdefault(m[1], []).append(word)
+    for m in _OPTION.finditer(text):
+        if word := _first_word(text[m.end():]):
+            script.options.append(word)
+
+
+class _Script:
+    """What one init script says about its daemon: variable values and option arguments."""
+
+    def __init__(self) -> None:
+        self.assigned: dict[str, list[str]] = {}
+        self.options: list[str] = []
+
+    def resolve(self, value: str) -> list[str]:
+        """``value`` itself, or the values of the one variable it is (``$DAEMON``,
+        ``${DAEMON}``); nothing for anything else with a ``$`` in it."""
+        m = _VARIABLE.match(value)
+        if m:
+            return [v for v in self.assigned.get(m[1] or m[2], []) if "$" not in v]
+        return [] if "$" in value else [value]
+
+    def daemons(self) -> set[str]:
+        named = [v for var in _DAEMON_VARS for v in self.assigned.get(var, [])]
+        named += self.options
+        out = set()
+        for raw in named:
+            for value in self.resolve(raw):
+                base = value.rstrip("/").rsplit("/", 1)[-1]
+                if base and not _NOT_DAEMONS.match(base):
+                    out.add(base)
+        return out
+
+
+_INITD = "/etc/init.d/"
+
+
+def daemon_names(name: str, script: _Script | None = None) -> set[str]:
+    """The process names that are service ``name``'s daemon: the name, what its init script
+    names, and the well-known table."""
+    out = {name, *WELL_KNOWN_DAEMONS.get(name, ())}
+    m = _PHP_FPM.match(name)
+    if m:
+        out.add(f"php-fpm{m[1]}")
+    if script is not None:
+        out |= script.daemons()
+    return out
+
+
 #: LSB exit codes of ``status`` that settle the question; any other code (1 "dead, pid file
 #: left", 4 "unknown", a usage error, a timeout) leaves it to the weaker evidence
 _LSB_RUNNING, _LSB_STOPPED = "0", "3"
@@ -198,7 +321,11 @@ def _evidence(body: list[str], request: CollectRequest, warnings: list[str]) -> 
     pids: dict[str, str] = {}
     procs: set[str] = set()
     zombies: set[str] = set()
+    scripts: dict[str, _Script] = {}
     for line in body:
+        if line.startswith(_INITD):
+            _daemon_line(line, scripts, warnings)
+            continue
         tag, _, rest = line.partition(" ")
         if tag == "parity":
             listed.add(rest)
@@ -234,23 +361,28 @@ def _evidence(body: list[str], request: CollectRequest, warnings: list[str]) -> 
         else:
             warnings.append(f"skipped unexpected line {excerpt(line)}")
 
+    def comms(name: str) -> set[str]:
+        """The daemon's names as ``comm`` shows them (the kernel keeps 15 characters)."""
+        return {n[:15] for n in daemon_names(name, scripts.get(name))} | {name}
+
+    def daemon_runs(name: str) -> bool:
+        return bool(comms(name) & procs)
+
     def on_zombie(name: str) -> bool:
         """LSB status scripts test a pid with ``kill -0``, which succeeds on a zombie: a daemon
         killed outright leaves its pid file and a zombie, and the script says "running". When
-        a zombie carries the name and no live process does, that answer rests on the zombie."""
-        short = name[:15]
-        return (name in zombies or short in zombies) and not (name in procs or short in procs)
+        a zombie carries one of the daemon's names and no live process does, that answer rests
+        on the zombie."""
+        return bool(comms(name) & zombies) and not daemon_runs(name)
 
     def running(name: str) -> bool:
-        """The first evidence that settles it, strongest first (docs/facts.md, Service rules)."""
-        rc = status.get(name)
-        if rc == _LSB_RUNNING and on_zombie(name):
-            return False
-        if rc in (_LSB_RUNNING, _LSB_STOPPED):
-            return rc == _LSB_RUNNING
+        """Any evidence that it runs, strongest first (docs/facts.md, Service rules); a
+        status 3 does not outweigh a live daemon: the script looked for its own pid file."""
+        if status.get(name) == _LSB_RUNNING and not on_zombie(name):
+            return True
         if name in pids:
             return pids[name] == "live"
-        return name in procs or name[:15] in procs
+        return daemon_runs(name)
 
     # a requested name with no other evidence is listed when a process of its name runs: the
     # verdict of every name is the same whether requested or not, only the listing differs

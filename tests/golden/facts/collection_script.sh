@@ -127,6 +127,17 @@ else
     ( $T "$f" status >/dev/null 2>&1 </dev/null; echo "status $? $n" ) &
   done
   wait
+  # what each init script names as its daemon (DAEMON=, --exec, --name ...): one grep over all
+  # of them, after the parallel probes (grep's block writes must not interleave with theirs);
+  # a script whose name holds grep's ":" separator or a newline is left out
+  if have grep; then
+    set --
+    for f in /etc/init.d/*; do
+      case $f in *:*|*"$nl"*) continue;; esac
+      [ -f "$f" ] && set -- "$@" "$f"
+    done
+    [ $# -gt 0 ] && grep -H -E -e '^[[:space:]]*(export[[:space:]]+)?(DAEMON|DAEMON_NAME|NAME|command|procname)=|--(exec|name)([[:space:]]|=)' -- "$@" 2>/dev/null
+  fi
   for d in /proc/[0-9]*; do
     c=; read -r c 2>/dev/null < "$d/comm" && [ -n "$c" ] || continue
     pstate "${d#/proc/}"
@@ -375,6 +386,17 @@ else
     ( $T "$f" status >/dev/null 2>&1 </dev/null; echo "status $? $n" ) &
   done
   wait
+  # what each init script names as its daemon (DAEMON=, --exec, --name ...): one grep over all
+  # of them, after the parallel probes (grep'"'"'s block writes must not interleave with theirs);
+  # a script whose name holds grep'"'"'s ":" separator or a newline is left out
+  if have grep; then
+    set --
+    for f in /etc/init.d/*; do
+      case $f in *:*|*"$nl"*) continue;; esac
+      [ -f "$f" ] && set -- "$@" "$f"
+    done
+    [ $# -gt 0 ] && grep -H -E -e '"'"'^[[:space:]]*(export[[:space:]]+)?(DAEMON|DAEMON_NAME|NAME|command|procname)=|--(exec|name)([[:space:]]|=)'"'"' -- "$@" 2>/dev/null
+  fi
   for d in /proc/[0-9]*; do
     c=; read -r c 2>/dev/null < "$d/comm" && [ -n "$c" ] || continue
     pstate "${d#/proc/}"

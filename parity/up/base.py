@@ -162,6 +162,11 @@ class Driver(ABC):
         as it is now, and whether its services were restarted."""
         raise NotImplementedError(f"the {self.target} target has no in-place updates")
 
+    def empty_files(self, observed: Observed, paths: list[str]) -> list[str] | None:
+        """Which of ``paths`` are empty (or missing) in the environment now; ``None`` when the
+        driver cannot look. ``up`` names the spec's secret files that have no content yet."""
+        return None
+
     def build_summary(self) -> str | None:
         """What the last build reused and rebuilt, when the driver knows."""
         return None

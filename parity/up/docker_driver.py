@@ -514,6 +514,24 @@ class DockerDriver(Driver):
                 return
             time.sleep(0.1)
 
+    def empty_files(self, observed: Observed, paths: list[str]) -> list[str] | None:
+        """One ``docker exec``: the paths without content (``test -s``), one per line; spec
+        paths hold no newline. Only sizes are read, never content."""
+        from docker.errors import APIError, NotFound
+
+        if not paths:
+            return []
+        try:
+            container = self.client.containers.get(observed.ident or observed.name)
+            found = container.exec_run(
+                ["sh", "-c", 'for p do [ -s "$p" ] || printf "%s\\n" "$p"; done', "sh", *paths])
+        except (APIError, NotFound):
+            return None
+        if found.exit_code != 0:
+            return None
+        listed = set(found.output.decode("utf-8", "replace").splitlines())
+        return [p for p in paths if p in listed]
+
     def _started(self, container: Container, since: datetime | None) -> set[str]:
         """Services with a pid file (written at or after ``since``, when given)."""
         listing = container.exec_run(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shlex
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -137,6 +138,7 @@ def _up(spec: Spec, driver: Driver, name: str, started: float, *, target: str,
         now, restarted = driver.bring_up(request, decision, observed), False
         summary = driver.build_summary()
         how, steps = "rebuilt", [summary] if summary else []
+    _note_empty_secrets(display, driver, now, spec)
     changes: list[str] = []
     known = True
     if decision is Decision.STALE and observed is not None:
@@ -275,6 +277,19 @@ def _raise_if_no_daemon() -> None:
         connect(timeout=10).close()
     except ImportError:
         return
+
+
+def _note_empty_secrets(display: Display, driver: Driver, now: Observed, spec: Spec) -> None:
+    """One note naming the secret files (``secret: true``) that are empty in the environment:
+    provisioning created them without content, and only the developer can give them one."""
+    secret = sorted(p for p, f in spec.model.files.items() if f.secret)
+    empty = driver.empty_files(now, secret) if secret else []
+    if not empty:
+        return
+    first = shlex.quote(empty[0])
+    display.info(f"note: {', '.join(empty)} {'has' if len(empty) == 1 else 'have'} no content "
+                 "in this environment (secret, created empty); put a development value in it, "
+                 f'e.g. `parity exec -- sh -c "cat > {first}" < LOCALFILE`')
 
 
 def _note_network(display: Display, observed: Observed | None, network: str,

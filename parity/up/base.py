@@ -45,6 +45,8 @@ class Request:
     network: str = "host"
     #: secret env values for the container; repr hidden so they never reach logs or tracebacks
     secrets: dict[str, str] = field(default_factory=dict, repr=False)
+    #: ``--secret-file`` bytes by container path, put in when the container is created
+    secret_files: dict[str, bytes] = field(default_factory=dict, repr=False)
     #: build every step again, ignoring the layer cache (``up --no-cache``)
     no_cache: bool = False
 

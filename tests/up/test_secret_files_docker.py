@@ -113,6 +113,45 @@ def test_rendered_files_mention_no_secret_content(env) -> None:  # type: ignore[
     assert b"dev password" not in text
 
 
+def test_secret_file_option_fills_the_created_container_only(env, tmp_path,
+                                                           docker_client) -> None:  # type: ignore[no-untyped-def]
+    spec, name, _ = env
+    local = tmp_path / "dev-credentials"
+    local.write_bytes(b"user=dev\npassword=local-only\n")
+    proc = parity_cli("up", str(spec.path), "--name", name, "--network", "none", "--rebuild",
+                      "--secret-file", f"/etc/app/credentials={local}")
+    assert proc.returncode == 0, proc.stderr
+    assert "no content in this environment" not in proc.stderr  # it has content now
+    creds = infra_host(f"docker://{name}").file("/etc/app/credentials")
+    assert creds.content == local.read_bytes()
+    assert (creds.mode, creds.user, creds.group) == (0o600, "root", "root")  # as provisioned
+    image = docker_client.containers.get(name).image.id
+    out = docker_client.containers.run(image, ["stat", "-c", "%s", "/etc/app/credentials"],
+                                       entrypoint=[], network_mode="none", remove=True,
+                                       labels={"org.parity.test": "1"})
+    assert out.decode().strip() == "0"  # the image never holds it
+    written = b"".join(p.read_bytes() for p in spec.root.rglob("*") if p.is_file())
+    assert b"local-only" not in written
+
+    again = parity_cli("up", str(spec.path), "--name", name, "--network", "none",
+                       "--secret-file", f"/etc/app/credentials={local}")
+    assert again.returncode == 0, again.stderr
+    assert "--secret-file fills a container when it is created" in again.stderr
+
+
+def test_secret_file_option_needs_a_declared_secret(env, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    spec, name, _ = env
+    local = tmp_path / "x"
+    local.write_text("hunter2")
+    proc = parity_cli("up", str(spec.path), "--name", name, "--secret-file", f"/etc/hosts={local}")
+    assert proc.returncode == 2
+    assert "--secret-file /etc/hosts: the spec declares no secret file there" in proc.stderr
+    assert "hunter2" not in proc.stderr
+    proc = parity_cli("up", str(spec.path), "--name", name, "--secret-file",
+                      f"/etc/app/credentials={tmp_path / 'missing'}")
+    assert proc.returncode == 2 and "cannot read it" in proc.stderr
+
+
 def test_a_secret_added_to_the_spec_is_applied_in_place(env) -> None:  # type: ignore[no-untyped-def]
     """Runs last: it edits the spec. The new secret is created empty, the existing one keeps
     the value the developer put in it."""

@@ -174,7 +174,8 @@ def _files_part(spec: Spec, src: str) -> Part | None:
         return None
     files = [{"path": path, "type": f.type, "mode": f.mode or "", "owner": f.owner or "",
               "group": f.group or "", "target": f.target,
-              "source": f"{src}/{f.source}" if f.source else None, "content": f.content}
+              "source": f"{src}/{f.source}" if f.source else None, "content": f.content,
+              "secret": f.secret}
              for path, f in sorted(spec.model.files.items())]
     return Part("files", ("files",), {"files": files},
                 tuple(f.source for f in spec.model.files.values() if f.source))

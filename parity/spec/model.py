@@ -269,9 +269,23 @@ class FileEntry(Strict):
         default=None, description="Owner name or numeric id; unset: not set or compared.")
     group: AccountRef | None = Field(
         default=None, description="Group name or numeric id; unset: not set or compared.")
+    #: the content is a secret: provisioning creates it empty (0600 without ``mode:``) or keeps
+    #: what is there; the drift checker neither compares nor even hashes it
+    secret: bool = Field(
+        default=False, description="true: the content is a secret that is never written or "
+        "read: created empty (0600 unless mode says otherwise) when missing, kept when present; "
+        "only existence, type, mode, owner and group are checked (type file; not with "
+        "source or content).")
 
     @model_validator(mode="after")
     def _shape(self) -> FileEntry:
+        if self.secret and self.type != "file":
+            raise ValueError(f"secret is only for type: file, not {self.type}")
+        if self.secret and (self.source is not None or self.content is not None):
+            raise ValueError("a secret file has no source or content in the spec (its content "
+                             "never enters the spec, images or rendered files): drop "
+                             f"{'source' if self.source is not None else 'content'}, or "
+                             "secret: true")
         if self.type == "file" and self.source is not None and self.content is not None:
             raise ValueError("give either source or content, not both")
         if self.type == "link" and not self.target:

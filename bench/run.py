@@ -49,6 +49,7 @@ AREAS: dict[str, tuple[int, str]] = {
     "compare": (5, "bench.suite.compare"),
     "cli": (6, "bench.suite.cli"),
     "edit_up": (11, "bench.suite.edit_up"),
+    "capture": (13, "bench.suite.capture"),
 }
 #: areas that --quick leaves out unless named in --only: each takes minutes even on small sizes
 #: (edit_up builds the web app's image about twenty times), and CI runs --quick within 5 min

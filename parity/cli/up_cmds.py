@@ -43,6 +43,9 @@ def wait_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--network", type=click.Choice(["host", "none"]),
               help="Docker networking: host makes the spec's ports real, none isolates the "
                    "container; default: the spec's targets.docker.network, else host.")
+@click.option("--secret-file", "secret_files", multiple=True, metavar="PATH=LOCALFILE",
+              help="Fill the spec's secret file PATH with LOCALFILE's bytes when the container "
+                   "is created (docker; never in the image). Repeatable.")
 @click.option("--rebuild", is_flag=True,
               help="A clean build: build and recreate the environment even when it is up to "
                    "date or an edit could be applied in place (unchanged steps still come from "
@@ -52,8 +55,8 @@ def wait_options(command: Callable[..., Any]) -> Callable[..., Any]:
               help="Like --rebuild, and build every step again (fresh package downloads).")
 @wait_options
 def up(spec: str, target: str, provider: str | None, name: str | None, env_file: str | None,
-       network: str | None, rebuild: bool, force: bool, no_cache: bool, wait_timeout: float,
-       no_wait: bool) -> None:
+       network: str | None, secret_files: tuple[str, ...], rebuild: bool, force: bool,
+       no_cache: bool, wait_timeout: float, no_wait: bool) -> None:
     """Bring SPEC's dev environment up (idempotent); print its testinfra URL.
 
     After a spec edit, what qualifies (files, added packages, added accounts) is applied to the
@@ -76,7 +79,7 @@ def up(spec: str, target: str, provider: str | None, name: str | None, env_file:
     with make_display() as display:
         result = run_up(loaded, target=target, provider=provider, name=name, env_file=env_file,
                         network=network, rebuild=rebuild or force, no_cache=no_cache,
-                        display=display,
+                        display=display, secret_files=secret_files,
                         wait=0 if no_wait else wait_timeout)
     echo(up_summary(loaded, result), err=True)
     if result.url:

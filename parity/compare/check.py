@@ -10,6 +10,7 @@ host checked as dev would fail for lacking ``git``.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -141,12 +142,27 @@ def run_check(spec: Spec, hosts: Sequence[str], inventory: str | None = None,
 
 def diff_facts(a: Facts, b: Facts, spec: Spec | None = None,
                today: date | None = None) -> Report:
-    """Host vs host; the spec (optional) contributes its ignore rules."""
-    cmp = compare_hosts_full(a, b)
+    """Host vs host; the spec (optional) contributes its ignore rules and its secret files, whose
+    content is compared on neither side (a snapshot taken without the spec may hold a hash)."""
+    from parity.facts.request import secret_paths
+
+    secrets = secret_paths(spec)
+    cmp = compare_hosts_full(_without_content(a, secrets), _without_content(b, secrets))
     report = Report(command="diff", reference=a.host,
                     results=[HostReport(b.host, cmp.findings, checked=cmp.checked)])
     _finish(report, spec, list(cmp.notes), CheckOptions(today=today))
     return report
+
+
+def _without_content(facts: Facts, paths: frozenset[str]) -> Facts:
+    """``facts`` with no content hash for ``paths`` (a copy; the same object when none is held)."""
+    held = [p for p in paths if (facts.files.get(p) or {}).get("sha256") is not None]
+    if not held:
+        return facts
+    files = dict(facts.files)
+    for p in held:
+        files[p] = {**files[p], "sha256": None}
+    return dataclasses.replace(facts, files=files)
 
 
 def run_diff(a: str, b: str, spec: Spec | None = None, paths: Sequence[str] = (),
@@ -167,7 +183,7 @@ def run_diff(a: str, b: str, spec: Spec | None = None, paths: Sequence[str] = ()
         extra_sysctl += sorted(facts.sysctl)
     base = CollectRequest.from_spec(spec, extra_paths)
     request = CollectRequest(paths=base.paths, sysctl=(*base.sysctl, *extra_sysctl),
-                             services=base.services)
+                             services=base.services, secret_paths=base.secret_paths)
     live = [x for x in (a, b) if x not in snapshots]
     side: dict[str, Facts] = dict(snapshots)
     if live:

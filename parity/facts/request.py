@@ -3,7 +3,10 @@
 OS, packages, services, users, groups and ports are cheap to collect whole, so they always are
 (host-vs-host diffs need everything). Files and sysctl keys cannot be enumerated, so the request
 names them; services are listed whole too, but the named ones get extra probes (their init
-script's ``status``) on hosts without systemd.
+script's ``status``) on hosts without systemd. ``secret_paths`` are requested paths whose content
+is a secret (``secret: true`` in the spec): the host reports their type, mode, owner and group
+but never a hash of their content, since a sha256 of a short password in a snapshot or report
+can be brute-forced.
 """
 
 from __future__ import annotations
@@ -28,15 +31,18 @@ class CollectRequest:
     """The parameters every collector snippet is a function of.
 
     ``kinds`` limits which collectors run (default: all of :data:`~parity.facts.model.KINDS`).
+    ``secret_paths`` (each also in ``paths``; added there when missing) are never hashed.
     """
 
     paths: tuple[str, ...] = ()
     sysctl: tuple[str, ...] = ()
     services: tuple[str, ...] = ()
     kinds: tuple[str, ...] = field(default=KINDS)
+    secret_paths: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "paths", _unique(self.paths))
+        object.__setattr__(self, "secret_paths", frozenset(self.secret_paths))
+        object.__setattr__(self, "paths", _unique((*self.paths, *sorted(self.secret_paths))))
         object.__setattr__(self, "sysctl", _unique(self.sysctl))
         object.__setattr__(self, "services", _unique(self.services))
         unknown = sorted(set(self.kinds) - set(KINDS))
@@ -67,14 +73,24 @@ class CollectRequest:
             paths=(*sorted(m.files), *extra_paths),
             sysctl=tuple(sorted(m.sysctl)),
             services=tuple(sorted(m.services)),
+            secret_paths=secret_paths(spec),
         )
 
     def to_dict(self) -> dict[str, list[str]]:
         return {"paths": list(self.paths), "sysctl": list(self.sysctl),
-                "services": list(self.services), "kinds": list(self.kinds)}
+                "services": list(self.services), "kinds": list(self.kinds),
+                "secret_paths": sorted(self.secret_paths)}
 
     @classmethod
     def from_dict(cls, doc: dict[str, list[str]]) -> CollectRequest:
         return cls(paths=tuple(doc.get("paths", ())), sysctl=tuple(doc.get("sysctl", ())),
                    services=tuple(doc.get("services", ())),
-                   kinds=tuple(doc.get("kinds", KINDS)))
+                   kinds=tuple(doc.get("kinds", KINDS)),
+                   secret_paths=frozenset(doc.get("secret_paths", ())))
+
+
+def secret_paths(spec: Spec | None) -> frozenset[str]:
+    """The paths ``spec`` declares ``secret: true``: their content is never hashed or compared."""
+    if spec is None:
+        return frozenset()
+    return frozenset(p for p, f in spec.model.files.items() if f.secret)

@@ -172,7 +172,9 @@ def _union(requests: Sequence[Any]) -> Any:
 
     return CollectRequest(paths=tuple(sorted({p for r in requests for p in r.paths})),
                           sysctl=tuple(sorted({k for r in requests for k in r.sysctl})),
-                          services=tuple(sorted({s for r in requests for s in r.services})))
+                          services=tuple(sorted({s for r in requests for s in r.services})),
+                          # secret in any spec: never hashed on any host
+                          secret_paths=frozenset(p for r in requests for p in r.secret_paths))
 
 
 def _outcome(res: Any, name: str, spec: Spec, role: str, options: ReportOptions,

@@ -153,13 +153,19 @@ def _accounts_part(spec: Spec, src: str) -> Part | None:
     model = spec.model
     if not (model.groups or model.users):
         return None
+    # Pinned ids highest first, then the rest by name. A captured host that made an account
+    # before installing packages (adduser --system counts up from 100) has the packages'
+    # accounts one id higher than a fresh build gives them; moving those up first frees the ids
+    # the hand-made account needs. (Ids that swap places cannot be pinned in any order.)
+    groups = sorted(model.groups.items(), key=lambda kv: (kv[1].gid is None, -(kv[1].gid or 0),
+                                                          kv[0]))
+    users = sorted(model.users.items(), key=lambda kv: (kv[1].uid is None, -(kv[1].uid or 0),
+                                                        kv[0]))
     return Part("accounts", ("groups", "users"), {
         "pm": spec.distro.package_family,
-        "groups": [{"name": n, "gid": g.gid, "system": g.system}
-                   for n, g in sorted(model.groups.items())],
+        "groups": [{"name": n, "gid": g.gid, "system": g.system} for n, g in groups],
         "users": [{"name": n, "uid": u.uid, "home": u.home, "shell": u.shell,
-                   "groups": ",".join(u.groups), "system": u.system}
-                  for n, u in sorted(model.users.items())],
+                   "groups": ",".join(u.groups), "system": u.system} for n, u in users],
     })
 
 
@@ -168,7 +174,8 @@ def _files_part(spec: Spec, src: str) -> Part | None:
         return None
     files = [{"path": path, "type": f.type, "mode": f.mode or "", "owner": f.owner or "",
               "group": f.group or "", "target": f.target,
-              "source": f"{src}/{f.source}" if f.source else None, "content": f.content}
+              "source": f"{src}/{f.source}" if f.source else None, "content": f.content,
+              "secret": f.secret}
              for path, f in sorted(spec.model.files.items())]
     return Part("files", ("files",), {"files": files},
                 tuple(f.source for f in spec.model.files.values() if f.source))

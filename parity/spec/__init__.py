@@ -116,8 +116,13 @@ class Spec:
 
 
 def model_json(model: SpecModel) -> str:
-    """The model as canonical JSON (keys sorted, no spaces): what :attr:`Spec.sha256` hashes."""
-    return json.dumps(model.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    """The model as canonical JSON (keys sorted, no spaces): what :attr:`Spec.sha256` hashes.
+
+    Values left at their defaults are not in it: a spec means the same whether it writes
+    ``running: true`` or not, and a new optional field in a later parity does not change the
+    hash of every spec that does not use it (which would mark every environment stale)."""
+    return json.dumps(model.model_dump(mode="json", exclude_defaults=True), sort_keys=True,
+                      separators=(",", ":"))
 
 
 def load_spec(path: str | Path | None = None) -> Spec:

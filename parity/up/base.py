@@ -47,6 +47,8 @@ class Request:
     network: str = "host"
     #: secret env values for the container; repr hidden so they never reach logs or tracebacks
     secrets: dict[str, str] = field(default_factory=dict, repr=False)
+    #: ``--secret-file`` bytes by container path, put in when the container is created
+    secret_files: dict[str, bytes] = field(default_factory=dict, repr=False)
     #: build every step again, ignoring the layer cache (``up --no-cache``)
     no_cache: bool = False
 
@@ -163,6 +165,11 @@ class Driver(ABC):
         """Apply ``plan`` to the running environment (drivers with :attr:`in_place`); return it
         as it is now, and whether its services were restarted."""
         raise NotImplementedError(f"the {self.target} target has no in-place updates")
+
+    def empty_files(self, observed: Observed, paths: list[str]) -> list[str] | None:
+        """Which of ``paths`` are empty (or missing) in the environment now; ``None`` when the
+        driver cannot look. ``up`` names the spec's secret files that have no content yet."""
+        return None
 
     def build_summary(self) -> str | None:
         """What the last build reused and rebuilt, when the driver knows."""

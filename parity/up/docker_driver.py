@@ -429,6 +429,7 @@ class DockerDriver(Driver):
                 raise self._name_taken(request) from None
             raise _api_error("create the container", exc) from None
         try:
+            _put_secret_files(container, request.secret_files)
             container.start()
         except APIError as exc:
             with contextlib.suppress(Exception):
@@ -553,6 +554,27 @@ class DockerDriver(Driver):
         if built is not None:
             with contextlib.suppress(Exception):
                 self._remove_unused_image(built)
+
+
+def _put_secret_files(container: Container, files: dict[str, bytes]) -> None:
+    """``--secret-file`` bytes into the created, not yet started container (so its services
+    start with them), each with the mode, owner and group the image gave the file; through the
+    archive API, so they are in this container's layer only, never in the image."""
+    import io
+    import posixpath
+    import tarfile
+
+    for path, data in sorted(files.items()):
+        stream, _ = container.get_archive(path)
+        with tarfile.open(fileobj=io.BytesIO(b"".join(stream))) as found:
+            info = found.next()
+        if info is None or not info.isfile():
+            raise EnvironmentError_(f"--secret-file {path}: the image has no regular file there")
+        info.size = len(data)
+        packed = io.BytesIO()
+        with tarfile.open(fileobj=packed, mode="w") as tar:
+            tar.addfile(info, io.BytesIO(data))
+        container.put_archive(posixpath.dirname(path), packed.getvalue())
 
 
 def _offline_base(spec: Spec, ref: str) -> str:

@@ -13,7 +13,9 @@ What qualifies, and why the rest does not:
 * **files** added or changed (content, source, mode, owner, group, link target), not removed
   (provisioning never deletes a path), not changing type, and no attribute going from set to
   unset ("unset" means "leave it as it is", which in place keeps the old value while a clean
-  build gives the default).
+  build gives the default). A ``secret: true`` file is a file like any other here: added, or
+  its mode/owner/group changed, in place; one turned secret keeps the content it has, which
+  the spec no longer pins (nor does ``parity check`` compare it).
 * **packages / dev_packages** added, with every existing constraint unchanged (a changed one can
   mean a downgrade, and removals must uninstall).
 * **groups** added with a fixed ``gid``; **users** added with a fixed ``uid``, or an existing

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import logging
 import os
+import shlex
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from parity.errors import UsageError
+from parity.facts.request import secret_paths
 from parity.spec import Spec
 from parity.textsafe import quoted
 from parity.up.base import DEFAULT_NETWORK, NETWORK_MODES, Driver, Request, get_driver
@@ -25,7 +27,7 @@ from parity.up.display import Display
 from parity.up.inplace import Plan
 from parity.up.inplace import plan as plan_in_place
 from parity.up.lock import DEFAULT_WAIT, hold
-from parity.up.secrets import resolve_secrets
+from parity.up.secrets import read_secret_files, resolve_secrets
 from parity.up.state import State, work_dir
 
 PROVIDERS = ("docker", "virtualbox", "libvirt")
@@ -62,13 +64,14 @@ def up(spec: Spec, *, target: str = "docker", provider: str | None = None,
        name: str | None = None, env_file: str | Path | None = None,
        environ: Mapping[str, str] | None = None, network: str | None = None, force: bool = False,
        rebuild: bool = False, no_cache: bool = False, display: Display | None = None,
-       wait: float = DEFAULT_WAIT) -> UpResult:
+       wait: float = DEFAULT_WAIT, secret_files: Sequence[str] = ()) -> UpResult:
     """Bring ``spec``'s ``target`` environment to the current spec; idempotent.
 
     A spec edit that qualifies (:mod:`parity.up.inplace`) is applied to the running docker
     environment in place; any other is rebuilt, reusing the build steps whose inputs did not
     change. ``rebuild`` (``force`` is its old name) always builds and recreates: the clean
-    build; ``no_cache`` also builds every step again.
+    build; ``no_cache`` also builds every step again. ``secret_files`` (``PATH=LOCALFILE``, docker
+    only) fill the spec's ``secret: true`` files of a container being created.
 
     Holds the environment's lock (:mod:`parity.up.lock`) from the first look to the last step,
     so a second ``up`` of it waits up to ``wait`` seconds (0: not at all, exit 75) and then
@@ -86,6 +89,10 @@ def up(spec: Spec, *, target: str = "docker", provider: str | None = None,
         raise UsageError("--no-cache applies to the docker target only",
                          hint="For a clean Vagrant machine use `parity down --target vagrant` "
                               "then `parity up --target vagrant`.")
+    if secret_files and target != "docker":
+        raise UsageError("--secret-file applies to the docker target only",
+                         hint="Put the value into the machine with `parity exec`.")
+    files = read_secret_files(secret_files, secret_paths(spec))
     driver = get_driver(target, display)
     driver.preflight()
     name = name or driver.default_name(spec)
@@ -93,12 +100,13 @@ def up(spec: Spec, *, target: str = "docker", provider: str | None = None,
               wait=wait, display=display):
         return _up(spec, driver, name, started, target=target, provider=provider,
                    env_file=env_file, environ=environ, network=network, force=force,
-                   no_cache=no_cache, display=display)
+                   no_cache=no_cache, display=display, secret_files=files)
 
 
 def _up(spec: Spec, driver: Driver, name: str, started: float, *, target: str,
         provider: str | None, env_file: str | Path | None, environ: Mapping[str, str] | None,
-        network: str, force: bool, no_cache: bool, display: Display) -> UpResult:
+        network: str, force: bool, no_cache: bool, display: Display,
+        secret_files: dict[str, bytes]) -> UpResult:
     observed = driver.observe(spec, name)
     decision = decide(spec.sha256, observed, force=force)
     log.info("%s: %s (spec %s, environment %s)", driver.describe(name), decision.value,
@@ -107,6 +115,8 @@ def _up(spec: Spec, driver: Driver, name: str, started: float, *, target: str,
         driver.conflict(spec, name)  # raises
     if decision in (Decision.UP_TO_DATE, Decision.STOPPED):
         _note_network(display, observed, network)
+    if secret_files and decision in (Decision.UP_TO_DATE, Decision.STOPPED):
+        _note_secret_files_unused(display, driver, name)
     if decision is Decision.UP_TO_DATE:
         return UpResult(decision, target, name, observed.url if observed else None,
                         seconds=time.monotonic() - started, observed=observed)
@@ -130,8 +140,11 @@ def _up(spec: Spec, driver: Driver, name: str, started: float, *, target: str,
     display.phase(f"rendering {target} files into {out_dir}")
     _render(spec, target, out_dir)
     request = Request(spec=spec, name=name, out_dir=out_dir, provider=provider,
-                      network=network, secrets=secrets, no_cache=no_cache)
+                      network=network, secrets=secrets, no_cache=no_cache,
+                      secret_files=secret_files)
     if change_plan is not None and observed is not None:
+        if secret_files:
+            _note_secret_files_unused(display, driver, name)
         _note_network(display, observed, network, kept="updated in place")
         now, restarted = driver.apply_in_place(request, change_plan, observed)
         how, steps = "in place", list(change_plan.phases)
@@ -141,6 +154,7 @@ def _up(spec: Spec, driver: Driver, name: str, started: float, *, target: str,
         now, restarted = driver.bring_up(request, decision, observed), False
         summary = driver.build_summary()
         how, steps = "rebuilt", [summary] if summary else []
+    _note_empty_secrets(display, driver, now, spec)
     changes: list[str] = []
     known = True
     if decision is Decision.STALE and observed is not None:
@@ -279,6 +293,25 @@ def _raise_if_no_daemon() -> None:
         connect(timeout=10).close()
     except ImportError:
         return
+
+
+def _note_secret_files_unused(display: Display, driver: Driver, name: str) -> None:
+    display.info(f"note: --secret-file fills a container when it is created; "
+                 f"{driver.describe(name)} was kept, so it was not used: add --rebuild, or put "
+                 "the value in with `parity exec`")
+
+
+def _note_empty_secrets(display: Display, driver: Driver, now: Observed, spec: Spec) -> None:
+    """One note naming the secret files (``secret: true``) that are empty in the environment:
+    provisioning created them without content, and only the developer can give them one."""
+    secret = sorted(p for p, f in spec.model.files.items() if f.secret)
+    empty = driver.empty_files(now, secret) if secret else []
+    if not empty:
+        return
+    first = shlex.quote(empty[0])
+    display.info(f"note: {', '.join(empty)} {'has' if len(empty) == 1 else 'have'} no content "
+                 "in this environment (secret, created empty); put a development value in it, "
+                 f'e.g. `parity exec -- sh -c "cat > {first}" < LOCALFILE`')
 
 
 def _note_network(display: Display, observed: Observed | None, network: str,

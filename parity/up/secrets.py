@@ -10,7 +10,7 @@ Every missing name is reported together, before anything is rendered or built.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 from parity.errors import UsageError
@@ -96,3 +96,33 @@ def resolve_secrets(names: list[str], environ: Mapping[str, str],
                  "the container at run time only and are never written to disk by parity.",
         )
     return values
+
+
+def read_secret_files(pairs: Sequence[str], secret_paths: Collection[str],
+                      ) -> dict[str, bytes]:
+    """``--secret-file PATH=LOCALFILE`` values: the bytes of each LOCALFILE, by spec path.
+
+    PATH must be a file the spec declares ``secret: true`` (any other path is the spec's to
+    give content to, or none of ``up``'s business). The bytes go into the container when it is
+    created, never into the image or any file parity writes; errors never show them.
+    """
+    out: dict[str, bytes] = {}
+    for pair in pairs:
+        path, sep, local = pair.partition("=")
+        if not sep or not path or not local:
+            raise UsageError(f"--secret-file {pair}: expected PATH=LOCALFILE",
+                             hint="e.g. --secret-file /etc/app/credentials=./dev-credentials")
+        if path not in secret_paths:
+            raise UsageError(
+                f"--secret-file {path}: the spec declares no secret file there",
+                hint="Declare it under files: with `secret: true`"
+                     + (f" (secret files: {', '.join(sorted(secret_paths))})"
+                        if secret_paths else "") + ".")
+        if path in out:
+            raise UsageError(f"--secret-file {path}: given twice")
+        try:
+            out[path] = Path(local).read_bytes()
+        except OSError as exc:
+            raise UsageError(f"--secret-file {path}={local}: cannot read it: "
+                             f"{exc.strerror or exc}") from None
+    return out

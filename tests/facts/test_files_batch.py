@@ -19,8 +19,10 @@ ODD = ["plain", "with space", "new\nline", "back\\slash", "quote'd", "$(touch x)
        "@@parity-0123@@ END files 0", "trailing-"]
 
 
-def _run(paths: list[str]) -> tuple[str, dict[str, dict[str, object]]]:
-    script = build_script(CollectRequest(paths=tuple(paths), kinds=("files",)))
+def _run(paths: list[str], secret: frozenset[str] = frozenset(),
+         ) -> tuple[str, dict[str, dict[str, object]]]:
+    script = build_script(CollectRequest(paths=tuple(paths), kinds=("files",),
+                                         secret_paths=secret))
     out = subprocess.run(["/bin/sh", "-c", script.command(20)], capture_output=True,
                          timeout=30, check=True).stdout.decode()
     return out, parse_output(script, "local", out).files
@@ -89,3 +91,39 @@ def test_a_path_that_fails_falls_back_to_one_per_path(tmp_path: Path) -> None:
     assert files[paths[-1]]["type"] == "absent"
     assert all(files[p]["sha256"] == hashlib.sha256(p.encode()).hexdigest()
                for p in paths[:-1])
+
+
+def test_secret_paths_are_never_hashed(tmp_path: Path) -> None:
+    """Secret paths among odd names: the batch still pairs every other file with its hash, and
+    sha256sum never reads a secret (its output names no secret's hash); the rest is stat'ed."""
+    paths = []
+    for i, name in enumerate(ODD):
+        f = tmp_path / f"f-{name}"
+        f.write_bytes(f"password {i}".encode())
+        f.chmod(0o600)
+        paths.append(str(f))
+    secret = frozenset(paths[1::2])
+    raw, files = _run(paths, secret)
+    assert "batch sha256 " in raw
+    for i, p in enumerate(paths):
+        digest = hashlib.sha256(f"password {i}".encode()).hexdigest()
+        assert (files[p]["type"], files[p]["mode"]) == ("file", "0600")
+        if p in secret:
+            assert files[p]["sha256"] is None
+            assert digest not in raw
+        else:
+            assert files[p]["sha256"] == digest
+
+
+def test_secret_paths_are_never_hashed_one_by_one(tmp_path: Path) -> None:
+    """The per-path fallback skips secrets too. ``/proc/self/mem`` is a readable regular file
+    whose read fails (EIO at offset 0), so the batch's sha256sum fails and each file is hashed
+    on its own."""
+    paths = [str(tmp_path / f"f{i}") for i in range(4)]
+    for p in paths:
+        Path(p).write_text(p)
+    raw, files = _run([*paths, "/proc/self/mem"], frozenset({paths[2]}))
+    assert "batch sha256 " not in raw and "3 sha256 " in raw  # one process per path
+    assert files[paths[2]]["sha256"] is None
+    assert hashlib.sha256(paths[2].encode()).hexdigest() not in raw
+    assert files[paths[3]]["sha256"] == hashlib.sha256(paths[3].encode()).hexdigest()

@@ -92,7 +92,7 @@ def test_script_golden(golden: Any, repo_root: Path) -> None:
     (``pytest --update-golden`` rewrites it)."""
     request = CollectRequest(paths=("/etc/passwd", "/srv/it's here", "/srv/a\nb"),
                              sysctl=("net.ipv4.ip_forward", "net/ipv4/conf/eth0.100/forwarding"),
-                             services=("nginx",))
+                             services=("nginx",), secret_paths=frozenset({"/srv/it's here"}))
     script = build_script(request, token="0123456789abcdef01234567")
     text = f"# script\n{script.text}\n# command (deadline 59)\n{script.command(59)}\n"
     golden(text, repo_root / "tests" / "golden" / "facts" / "collection_script.sh")

@@ -183,3 +183,46 @@ def test_relative_link_targets_are_stored_unchanged(tmp_path: Path) -> None:
         readlink = subprocess.run(["readlink", str(link)], capture_output=True, text=True,
                                   check=True).stdout.rstrip("\n")
         assert readlink == want == str(link.readlink())
+
+
+def test_secret_file_is_created_empty_and_private_when_missing(tmp_path: Path) -> None:
+    creds = tmp_path / "etc" / "app" / "credentials"
+    proc = provision_files(tmp_path, {str(creds): "secret: true"})
+    assert proc.returncode == 0, proc.stderr
+    assert creds.read_bytes() == b""
+    assert mode(creds) == 0o600  # no mode in the spec: 0600, not the 0644 of other files
+
+
+def test_secret_file_gets_the_pinned_mode_when_created(tmp_path: Path) -> None:
+    creds = tmp_path / "credentials"
+    proc = provision_files(tmp_path, {str(creds): 'secret: true, mode: "0640"'})
+    assert proc.returncode == 0, proc.stderr
+    assert (creds.read_bytes(), mode(creds)) == (b"", 0o640)
+
+
+def test_existing_secret_file_keeps_its_content_and_gets_the_pinned_mode(tmp_path: Path) -> None:
+    """A package wrote it (pg_hba.conf 0640): the dev environment keeps its own content."""
+    hba = tmp_path / "pg_hba.conf"
+    hba.write_text("local all all trust\n")
+    hba.chmod(0o640)
+    proc = provision_files(tmp_path, {str(hba): 'secret: true, mode: "0600"'})
+    assert proc.returncode == 0, proc.stderr
+    assert hba.read_text() == "local all all trust\n"
+    assert mode(hba) == 0o600
+
+
+def test_existing_secret_file_without_mode_keeps_its_mode(tmp_path: Path) -> None:
+    hba = tmp_path / "pg_hba.conf"
+    hba.write_text("x\n")
+    hba.chmod(0o640)
+    proc = provision_files(tmp_path, {str(hba): "secret: true"})
+    assert proc.returncode == 0, proc.stderr
+    assert (hba.read_text(), mode(hba)) == ("x\n", 0o640)
+
+
+def test_secret_file_that_is_a_directory_stops_provisioning(tmp_path: Path) -> None:
+    creds = tmp_path / "credentials"
+    creds.mkdir()
+    proc = provision_files(tmp_path, {str(creds): "secret: true"})
+    assert proc.returncode == 1
+    assert f"{creds} exists but is not a regular file" in proc.stderr

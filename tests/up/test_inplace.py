@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from parity.spec import load_spec
+from parity.spec.model import FileEntry
 from parity.up.changes import snapshot
 from parity.up.inplace import PHASE_ORDER, plan
 
@@ -64,6 +65,38 @@ def test_file_attributes_and_new_files_are_in_place(base) -> None:
     result = plan(base, edited(base, files=files))
     assert result.phases == ("files", "scripts")
     assert set(result.applied) == {"files: ~ /srv/app/index.html", "files: + /etc/shop/extra"}
+
+
+def _secret(**attrs: Any) -> dict[str, Any]:
+    """A secret file entry as ``up`` records it (the model's own dump)."""
+    return FileEntry(secret=True, **attrs).model_dump(mode="json")
+
+
+def test_added_or_changed_secret_files_are_in_place_like_other_files(base) -> None:
+    files = copy.deepcopy(base["spec"]["files"])
+    files["/etc/app/credentials"] = _secret(mode="0600", owner="root", group="root")
+    added = edited(base, files=files)
+    result = plan(base, added)
+    assert result.phases == ("files", "scripts")
+    assert result.applied == ("files: + /etc/app/credentials",)
+
+    changed = copy.deepcopy(files)
+    changed["/etc/app/credentials"]["mode"] = "0640"
+    result = plan(added, edited(base, files=changed))
+    assert result.applied == ("files: ~ /etc/app/credentials",)
+
+    unset = copy.deepcopy(files)
+    unset["/etc/app/credentials"]["mode"] = None
+    assert not plan(added, edited(base, files=unset)).possible  # as for any file
+
+
+def test_a_file_turned_secret_is_in_place(base) -> None:
+    """The spec no longer pins the content, so in place it keeps what it holds (as a secret
+    a package wrote does); its mode must stay pinned, as for any file."""
+    files = copy.deepcopy(base["spec"]["files"])
+    files["/etc/shop/release"] = _secret(mode="0644")
+    result = plan(base, edited(base, files=files))
+    assert result.possible and result.applied == ("files: ~ /etc/shop/release",)
 
 
 @pytest.mark.parametrize(("change", "reason"), [

@@ -15,7 +15,8 @@ a newline is reported as unknown (``null``) with a warning. Links are not
 followed: a link is
 reported as a link with its target. Paths that do not exist are reported with type ``absent``;
 ``other`` covers sockets, devices and fifos. A file that cannot be read (permissions) has
-``sha256: null``.
+``sha256: null``, and so has a secret path (``request.secret_paths``): its content is never
+read, so no hash of a secret reaches a snapshot or a report.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ plink() {
   fi
 }
 psha() { h=$(sha256sum < "$2" 2>/dev/null) && echo "$1 sha256 ${h%% *}"; return 0; }
+# hashable INDEX: false for a secret path (listed in $nosha as ",I,J,"): its content is never read
+hashable() { case $nosha in *",$1,"*) return 1;; esac; }
 # pfiles PATH...: every requested path, its index being its position. Types come from shell
 # tests (no process); then one stat, one readlink and one sha256sum run for all paths of a
 # kind, instead of one or two processes per path. Each batch re-selects its paths with the same
@@ -65,7 +68,8 @@ pbatch() {
     case $_k in
       stat) [ -L "$p" ] || [ -e "$p" ];;
       link) [ -L "$p" ];;
-      sha) [ ! -L "$p" ] && [ -f "$p" ] && [ -r "$p" ] && have sha256sum;;
+      sha) [ ! -L "$p" ] && [ -f "$p" ] && [ -r "$p" ] && hashable $((_i - 1)) \\
+             && have sha256sum;;
       *) false;;
     esac || continue
     _ix="${_ix:+$_ix,}$((_i - 1))"; _a="$_a \\"\\${$_i}\\""
@@ -107,7 +111,8 @@ def snippet(request: CollectRequest) -> str:
     if not request.paths:
         return ":\n"
     args = " ".join(shlex.quote(p) for p in request.paths)
-    return _FUNCTION + f"pfiles {args}\n"
+    secret = "".join(f"{i}," for i, p in enumerate(request.paths) if p in request.secret_paths)
+    return _FUNCTION + f"nosha=,{secret}\npfiles {args}\n"
 
 
 def _empty() -> dict[str, Any]:
@@ -233,6 +238,8 @@ def parse(text: str, request: CollectRequest,
             raise ParseError(f"files output names an unknown path index: {excerpt(line)}")
         path = request.paths[int(idx)]
         _field(out.setdefault(path, _empty()), field, value, path, line, warnings)
+    for path in request.secret_paths & out.keys():
+        out[path]["sha256"] = None  # never kept, whatever the output said
     missing = [p for p in request.paths if p not in out]
     if missing:
         raise ParseError(f"files output lacks {len(missing)} requested path(s), "

@@ -176,6 +176,8 @@ plink() {
   fi
 }
 psha() { h=$(sha256sum < "$2" 2>/dev/null) && echo "$1 sha256 ${h%% *}"; return 0; }
+# hashable INDEX: false for a secret path (listed in $nosha as ",I,J,"): its content is never read
+hashable() { case $nosha in *",$1,"*) return 1;; esac; }
 # pfiles PATH...: every requested path, its index being its position. Types come from shell
 # tests (no process); then one stat, one readlink and one sha256sum run for all paths of a
 # kind, instead of one or two processes per path. Each batch re-selects its paths with the same
@@ -199,7 +201,8 @@ pbatch() {
     case $_k in
       stat) [ -L "$p" ] || [ -e "$p" ];;
       link) [ -L "$p" ];;
-      sha) [ ! -L "$p" ] && [ -f "$p" ] && [ -r "$p" ] && have sha256sum;;
+      sha) [ ! -L "$p" ] && [ -f "$p" ] && [ -r "$p" ] && hashable $((_i - 1)) \
+             && have sha256sum;;
       *) false;;
     esac || continue
     _ix="${_ix:+$_ix,}$((_i - 1))"; _a="$_a \"\${$_i}\""
@@ -234,6 +237,7 @@ pbatch() {
     case $_k in stat) pstat "$_j" "$p";; link) plink "$_j" "$p";; sha) psha "$_j" "$p";; esac
   done
 }
+nosha=,1,
 pfiles /etc/passwd '/srv/it'"'"'s here' '/srv/a
 b'
 ) </dev/null
@@ -435,6 +439,8 @@ plink() {
   fi
 }
 psha() { h=$(sha256sum < "$2" 2>/dev/null) && echo "$1 sha256 ${h%% *}"; return 0; }
+# hashable INDEX: false for a secret path (listed in $nosha as ",I,J,"): its content is never read
+hashable() { case $nosha in *",$1,"*) return 1;; esac; }
 # pfiles PATH...: every requested path, its index being its position. Types come from shell
 # tests (no process); then one stat, one readlink and one sha256sum run for all paths of a
 # kind, instead of one or two processes per path. Each batch re-selects its paths with the same
@@ -458,7 +464,8 @@ pbatch() {
     case $_k in
       stat) [ -L "$p" ] || [ -e "$p" ];;
       link) [ -L "$p" ];;
-      sha) [ ! -L "$p" ] && [ -f "$p" ] && [ -r "$p" ] && have sha256sum;;
+      sha) [ ! -L "$p" ] && [ -f "$p" ] && [ -r "$p" ] && hashable $((_i - 1)) \
+             && have sha256sum;;
       *) false;;
     esac || continue
     _ix="${_ix:+$_ix,}$((_i - 1))"; _a="$_a \"\${$_i}\""
@@ -493,6 +500,7 @@ pbatch() {
     case $_k in stat) pstat "$_j" "$p";; link) plink "$_j" "$p";; sha) psha "$_j" "$p";; esac
   done
 }
+nosha=,1,
 pfiles /etc/passwd '"'"'/srv/it'"'"'"'"'"'"'"'"'s here'"'"' '"'"'/srv/a
 b'"'"'
 ) </dev/null

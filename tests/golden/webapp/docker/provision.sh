@@ -229,15 +229,19 @@ parity_copy() {  # DEST MODE OWNER GROUP SOURCE (relative to this script's folde
     parity_put "$1" "$2" "$3" "$4" "$PARITY_HERE/$5"
 }
 
-parity_attrs() {  # DEST MODE OWNER GROUP: a file whose content the spec leaves alone
+parity_attrs() {  # DEST MODE OWNER GROUP [NEW_MODE]: a file whose content the spec leaves alone
     if [ ! -e "$1" ]; then
         mkdir -p "$(dirname "$1")"
-        : > "$1"
-        chmod "${2:-0644}" "$1"
+        (umask 077 && : > "$1")
+        chmod "${2:-${5:-0644}}" "$1"
     fi
     [ -f "$1" ] || die "$1 exists but is not a regular file"
     parity_own "$1" "$3" "$4"
     if [ -n "$2" ]; then chmod "$2" "$1"; fi
+}
+
+parity_secret() {  # DEST MODE OWNER GROUP: a secret: created empty (0600 without MODE), content kept
+    parity_attrs "$1" "$2" "$3" "$4" 0600
 }
 
 parity_dir() {  # DEST MODE OWNER GROUP

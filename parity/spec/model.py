@@ -18,10 +18,8 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    SerializerFunctionWrapHandler,
     StringConstraints,
     field_validator,
-    model_serializer,
     model_validator,
 )
 
@@ -297,15 +295,6 @@ class FileEntry(Strict):
         if self.type != "file" and (self.source is not None or self.content is not None):
             raise ValueError(f"source/content are only for type: file, not {self.type}")
         return self
-
-    @model_serializer(mode="wrap")
-    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        # ``secret: false`` is left out of the dump, so the spec hash (and with it every built
-        # environment's freshness) stays what it was for specs that never say ``secret``
-        out: dict[str, Any] = handler(self)
-        if not self.secret:
-            out.pop("secret", None)
-        return out
 
 
 class Secret(Strict):

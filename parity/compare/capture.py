@@ -228,7 +228,22 @@ def _document(facts: Facts, base: BaseSystem, *, name: str | None,
                        ("sysctl", _sysctl(facts, base))):
         if value:
             doc[key] = value
+    doc["targets"] = _targets()
     return doc
+
+
+def _targets() -> Any:
+    """``parity up`` of a captured host runs isolated: the host's ports (22, 80, 5432) would
+    collide with the developer's own on host networking, and a drift check of the environment
+    would see this machine's listening ports as the environment's."""
+    from ruamel.yaml.comments import CommentedMap
+
+    docker = CommentedMap(network="none")
+    docker.yaml_set_comment_before_after_key(
+        "network", before="the host's ports stay inside the environment (they would collide "
+        "with this machine's);\nhost makes them reachable here (or: parity up --network host)",
+        indent=4)
+    return CommentedMap(docker=docker)
 
 
 #: comments the users and groups sections carry before each part (regular accounts come first,

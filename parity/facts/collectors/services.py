@@ -58,8 +58,11 @@ _NOT_SERVICES = {"README", "skeleton", "rc", "rcS", "rc.local", "functions", "ha
                  "single", "killprocs", "sendsigs", "umountfs", "umountroot", "bootlogs"}
 
 #: init script lines that name a daemon: an assignment of one of the variables Debian's
-#: skeleton and OpenRC use for it, or a ``start-stop-daemon`` option that names it
+#: skeleton and OpenRC use for it, any variable set to an absolute path (Docker's script says
+#: ``DOCKERD=/usr/sbin/dockerd`` and ``--exec "$DOCKERD"``: only the option makes it the
+#: daemon), or a ``start-stop-daemon`` option that names it
 _DAEMON_LINES = (r"^[[:space:]]*(export[[:space:]]+)?(DAEMON|DAEMON_NAME|NAME|command|procname)="
+                 r"|^[[:space:]]*(export[[:space:]]+)?[A-Za-z_][A-Za-z0-9_]*=[^[:space:]/]?/"
                  r"|--(exec|name)([[:space:]]|=)")
 #: the variables whose value is the daemon itself (``NAME`` only resolves ``--name $NAME``)
 _DAEMON_VARS = ("DAEMON", "DAEMON_NAME", "command", "procname")

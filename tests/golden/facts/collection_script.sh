@@ -136,7 +136,7 @@ else
       case $f in *:*|*"$nl"*) continue;; esac
       [ -f "$f" ] && set -- "$@" "$f"
     done
-    [ $# -gt 0 ] && grep -H -E -e '^[[:space:]]*(export[[:space:]]+)?(DAEMON|DAEMON_NAME|NAME|command|procname)=|--(exec|name)([[:space:]]|=)' -- "$@" 2>/dev/null
+    [ $# -gt 0 ] && grep -H -E -e '^[[:space:]]*(export[[:space:]]+)?(DAEMON|DAEMON_NAME|NAME|command|procname)=|^[[:space:]]*(export[[:space:]]+)?[A-Za-z_][A-Za-z0-9_]*=[^[:space:]/]?/|--(exec|name)([[:space:]]|=)' -- "$@" 2>/dev/null
   fi
   for d in /proc/[0-9]*; do
     c=; read -r c 2>/dev/null < "$d/comm" && [ -n "$c" ] || continue
@@ -399,7 +399,7 @@ else
       case $f in *:*|*"$nl"*) continue;; esac
       [ -f "$f" ] && set -- "$@" "$f"
     done
-    [ $# -gt 0 ] && grep -H -E -e '"'"'^[[:space:]]*(export[[:space:]]+)?(DAEMON|DAEMON_NAME|NAME|command|procname)=|--(exec|name)([[:space:]]|=)'"'"' -- "$@" 2>/dev/null
+    [ $# -gt 0 ] && grep -H -E -e '"'"'^[[:space:]]*(export[[:space:]]+)?(DAEMON|DAEMON_NAME|NAME|command|procname)=|^[[:space:]]*(export[[:space:]]+)?[A-Za-z_][A-Za-z0-9_]*=[^[:space:]/]?/|--(exec|name)([[:space:]]|=)'"'"' -- "$@" 2>/dev/null
   fi
   for d in /proc/[0-9]*; do
     c=; read -r c 2>/dev/null < "$d/comm" && [ -n "$c" ] || continue

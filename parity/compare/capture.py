@@ -232,6 +232,16 @@ def _document(facts: Facts, base: BaseSystem, *, name: str | None,
     return doc
 
 
+def _spec_order(root: Any) -> None:
+    """Sections in the order the spec reference lists them (files before ports and targets),
+    each keeping its comments (ruamel keeps them by key)."""
+    from parity.spec.model import SpecModel
+
+    order = list(SpecModel.model_fields)
+    for key in sorted(root, key=lambda k: order.index(k) if k in order else len(order)):
+        root.move_to_end(key)
+
+
 def _targets() -> Any:
     """``parity up`` of a captured host runs isolated: the host's ports (22, 80, 5432) would
     collide with the developer's own on host networking, and a drift check of the environment
@@ -400,6 +410,7 @@ def capture_spec(facts: Facts, base: BaseSystem, *, name: str | None = None,
         header += [safe(n) for n in files.notes]
         if files.entries:
             root["files"] = _files_map(files)
+            _spec_order(root)
         if files.secrets:
             header.append("Files captured as secrets (mode, owner and group only; the content "
                           "is supplied at run time and never copied):")

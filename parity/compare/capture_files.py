@@ -27,7 +27,7 @@ import base64
 import fnmatch
 import functools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -197,15 +197,19 @@ def parse_dpkg(conffiles: str, sums: str, roots: Iterable[str]) -> dict[str, str
         if _under(path, roots):
             recorded[path] = (words[-1], pkg)
     changed: dict[str, str] = {}
-    for line in lines(sums):
-        parsed = _md5sum_line(line)
-        if parsed is None or parsed[1] not in recorded:
-            continue
-        digest, path = parsed
+    for digest, path in _sums_of(sums, recorded):
         want, pkg = recorded[path]
         if digest != want and want != "newconffile":
             changed[path] = f"changed configuration file of package {pkg} (dpkg)"
     return changed
+
+
+def _sums_of(sums: str, recorded: Container[str]) -> Iterator[tuple[str, str]]:
+    """``(digest, path)`` of each ``md5sum``/``sha1sum`` line about a path in ``recorded``."""
+    for line in lines(sums):
+        parsed = _md5sum_line(line)
+        if parsed is not None and parsed[1] in recorded:
+            yield parsed
 
 
 def parse_rpm(verify: str, roots: Iterable[str]) -> dict[str, str]:
@@ -232,11 +236,7 @@ def parse_apk(db: str, sums: str, roots: Iterable[str]) -> dict[str, str]:
         if q1.startswith("Q1") and _under(path, roots):
             recorded[path] = q1
     changed: dict[str, str] = {}
-    for line in lines(sums):
-        parsed = _md5sum_line(line)
-        if parsed is None or parsed[1] not in recorded:
-            continue
-        digest, path = parsed
+    for digest, path in _sums_of(sums, recorded):
         try:
             q1 = "Q1" + base64.b64encode(bytes.fromhex(digest)).decode()
         except ValueError:

@@ -52,10 +52,27 @@ parity_start() {
         parity_log "warning: no way to start $_name (no command: in the spec, no init script)"
         return 0
     fi
-    if _pid=$(parity_find_pid "$_name"); then
+    if _pid=$(parity_settled_pid "$_name"); then
         echo "$_pid" > /run/parity/"$_name.pid"
         parity_log "started $_name (pid $_pid)"
     fi
+}
+
+# parity_settled_pid NAME: the daemon's pid once its pid file names a live process twice in a
+# row, 0.1 s apart (within 2 s). A daemon may write its pid file before it forks and again after
+# (cron does): the first pid read would be the parent's, gone a moment later, and a pid file
+# naming a dead process tells the drift checker the service stopped.
+parity_settled_pid() {
+    _tries=20 _last=
+    while [ "$_tries" -gt 0 ]; do
+        _now=$(parity_find_pid "$1") || _now=
+        if [ -n "$_now" ] && [ "$_now" = "$_last" ] && parity_alive "$_now"; then
+            echo "$_now"; return 0
+        fi
+        _last=$_now _tries=$((_tries - 1))
+        sleep 0.1
+    done
+    return 1
 }
 
 # parity_alive PID: PID runs (a zombie, dead but not yet reaped, does not count)

@@ -475,6 +475,24 @@ class DockerDriver(Driver):
         """:func:`parity.up.readiness.wait_ready`, with this driver's display."""
         readiness.wait_ready(container, spec, self.display, since)
 
+    def empty_files(self, observed: Observed, paths: list[str]) -> list[str] | None:
+        """One ``docker exec``: the paths without content (``test -s``), one per line; spec
+        paths hold no newline. Only sizes are read, never content."""
+        from docker.errors import APIError, NotFound
+
+        if not paths:
+            return []
+        try:
+            container = self.client.containers.get(observed.ident or observed.name)
+            found = container.exec_run(
+                ["sh", "-c", 'for p do [ -s "$p" ] || printf "%s\\n" "$p"; done', "sh", *paths])
+        except (APIError, NotFound):
+            return None
+        if found.exit_code != 0:
+            return None
+        listed = set(found.output.decode("utf-8", "replace").splitlines())
+        return [p for p in paths if p in listed]
+
     def _remove_container(self, ident: str) -> None:
         from docker.errors import NotFound
 

@@ -97,9 +97,11 @@ def _batches(paths: list[str], content: set[str]) -> list[list[str]]:
 
 
 def fetch(target: HostTarget, paths: list[str], content: set[str], timeout: float,
-          max_output: int, max_file: int = DEFAULT_MAX_FILE) -> Fetched:
+          max_output: int, max_file: int = DEFAULT_MAX_FILE,
+          unread: set[str] | frozenset[str] = frozenset()) -> Fetched:
     """Round trip 2 (one per batch of about a thousand paths): the files collector's facts
-    for ``paths`` and the bytes of ``content`` (world-readable regular files only)."""
+    for ``paths`` and the bytes of ``content`` (world-readable regular files only); the
+    paths of ``unread`` are not hashed either (the collector's secret paths)."""
     from parity.facts.collectors import get_collector
 
     files = get_collector("files")
@@ -107,7 +109,8 @@ def fetch(target: HostTarget, paths: list[str], content: set[str], timeout: floa
     for batch in _batches(paths, content):
         if not batch:
             continue
-        request = CollectRequest(paths=tuple(batch), kinds=("files",))
+        request = CollectRequest(paths=tuple(batch), kinds=("files",),
+                                 secret_paths=frozenset(p for p in batch if p in unread))
         wanted = [p for p in batch if p in content]
         script = _script("fetch.sh.j2", files_snippet=files.snippet(request).rstrip(),
                          content=wanted, limit=max_file)
@@ -195,6 +198,9 @@ def capture_files(target: HostTarget, roots: Sequence[str], *,
     paths = [c.entry.path for c in selection.candidates]
     content = {c.entry.path for c in selection.candidates
                if c.entry.kind == "f" and c.entry.mode & 0o004}
+    # not world-readable: a secret, whose bytes are never read, not even to hash them
+    unread = {c.entry.path for c in selection.candidates
+              if c.entry.kind == "f" and not c.entry.mode & 0o004}
     unowned = [c.entry.path for c in selection.candidates if c.why.startswith("no package")]
     # the base image's probe (a container start) runs while the host sends its files
     image = base_image if isinstance(base_image, str) else ""
@@ -206,7 +212,7 @@ def capture_files(target: HostTarget, roots: Sequence[str], *,
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         probed = pool.submit(probe)
-        fetched = fetch(target, paths, content, timeout, limit, max_file)
+        fetched = fetch(target, paths, content, timeout, limit, max_file, unread=unread)
         base = probed.result()
 
     def same_as_base(path: str, facts: dict[str, Any]) -> bool:

@@ -356,3 +356,23 @@ def test_fetch_script_batch_and_per_file_fallback(tmp_path, vanished):
     got = fetch(resolve_hosts(["local://"])[0], paths, set(paths), 30, 1 << 20)
     assert {Path(p).name: b for p, b in got.content.items()} == blobs
     assert got.facts[str(tmp_path / "a")]["type"] == "file"
+
+
+def test_fetch_never_hashes_a_file_not_readable_by_everyone(tmp_path):
+    """Its bytes are not sent, and not read to hash them either: the files collector gets it as
+    a secret path, so the facts hold no sha256 (a hash of a short password is a leak)."""
+    import hashlib
+
+    from parity.compare.capture_remote import fetch
+    from parity.facts import resolve_hosts
+
+    creds, conf = tmp_path / "credentials", tmp_path / "app.conf"
+    creds.write_bytes(b"db_password=hunter2\n")
+    creds.chmod(0o600)
+    conf.write_bytes(b"workers = 4\n")
+    got = fetch(resolve_hosts(["local://"])[0], [str(creds), str(conf)], {str(conf)}, 30,
+                1 << 20, unread={str(creds)})
+    assert got.facts[str(creds)]["type"] == "file" and got.facts[str(creds)]["mode"] == "0600"
+    assert got.facts[str(creds)].get("sha256") is None
+    assert got.facts[str(conf)]["sha256"] == hashlib.sha256(b"workers = 4\n").hexdigest()
+    assert str(creds) not in got.content

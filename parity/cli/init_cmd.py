@@ -96,10 +96,14 @@ def _write_starter(text: str, out: Path) -> None:
 
 def _capture(url: str, out: Path, name: str | None) -> None:
     """``parity capture URL -o OUT --force`` (the overwrite check was done by the caller)."""
-    from parity.compare.capture import capture_host, write_captured_spec
+    from parity.compare.capture import capture_host_files, write_captured_spec
+    from parity.fsutil import is_stdout
     from parity.textsafe import safe
 
-    text, left_out = capture_host(url, base_facts=None, name=name, pin=True)
-    write_captured_spec(text, out, force=True)
+    # files beside the spec, as capture writes them; stdout cannot carry them
+    why = "Files are not captured when the spec goes to stdout." if is_stdout(out) else None
+    text, left_out, sources = capture_host_files(url, base_facts=None, name=name, pin=True,
+                                                 files=why is None, no_files_why=why)
+    write_captured_spec(text, out, force=True, sources=sources)
     for line in left_out:
         click.echo(safe(f"warning: capture: {line}"), err=True)

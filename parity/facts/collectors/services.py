@@ -301,15 +301,17 @@ _INITD = "/etc/init.d/"
 
 
 def daemon_names(name: str, script: _Script | None = None) -> set[str]:
-    """The process names that are service ``name``'s daemon: the name, what its init script
-    names, and the well-known table."""
-    out = {name, *WELL_KNOWN_DAEMONS.get(name, ())}
+    """The process names that are service ``name``'s daemon: what its init script names and
+    the well-known table; the service's own name only when neither names one. (Service ``ssh``
+    is the daemon ``sshd``: a user's ``ssh`` client, comm ``ssh``, is no evidence that it runs;
+    nor is the ``docker`` CLI for the service whose script starts ``dockerd``.)"""
+    out = set(WELL_KNOWN_DAEMONS.get(name, ()))
     m = _PHP_FPM.match(name)
     if m:
         out.add(f"php-fpm{m[1]}")
     if script is not None:
         out |= script.daemons()
-    return out
+    return out or {name}
 
 
 #: LSB exit codes of ``status`` that settle the question; any other code (1 "dead, pid file
@@ -366,7 +368,7 @@ def _evidence(body: list[str], request: CollectRequest, warnings: list[str]) -> 
 
     def comms(name: str) -> set[str]:
         """The daemon's names as ``comm`` shows them (the kernel keeps 15 characters)."""
-        return {n[:15] for n in daemon_names(name, scripts.get(name))} | {name}
+        return {n[:15] for n in daemon_names(name, scripts.get(name))}
 
     def daemon_runs(name: str) -> bool:
         return bool(comms(name) & procs)
@@ -374,9 +376,9 @@ def _evidence(body: list[str], request: CollectRequest, warnings: list[str]) -> 
     def on_zombie(name: str) -> bool:
         """LSB status scripts test a pid with ``kill -0``, which succeeds on a zombie: a daemon
         killed outright leaves its pid file and a zombie, and the script says "running". When
-        a zombie carries one of the daemon's names and no live process does, that answer rests
-        on the zombie."""
-        return bool(comms(name) & zombies) and not daemon_runs(name)
+        a zombie carries one of the daemon's names (or the service's) and no live process of
+        the daemon's names does, that answer rests on the zombie."""
+        return bool((comms(name) | {name[:15]}) & zombies) and not daemon_runs(name)
 
     def running(name: str) -> bool:
         """Any evidence that it runs, strongest first (docs/facts.md, Service rules); a

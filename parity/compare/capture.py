@@ -279,9 +279,10 @@ def _accounts(facts: Facts, base: BaseSystem) -> tuple[dict[str, Any], dict[str,
       Highest id first: the order they can be pinned in. Debian's packages number their
       accounts upwards from 100, so where the host made an account before installing a
       package, ``parity up`` (packages first) gives the package's account a lower id than the
-      host's, and that account must move up before its id is given to the next. (Provisioning
-      today pins in name order, ``parity.render.context._accounts_part``; there a clash stops
-      the build with ``groupadd: GID '101' already exists``, so nothing is silently different.)
+      host's, and that account must move up before its id is given to the next; provisioning
+      pins in that order too (``parity.render.context._accounts_part``). Ids that swap places
+      cannot be pinned in any order: the build stops (``groupadd: GID '101' already exists``),
+      so nothing is silently different.
     * A user's own group (same name, its primary group) is ``useradd``'s, and is left to it when
       ``useradd`` would give it the same gid (the user's uid, as it does when free); otherwise,
       and always for system accounts (a package may have made the group already, with another

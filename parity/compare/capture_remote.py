@@ -40,13 +40,13 @@ _SAME = ("type", "mode", "owner", "group", "sha256", "target")
 
 def _script(template: str, **values: Any) -> Script:
     """A capture script from ``templates/capture/``, framed as a collection script."""
-    from parity.facts.script import _PREAMBLE
+    from parity.facts.script import preamble
     from parity.templating import make_environment
 
     token = secrets.token_hex(12)
     env = make_environment("capture", {"sh": shlex.quote})
     text = env.get_template(template).render(
-        preamble=_PREAMBLE.format(marker=f"@@parity-{token}@@"), **values)
+        preamble=preamble(f"@@parity-{token}@@"), **values)
     return Script(text=text, token=token, request=CollectRequest(kinds=()))
 
 

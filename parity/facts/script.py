@@ -23,6 +23,13 @@ M='{marker}'
 NA="$M NA"
 """
 
+
+def preamble(marker: str) -> str:
+    """The shell every parity script starts with (``have``, ``$NA``, the section marker):
+    the collection's, and the capture scripts' (``templates/capture``), framed alike."""
+    return _PREAMBLE.format(marker=marker)
+
+
 #: run the script under a host-side deadline when the host has ``timeout`` (coreutils and
 #: BusyBox >= 1.30 spell it the same), so a hung probe dies on the host too, not only our client
 _WRAPPER = ("s={script}; if timeout -s KILL 5 true 2>/dev/null; then "
@@ -69,7 +76,7 @@ def build_script(request: CollectRequest, token: str | None = None) -> Script:
     """Join the snippets of ``request.kinds`` into one script with fresh markers."""
     token = token or secrets.token_hex(12)
     marker = f"@@parity-{token}@@"
-    parts = [_PREAMBLE.format(marker=marker)]
+    parts = [preamble(marker)]
     for kind in request.kinds:
         body = get_collector(kind).snippet(request)
         # the END marker starts a line of its own even when the section's last byte is not a

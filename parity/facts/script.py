@@ -21,12 +21,18 @@ cd / || exit 1
 have() {{ command -v "$1" >/dev/null 2>&1; }}
 M='{marker}'
 NA="$M NA"
+SYS=$(uname -s 2>/dev/null)
 """
 
 
 def preamble(marker: str) -> str:
-    """The shell every parity script starts with (``have``, ``$NA``, the section marker):
-    the collection's, and the capture scripts' (``templates/capture``), framed alike."""
+    """The shell every parity script starts with (``have``, ``$NA``, the section marker,
+    ``$SYS``): the collection's, and the capture scripts' (``templates/capture``), framed alike.
+
+    ``$SYS`` is ``uname -s``, asked once per host: ``SunOS`` sends every collector down its
+    SmartOS branch (pkgsrc, SMF, ``netstat``, ``ipadm``). A file test could not tell, because a
+    Linux container standing in for a SmartOS host (the tests') must take that branch too.
+    """
     return _PREAMBLE.format(marker=marker)
 
 

@@ -5,6 +5,7 @@ cd / || exit 1
 have() { command -v "$1" >/dev/null 2>&1; }
 M='@@parity-0123456789abcdef01234567@@'
 NA="$M NA"
+SYS=$(uname -s 2>/dev/null)
 echo "$M BEGIN os"
 (
 u=$(uname -r -m)
@@ -268,6 +269,7 @@ cd / || exit 1
 have() { command -v "$1" >/dev/null 2>&1; }
 M='"'"'@@parity-0123456789abcdef01234567@@'"'"'
 NA="$M NA"
+SYS=$(uname -s 2>/dev/null)
 echo "$M BEGIN os"
 (
 u=$(uname -r -m)

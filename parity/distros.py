@@ -22,7 +22,8 @@ class Distro:
     release: str  # "12"
     family: str  # package-manager family: "apt" | "dnf" | "apk"
     codename: str | None
-    docker_image: str
+    #: ``None`` where no Docker image is the base system (SmartOS: a zone image)
+    docker_image: str | None
     vagrant_box: str | None
 
     @property
@@ -58,12 +59,19 @@ DISTROS: dict[str, Distro] = {
         _d("almalinux", "9", "dnf", None, "almalinux/9"),
         _d("alpine", "3.19", "apk", None, "generic/alpine319"),
         _d("alpine", "3.20", "apk", None, "generic/alpine320"),
+        # SmartOS zones by their base image's release (/etc/product ``Image: base-64-lts
+        # 23.4.0``): pkgsrc's quarterly branch of that year; no Docker image, no Vagrant box
+        *(Distro("smartos", rel, "pkgsrc", "base-64-lts", None, None)
+          for rel in ("22.4", "23.4", "24.4")),
     )
 }
 
 #: the distro IDs ``/etc/os-release`` reports, mapped to our names
 OS_RELEASE_IDS = {"debian": "debian", "ubuntu": "ubuntu", "fedora": "fedora",
                   "rocky": "rockylinux", "almalinux": "almalinux", "alpine": "alpine"}
+
+#: targets a base without a Docker image (SmartOS) can render
+IMAGELESS_TARGETS = ("smartos",)
 
 
 def get_distro(base: str) -> Distro:

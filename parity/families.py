@@ -4,9 +4,9 @@ A family (apt, dnf, apk) is read by every stage: the spec loader (what a reposit
 like), rendering (which shell partial installs packages, which packages provide the commands the
 provisioning script needs, how nixpkgs names the family's packages), the checker (which version
 ordering applies, which packages provisioning adds on its own) and the facts (which family a host
-reports). Before this module that knowledge sat in seven places; now a new family (pkgsrc,
-Nix) is one record here, its partial ``templates/render/provision/pm/<name>.sh.j2`` and its
-branch in the packages collector.
+reports). Before this module that knowledge sat in seven places; now a new family (pkgsrc
+came this way, Nix will) is one record here, its partial
+``templates/render/provision/pm/<name>.sh.j2`` and its branch in the packages collector.
 
 This module imports nothing from parity, so every stage can read it without pulling in another.
 """
@@ -27,7 +27,7 @@ class PackageFamily:
 
     #: the family as specs (through ``base:``) and facts (``os.family``) name it
     name: str
-    #: version ordering in :mod:`parity.versions` ("deb", "rpm", "apk")
+    #: version ordering in :mod:`parity.versions` ("deb", "rpm", "apk", "pkgsrc")
     version_scheme: str
     #: the provisioning partial defining ``pm_*`` (see :mod:`parity.render.pkgmgr`)
     partial: str
@@ -39,6 +39,8 @@ class PackageFamily:
     nixpkgs_names: dict[str, str] = field(default_factory=dict)
     #: other names hosts report for the same family (``yum`` on older RHEL)
     aliases: tuple[str, ...] = ()
+    #: the family's package names that pkgsrc spells differently (the smartos target's defaults)
+    pkgsrc_names: dict[str, str] = field(default_factory=dict)
 
     @property
     def provisioning_packages(self) -> frozenset[str]:
@@ -78,6 +80,16 @@ FAMILIES: dict[str, PackageFamily] = {
             nixpkgs_names={"ca-certificates": "cacert", "make": "gnumake", "g++": "gcc",
                            "build-base": "gcc", "openssh-client": "openssh",
                            "openssh-server": "openssh"},
+        ),
+        # SmartOS zones (and NetBSD): pkgin over pkgsrc binary packages, ordered by pkg_install's
+        # dewey rules. The commands provisioning needs (useradd, ipadm) are the platform's own,
+        # in /usr, so nothing is bootstrapped; pkgin repositories are signed with OpenPGP keys.
+        PackageFamily(
+            "pkgsrc", "pkgsrc", "provision/pm/pkgsrc.sh.j2",
+            {},
+            _PGP_FORM,
+            nixpkgs_names={"ca-certificates": "cacert", "gmake": "gnumake"},
+            aliases=("pkgin",),
         ),
     )
 }

@@ -6,9 +6,12 @@ Ordering: dpkg's by a port of dpkg's own ``verrevcmp`` (lib/dpkg/version.c) as s
 ``2:2227:153582`` and silently drops spaces), rpm's ``rpmvercmp``
 through ``univers`` with rpm's own epoch/version/release handling around it, apk's through
 :mod:`parity.apk_version`, a port of apk-tools' ``version.c`` (univers gets apk-tools' own test
-vectors wrong). tests/test_versions_oracle.py checks all three against ``dpkg
---compare-versions``, rpm's ``rpm.vercmp`` (thousands of generated pairs each) and the rpm and
-apk-tools projects' own test vectors. The spec's constraint language:
+vectors wrong), pkgsrc's (SmartOS) through :mod:`parity.pkgsrc_version`, a port of pkg_install's
+``dewey.c``, where the package's own revision is ``nbN``. tests/test_versions_oracle.py checks
+the first three against ``dpkg --compare-versions``, rpm's ``rpm.vercmp`` (thousands of
+generated pairs each) and the rpm and apk-tools projects' own test vectors;
+tests/test_pkgsrc_version.py checks dewey against pkg_install's own examples.
+The spec's constraint language:
 
 * ``*`` – any version
 * ``1.22.*`` – glob on the version string (fnmatch), with or without the host's epoch
@@ -39,7 +42,8 @@ from functools import cache, lru_cache
 from typing import Any
 
 #: version schemes by name; the value names the tool whose ordering it follows
-SCHEMES: dict[str, str] = {"deb": "dpkg", "rpm": "rpm", "apk": "apk-tools"}
+SCHEMES: dict[str, str] = {"deb": "dpkg", "rpm": "rpm", "apk": "apk-tools",
+                           "pkgsrc": "pkg_install"}
 
 OPERATORS = (">=", "<=", "==", "!=", ">", "<", "=")
 #: characters a version or a glob may contain in any of the three schemes (``^``: rpm snapshots)
@@ -49,6 +53,7 @@ _DEB_UPSTREAM_CHARS = re.compile(r"^[A-Za-z0-9.+~:-]*$")
 _DEB_REVISION_CHARS = re.compile(r"^[A-Za-z0-9.+~]*$")
 _RPM_CHARS = re.compile(r"^[\x21-\x7e]+$")  # rpm orders any printable ASCII without spaces
 _APK_REVISION = re.compile(r"-r[0-9]+$")
+_PKGSRC_REVISION = re.compile(r"nb[0-9]*$", re.IGNORECASE)
 
 
 class ConstraintError(ValueError):
@@ -184,6 +189,10 @@ def _ordered(a: str, b: str, scheme: str) -> int:
         from parity import apk_version  # only apk hosts pay for the import
 
         return apk_version.compare(a, b)
+    if scheme == "pkgsrc":
+        from parity import pkgsrc_version
+
+        return pkgsrc_version.compare(a, b)
     return _rpm_compare(a, b)
 
 
@@ -267,6 +276,8 @@ def invalid_reason(version: str, scheme: str) -> str | None:
 
         return None if apk_version.validate(version) else (
             "apk versions look like 1.2.3[a][_suffixN]...[~hash][-rN]")
+    if scheme == "pkgsrc":
+        return _pkgsrc_invalid(version)
     raise ValueError(f"unknown version scheme {scheme!r}; known: {', '.join(SCHEMES)}")
 
 
@@ -310,15 +321,35 @@ def _deb_invalid(version: str) -> str | None:
     return None
 
 
+def _pkgsrc_invalid(version: str) -> str | None:
+    """What pkgsrc cannot hold in a package's version: dewey.c reads any string, but
+    ``PKGVERSION`` is the part after a package name's last ``-``, so it never holds one, nor
+    spaces; and it starts with a digit (pkglint's rule), which keeps ``=latest`` from matching
+    by accident."""
+    if not version or not version.isascii() or any(ch.isspace() for ch in version):
+        return "empty, or holds spaces or non-ASCII characters"
+    if "-" in version:
+        return "pkgsrc versions hold no '-' (a package name splits at its last '-')"
+    if ":" in version:
+        return "pkgsrc versions have no epoch (no ':')"
+    if not version[0].isdigit():
+        return "pkgsrc versions start with a digit"
+    return None
+
+
 def split_version(version: str, scheme: str) -> tuple[str | None, str, str | None]:
     """``(epoch, upstream, revision)``; epoch and revision are ``None`` when not written.
 
     deb and rpm: ``[epoch:]upstream[-revision]`` split at the first ``:`` and the last ``-``;
-    apk: no epoch, the revision is a trailing ``-rN``.
+    apk: no epoch, the revision is a trailing ``-rN``; pkgsrc: no epoch, the revision is the
+    package's own ``nbN`` (``1.25.3nb1``: upstream ``1.25.3``, revision ``nb1``).
     """
     if scheme == "apk":
         m = _APK_REVISION.search(version)
         return (None, version[:m.start()], m.group(0)[1:]) if m else (None, version, None)
+    if scheme == "pkgsrc":
+        m = _PKGSRC_REVISION.search(version)
+        return (None, version[:m.start()], m.group(0)) if m else (None, version, None)
     epoch, rest = version.split(":", 1) if ":" in version else (None, version)
     upstream, sep, revision = rest.rpartition("-")
     return (epoch, upstream, revision) if sep else (epoch, rest, None)

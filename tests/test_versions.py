@@ -10,6 +10,7 @@ from parity.versions import (
     compare,
     invalid_reason,
     parse_constraint,
+    split_version,
 )
 
 
@@ -177,3 +178,33 @@ def test_deb_order_edges() -> None:
     assert compare("1.01", "1.1", "deb") == 0
     assert compare("1.0~", "1.0", "deb") == -1
     assert compare("0", "0~", "deb") == 1
+
+
+# pkgsrc (SmartOS): dewey ordering through the same constraint language
+@pytest.mark.parametrize(("version", "constraint", "ok"), [
+    ("1.25.3nb1", ">1.25.3nb0", True),
+    ("1.25.3nb1", "<1.25.4", True),
+    ("1.25.3nb1", "=1.25.3", True),        # upstream pin: any nbN revision
+    ("1.25.3nb1", "!=1.25.3", False),
+    ("1.25.3nb1", "=1.25.3nb1", True),
+    ("1.25.3nb1", "=1.25.3nb2", False),
+    ("1.25.3", "<=1.25.3nb1", True),
+    ("9.6p1", ">9.6.16", True),
+    ("1.0a", "=1.0.1", True),
+    ("1.0rc1", "<1.0", True),
+    ("20200601nb1", "1.*", False),
+    ("15.5", ">=15,<16", True),
+])
+def test_pkgsrc_constraints(version: str, constraint: str, ok: bool) -> None:
+    assert parse_constraint(constraint).check(version, "pkgsrc") is ok
+
+
+def test_pkgsrc_split_and_invalid() -> None:
+    assert split_version("1.25.3nb1", "pkgsrc") == (None, "1.25.3", "nb1")
+    assert split_version("20200601", "pkgsrc") == (None, "20200601", None)
+    assert invalid_reason("1.2-3", "pkgsrc")
+    assert invalid_reason("latest", "pkgsrc")
+    assert invalid_reason("1:2.0", "pkgsrc")
+    assert invalid_reason("2023.4nb2", "pkgsrc") is None
+    with pytest.raises(UncomparableVersion):
+        parse_constraint(">=1.0").check("x-1", "pkgsrc")

@@ -157,12 +157,13 @@ def _probe(client: object, image: str, timeout: float) -> Facts | None:
         container.remove(force=True)
 
 
-def resolve_base_system(base_image: str, base_facts: Path | None = None,
+def resolve_base_system(base_image: str | None, base_facts: Path | None = None,
                         use_docker: bool = True, timeout: float = 60.0) -> BaseSystem:
-    """The base system by the documented order: ``--base-facts``, the Docker image, nothing."""
+    """The base system by the documented order: ``--base-facts``, the Docker image, nothing
+    (a SmartOS base has no Docker image: only ``--base-facts`` can describe it)."""
     if base_facts is not None:
         return load_base_facts(base_facts)
-    if use_docker:
+    if use_docker and base_image:
         found = from_docker_image(base_image, timeout)
         if found is not None:
             return found

@@ -561,7 +561,7 @@ def capture_host_files(url: str, *, base_facts: Path | None = None, name: str | 
     def facts_and_base() -> tuple[Facts, BaseSystem, str]:
         facts = _facts(url, timeout)
         distro = DISTROS.get(f"{facts.os.get('distro')}:{facts.os.get('release')}")
-        image = distro.docker_image if distro is not None else ""
+        image = (distro.docker_image if distro is not None else None) or ""
         return facts, resolve_base_system(image, base_facts, use_docker=bool(image),
                                           timeout=timeout), image
 

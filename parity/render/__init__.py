@@ -33,6 +33,7 @@ import importlib
 from collections.abc import Callable
 from pathlib import Path
 
+from parity.distros import IMAGELESS_TARGETS
 from parity.errors import UsageError
 from parity.render.base import PlannedFile
 from parity.render.writer import check_plan, write_plans
@@ -64,7 +65,13 @@ def _planner(target: str) -> Callable[[Spec], list[PlannedFile]]:
 
 def plan(spec: Spec, target: str) -> list[PlannedFile]:
     """Every file of ``target`` with its bytes and mode, sorted by path."""
-    return sorted(_planner(target)(spec), key=lambda f: f.path)
+    planner = _planner(target)
+    if spec.distro.docker_image is None and target not in IMAGELESS_TARGETS:
+        raise UsageError(
+            f"base {spec.distro.base} has no {target} form: it is a SmartOS zone image",
+            hint=f"Render it with -t {' or -t '.join(IMAGELESS_TARGETS)}, or give the spec a "
+                 "Linux base (debian:12...) to render the other targets.")
+    return sorted(planner(spec), key=lambda f: f.path)
 
 
 def plan_files(spec: Spec, target: str) -> dict[str, bytes]:

@@ -121,6 +121,7 @@ def test_a_zone_without_etc_product_still_is_smartos() -> None:
     "base-64-lts twenty.three",
     "\x00\x01\x02",
     "base-64-lts 23",
+    "base-64-lts \u0662\u0663.4.0",  # Arabic-Indic digits: str.isdigit says yes, pkgsrc no
 ])
 def test_a_hostile_image_line_is_a_warning_and_still_smartos(image: str) -> None:
     text = section("uname-a-zone.txt", "zonename-zone.txt") + (
@@ -164,6 +165,21 @@ def test_a_missing_zonename_with_an_image_is_a_zone() -> None:
     assert facts["release"] == "14.3" and facts["zone"] is None
     assert warnings == ["zonename printed nothing; /etc/product names an image, so this is a "
                         "zone"]
+
+
+def test_no_zonename_and_no_image_reads_as_the_global_zone() -> None:
+    facts, warnings = parse(section("uname-a-global.txt", None))
+    assert facts["release"] == "20160121T174331Z" and facts["zone"] is None
+    assert warnings == ["zonename printed nothing and /etc/product names no image: read as the "
+                        "global zone"]
+
+
+@pytest.mark.parametrize("platform", ["joyent_２０１６0121T174331Z", "joyent_20160121T174331",
+                                      "joyent_", "joyent_20160121T174331Z\x00"])
+def test_a_malformed_stamp_is_not_smartos(platform: str) -> None:
+    facts, warnings = parse(f"uname SunOS h 5.11 {platform} i86pc i386 i86pc\nzonename global\n")
+    assert facts["distro"] is None and facts["platform"] == platform
+    assert len(warnings) == 1 and "not SmartOS's" in warnings[0]
 
 
 def test_linux_output_is_unchanged() -> None:

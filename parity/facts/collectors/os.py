@@ -66,9 +66,10 @@ def _unquote(value: str) -> str:
 
 
 #: SmartOS's platform stamp as ``uname -v`` prints it
-_JOYENT = re.compile(r"joyent_(\d{8}T\d{6}Z)")
+_JOYENT = re.compile(r"joyent_([0-9]{8}T[0-9]{6}Z)")
 #: the ``Image:`` value of a zone's /etc/product: image name, then its version
-_IMAGE = re.compile(r"(?P<name>[A-Za-z0-9][A-Za-z0-9._+-]*) (?P<version>\d+\.\d+(?:\.\d+)*)")
+_IMAGE = re.compile(r"(?P<name>[A-Za-z0-9][A-Za-z0-9._+-]*) "
+                    r"(?P<version>[0-9]+\.[0-9]+(?:\.[0-9]+)*)")
 
 
 def _sunos(text: str, warnings: list[str]) -> dict[str, Any]:
@@ -112,6 +113,9 @@ def _sunos(text: str, warnings: list[str]) -> dict[str, Any]:
         return out
     out.update(distro="smartos", family=family_of("smartos"))
     if zone == "global" or (zone is None and "Image" not in product):
+        if zone is None:
+            warnings.append("zonename printed nothing and /etc/product names no image: read "
+                            "as the global zone")
         out.update(release=stamp[1], version=stamp[1])
         return out
     if zone is None:

@@ -1,6 +1,7 @@
 """Installed packages with versions, from whichever package database the host has.
 
-Order of preference: dpkg's database (Debian, Ubuntu), ``rpm`` with an rpm database (Fedora,
+Order of preference: on a host that is not Linux (SmartOS, NetBSD, macOS), pkgsrc's
+``pkg_info``; then dpkg's database (Debian, Ubuntu), ``rpm`` with an rpm database (Fedora,
 RHEL clones; BusyBox's ``rpm`` applet alone does not count), Alpine's
 database file ``/lib/apk/db/installed`` (plain text, so it needs no tool at all), then
 ``apk info -v``. Versions are reported exactly as the manager prints them (dpkg epoch and
@@ -21,6 +22,16 @@ it was pulled in as a dependency (apt's ``/var/lib/apt/extended_states``, Alpine
 ``/etc/apk/world``). ``parity check --strict`` and ``parity capture`` use it so that a host is
 judged on what someone chose to install, not on every library that came with it. rpm keeps no
 such mark outside dnf's history database, so rpm packages carry no ``auto`` key.
+
+pkgsrc (SmartOS zones: prefix ``/opt/local``; the SmartOS global zone: ``/opt/tools``; NetBSD
+and others: ``/usr/pkg``, ``/opt/pkg``) is read with two ``pkg_info`` runs, whatever the number of
+packages: ``pkg_info -a`` (every package, ``name-version`` then its comment) and ``pkg_info -u``
+(the packages not marked ``automatic``: pkg_install's own test, the mark pkgin's ``keep`` and
+``unkeep`` set). ``pkg_info`` is looked for in those prefixes first, since a non-interactive
+PATH often lacks them; each one knows its own package database (``PKG_DBDIR``), so none has to
+be named. A package token splits at its last ``-`` (``ca-certificates-20200601nb1``). ``pkgin
+list`` would say the same but refreshes pkgin's own database as it runs: a collector writes
+nothing. ``pkg_info`` records no architecture per package, so ``arch`` is ``null``.
 """
 
 from __future__ import annotations
@@ -30,6 +41,7 @@ from typing import Any
 
 from parity.facts.collectors import ParseError, excerpt, parts, split_lines
 from parity.facts.request import CollectRequest
+from parity.pkgsrc_version import split_package
 
 KIND = "packages"
 
@@ -38,9 +50,26 @@ _DPKG_PRESENT = {"installed", "half-configured", "unpacked", "triggers-awaited",
                  "triggers-pending"}
 
 
+#: where pkgsrc's pkg_info lives, in the order asked: the SmartOS global zone's tools, a
+#: SmartOS zone's (and Joyent's illumos bootstrap), macOS's, NetBSD's pkgsrc and base system
+PKGSRC_PKG_INFO = ("/opt/tools/sbin/pkg_info", "/opt/local/sbin/pkg_info",
+                   "/opt/pkg/sbin/pkg_info", "/usr/pkg/sbin/pkg_info", "/usr/sbin/pkg_info")
+
+
 def snippet(request: CollectRequest) -> str:
     return r"""
-if have dpkg-query; then
+pk=
+if [ "$SYS" != Linux ]; then
+  for c in """ + " ".join(PKGSRC_PKG_INFO) + r"""; do
+    if [ -x "$c" ]; then pk=$c; break; fi
+  done
+  if [ -z "$pk" ] && have pkg_info; then pk=pkg_info; fi
+fi
+if [ -n "$pk" ]; then
+  echo "manager pkgsrc"
+  "$pk" -a
+  if u=$("$pk" -u); then echo "@auto pkgsrc-user"; printf '%s\n' "$u"; fi
+elif have dpkg-query; then
   echo "manager dpkg"
   d=/var/lib/dpkg; u=
   for f in "$d"/updates/[0-9]*; do [ -e "$f" ] && u=1; break; done
@@ -143,6 +172,35 @@ def _apk_info(body: list[str], warnings: list[str]) -> dict[str, dict[str, Any]]
     return out
 
 
+def _pkgsrc_tokens(body: list[str], what: str,
+                   warnings: list[str]) -> list[tuple[str, str]]:
+    """(name, version) of each ``name-version  comment`` line (``pkg_info -a``/``-u``)."""
+    out = []
+    for line in body:
+        token = line.split(None, 1)[0] if line.split() else ""
+        try:
+            name, version = split_package(token)
+            if not version:
+                raise ValueError(token)
+        except ValueError:
+            warnings.append(f"skipped {what} line {excerpt(line)}: not 'name-version comment'")
+            continue
+        out.append((name, version))
+    return out
+
+
+def _pkgsrc(body: list[str], marks: list[str] | None,
+            warnings: list[str]) -> dict[str, dict[str, Any]]:
+    pkgs: dict[str, dict[str, Any]] = {}
+    for name, version in _pkgsrc_tokens(body, "pkg_info -a", warnings):
+        pkgs[name] = {"version": version, "arch": None}
+    if marks is not None:
+        chosen = {name for name, _ in _pkgsrc_tokens(marks, "pkg_info -u", warnings)}
+        for name, info in pkgs.items():
+            info["auto"] = name not in chosen
+    return pkgs
+
+
 def _apt_auto(body: list[str], warnings: list[str]) -> set[tuple[str, str | None]]:
     """(name, arch) pairs apt marked ``Auto-Installed: 1`` in its extended_states stanzas."""
     auto: set[tuple[str, str | None]] = set()
@@ -210,4 +268,6 @@ def parse(text: str, request: CollectRequest,
         return pkgs
     if manager == "apk":
         return _apk_info(body, warnings)
+    if manager == "pkgsrc":
+        return _pkgsrc(body, marks, warnings)
     raise ParseError(f"unknown package manager {excerpt(manager)}")

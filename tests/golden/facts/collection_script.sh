@@ -8,6 +8,16 @@ NA="$M NA"
 SYS=$(uname -s 2>/dev/null)
 echo "$M BEGIN os"
 (
+if [ "$SYS" = SunOS ]; then
+  printf 'uname %s\n' "$(uname -a)"
+  if z=$(zonename 2>/dev/null); then printf 'zonename %s\n' "$z"; fi
+  if [ -r /etc/product ]; then
+    while IFS= read -r l || [ -n "$l" ]; do printf 'product %s\n' "$l"; done < /etc/product
+  fi
+  if [ -r /etc/release ]; then
+    while IFS= read -r l || [ -n "$l" ]; do printf 'etcrelease %s\n' "$l"; done < /etc/release
+  fi
+else
 u=$(uname -r -m)
 echo "arch ${u##* }"
 echo "kernel ${u% *}"
@@ -17,12 +27,24 @@ for f in /etc/os-release /usr/lib/os-release; do
     break
   fi
 done
+fi
 ) </dev/null
 r=$?; echo; echo "$M END os $r"
 echo "$M BEGIN packages"
 (
 
-if have dpkg-query; then
+pk=
+if [ "$SYS" != Linux ]; then
+  for c in /opt/tools/sbin/pkg_info /opt/local/sbin/pkg_info /opt/pkg/sbin/pkg_info /usr/pkg/sbin/pkg_info /usr/sbin/pkg_info; do
+    if [ -x "$c" ]; then pk=$c; break; fi
+  done
+  if [ -z "$pk" ] && have pkg_info; then pk=pkg_info; fi
+fi
+if [ -n "$pk" ]; then
+  echo "manager pkgsrc"
+  "$pk" -a
+  if u=$("$pk" -u); then echo "@auto pkgsrc-user"; printf '%s\n' "$u"; fi
+elif have dpkg-query; then
   echo "manager dpkg"
   d=/var/lib/dpkg; u=
   for f in "$d"/updates/[0-9]*; do [ -e "$f" ] && u=1; break; done
@@ -272,6 +294,16 @@ NA="$M NA"
 SYS=$(uname -s 2>/dev/null)
 echo "$M BEGIN os"
 (
+if [ "$SYS" = SunOS ]; then
+  printf '"'"'uname %s\n'"'"' "$(uname -a)"
+  if z=$(zonename 2>/dev/null); then printf '"'"'zonename %s\n'"'"' "$z"; fi
+  if [ -r /etc/product ]; then
+    while IFS= read -r l || [ -n "$l" ]; do printf '"'"'product %s\n'"'"' "$l"; done < /etc/product
+  fi
+  if [ -r /etc/release ]; then
+    while IFS= read -r l || [ -n "$l" ]; do printf '"'"'etcrelease %s\n'"'"' "$l"; done < /etc/release
+  fi
+else
 u=$(uname -r -m)
 echo "arch ${u##* }"
 echo "kernel ${u% *}"
@@ -281,12 +313,24 @@ for f in /etc/os-release /usr/lib/os-release; do
     break
   fi
 done
+fi
 ) </dev/null
 r=$?; echo; echo "$M END os $r"
 echo "$M BEGIN packages"
 (
 
-if have dpkg-query; then
+pk=
+if [ "$SYS" != Linux ]; then
+  for c in /opt/tools/sbin/pkg_info /opt/local/sbin/pkg_info /opt/pkg/sbin/pkg_info /usr/pkg/sbin/pkg_info /usr/sbin/pkg_info; do
+    if [ -x "$c" ]; then pk=$c; break; fi
+  done
+  if [ -z "$pk" ] && have pkg_info; then pk=pkg_info; fi
+fi
+if [ -n "$pk" ]; then
+  echo "manager pkgsrc"
+  "$pk" -a
+  if u=$("$pk" -u); then echo "@auto pkgsrc-user"; printf '"'"'%s\n'"'"' "$u"; fi
+elif have dpkg-query; then
   echo "manager dpkg"
   d=/var/lib/dpkg; u=
   for f in "$d"/updates/[0-9]*; do [ -e "$f" ] && u=1; break; done

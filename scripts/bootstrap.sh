@@ -33,6 +33,7 @@ APT_PACKAGES=(docker.io podman vagrant vagrant-libvirt ruby nix-bin appc-spec de
   chromium  # headless browser for the HTML report tests, driven by playwright
   postgresql  # a throwaway server for the fleet history tests: tests/fleet/conftest.py
   rpm  # rpm: the oracle for rpm version ordering (tests/test_versions_oracle.py)
+  ksh  # ksh93, illumos' /bin/sh: the collectors' SmartOS branches run under it
   time)  # GNU time: peak RSS of the host-side collection (bench/suite/host_cost.py)
 
 say() { printf '[bootstrap] %s\n' "$*"; }

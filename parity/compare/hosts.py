@@ -16,7 +16,8 @@ from parity.facts.kinds import KINDS, REQUESTED_KINDS, SINGULAR
 from parity.facts.model import Facts
 
 #: facts that differ between any two hosts by nature and say nothing about drift
-VOLATILE_OS_KEYS = frozenset({"hostname", "uptime"})
+#: (a SmartOS zone's name is its UUID: two zones of one image differ there and nowhere else)
+VOLATILE_OS_KEYS = frozenset({"hostname", "uptime", "zone"})
 #: per-item fields that are bookkeeping, not state: apt's "installed as a dependency" mark
 IGNORED_FIELDS = {"packages": frozenset({"auto"})}
 

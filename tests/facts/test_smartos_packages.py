@@ -9,7 +9,6 @@ keep flag is pkg_install's automatic mark), so their recordings feed the parser 
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -110,7 +109,7 @@ def test_the_snippet_runs_pkg_info_twice_and_never_pkgin() -> None:
     assert '[ "$SYS" != Linux ]' in pkgsrc
 
 
-@pytest.mark.skipif(shutil.which("ksh93") is None, reason="ksh93 (illumos' /bin/sh) not installed")
+@pytest.mark.ksh93
 def test_the_sunos_branches_run_under_ksh93(tmp_path: Path) -> None:
     """illumos' /bin/sh is ksh93: the os and packages snippets' SunOS branches run under it
     with the stand-ins (rewritten to read the recordings from here) first on PATH."""

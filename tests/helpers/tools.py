@@ -133,6 +133,12 @@ def postgres() -> Probe:
     return Probe(True)
 
 
+@functools.cache
+def ksh93() -> Probe:
+    """illumos' ``/bin/sh`` is ksh93: the collectors' SmartOS branches must run under it."""
+    return _run(["ksh93", "-c", "echo ok"])
+
+
 #: pytest marker name -> probe; markers not listed here (``slow``) need no tool
 PROBES: dict[str, Callable[[], Probe]] = {
     "docker": docker,
@@ -145,6 +151,7 @@ PROBES: dict[str, Callable[[], Probe]] = {
     "xmllint": xmllint,
     "chromium": chromium,
     "postgres": postgres,
+    "ksh93": ksh93,
 }
 
 #: pytest marker -> the Debian packages its tests drive; scripts/bootstrap.sh must install each
@@ -161,6 +168,7 @@ PACKAGES: dict[str, tuple[str, ...]] = {
     "xmllint": ("libxml2-utils",),
     "chromium": ("chromium",),
     "postgres": ("postgresql",),
+    "ksh93": ("ksh",),
 }
 
 

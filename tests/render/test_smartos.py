@@ -396,3 +396,49 @@ def test_cli_renders_smartos(example_copy: Any, tmp_path: Path) -> None:
                             "smartos", "-d", str(out), "--check"], capture_output=True,
                            text=True, check=False, env={**os.environ, "PYTHONPATH": str(REPO)})
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+# --- the whole user-script in a stand-in zone (docker) ---------------------------------------
+
+
+def test_user_script_provisions_a_stand_in_zone(tmp_path: Path, image_builder: Any,
+                                                container_factory: Any) -> None:
+    """The rendered user-script runs as a zone would run it, in a Debian container whose zone
+    tools are stand-ins (tests/fixtures/smartos-zone/container): fetch, every phase, the
+    marker that makes the next boot a no-op."""
+    (tmp_path / "spec").mkdir()
+    text = ZONE_SPEC.replace('nginx: "1.2*"', 'nginx: "*"').replace('curl: ">=8,<9"', 'curl: "*"')
+    files = plan_files(zone_spec(tmp_path / "spec", text), "smartos")
+    context = tmp_path / "context"
+    shutil.copytree(FIXTURES / "container", context)
+    for key, value in zone_json(files)["customer_metadata"].items():
+        dest = context / "mdata" / key
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_text(value, encoding="utf-8")
+    zone = container_factory.start(image_builder(context, area="smartos-zone"))
+
+    def run(command: str) -> tuple[int, str]:
+        result = zone.exec_run(["sh", "-c", command])
+        return result.exit_code, result.output.decode(errors="replace")
+
+    boot = "/opt/local/bin/mdata-get user-script > /tmp/user-script && sh /tmp/user-script"
+    code, output = run(boot)
+    assert code == 0, output
+    assert run("cat /var/lib/standin/installed")[1].split() == [
+        "curl-8.11.1", "nginx-1.25.3nb1", "git-2.47.1"]
+    assert run("stat -c '%a %U %s' /etc/zone1.conf; cat /etc/zone1.conf")[1] == \
+        "640 root 26\nno trailing newline = kept"
+    assert run("getent passwd api | cut -d: -f1,3,6,7")[1] == "api:1500:/srv/api:/usr/bin/bash\n"
+    assert run("id -gn api")[1] == "api\n"
+    assert run("tail -n 1 /etc/profile")[1] == ". /etc/profile.d/parity.sh\n"
+    assert "export RATIO='50% & <more>'" in run("cat /etc/profile.d/parity.sh")[1]
+    smf_log = run("cat /var/lib/standin/smf.log")[1].splitlines()
+    assert smf_log == [
+        "svccfg import /var/svc/manifest/site/api.xml",
+        "svcadm enable svc:/site/api:default", "svcadm disable -t svc:/site/api:default",
+        "svcadm enable nginx"]
+    assert run("cat /var/svc/manifest/site/api.xml")[1].encode() == files["smf/api.xml"]
+    # the next boot: provisioned already, nothing runs again
+    code, output = run(boot)
+    assert code == 0 and output == "", output
+    assert len(run("cat /var/lib/standin/smf.log")[1].splitlines()) == 4

@@ -55,6 +55,13 @@ ZONE_ROOT = "/opt/parity"
 METADATA_PREFIX = "parity:"
 
 
+def metadata_key(path: str) -> str:
+    """The customer_metadata key of a tree file. The metadata agent serves keys ending in
+    ``_pw`` from internal_metadata (smartos-live ``src/vm/lib/metadata/agent.js``; vmadm.8:
+    "do not put keys in here that match the pattern *_pw"), so such a path's key gets a ``~``."""
+    return f"{METADATA_PREFIX}{path}{'~' if path.endswith('_pw') else ''}"
+
+
 def _hostname(spec: Spec) -> str:
     name = spec.model.targets.smartos.hostname or spec.name
     return re.sub(r"[^A-Za-z0-9-]", "-", name).strip("-")[:63] or "parity"
@@ -121,8 +128,7 @@ def manifest(spec: Spec, view: ZoneView, user_script: str,
     near the top of the file, where the writer looks for it."""
     smartos = spec.model.targets.smartos
     metadata = {"parity-dev": "1", "user-script": user_script}
-    metadata.update({f"{METADATA_PREFIX}{path}": text + "\n"
-                     for path, text in sorted(tree.items())})
+    metadata.update({metadata_key(path): text + "\n" for path, text in sorted(tree.items())})
     return {
         "brand": smartos.brand,
         "image_uuid": view.image_uuid,
@@ -144,7 +150,9 @@ def plan(spec: Spec) -> list[PlannedFile]:
         "smartos/user-script.sh.j2", header=header_text(spec), spec=spec,
         image=view.image_name or f"image {view.image_uuid}",
         brand=spec.model.targets.smartos.brand, root=ZONE_ROOT, spec_sha=spec.sha256,
-        notes=view.notes, paths=sorted(tree))
+        notes=view.notes,
+        fetches=[(path, "" if metadata_key(path) == METADATA_PREFIX + path
+                  else metadata_key(path)) for path in sorted(tree)])
     zone = manifest(spec, view, user_script, tree)
     files = [
         PlannedFile("zone.json", encode(json.dumps(zone, indent=2, ensure_ascii=False) + "\n",

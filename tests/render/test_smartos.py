@@ -57,6 +57,7 @@ env:
   RATIO: "50% & <more>"
 files:
   /etc/zone1.conf: {source: zone1.conf, mode: "0640"}
+  /etc/zone1/db_pw: {source: db_pw, mode: "0600"}
 targets:
   smartos: {brand: joyent-minimal, memory: 512, quota: 5, alias: api-zone}
 """
@@ -64,6 +65,7 @@ targets:
 
 def zone_spec(tmp_path: Path, text: str = ZONE_SPEC) -> Spec:
     (tmp_path / "zone1.conf").write_text("no trailing newline = kept", encoding="utf-8")
+    (tmp_path / "db_pw").write_text("a file whose key must not end in _pw\n")
     return load_spec_text(text, tmp_path / "parity.yaml")
 
 
@@ -204,9 +206,9 @@ def fetch_tree(files: dict[str, bytes], dest: Path, tmp_path: Path) -> Path:
     (bindir / "mdata-get").write_text(MDATA_GET)
     (bindir / "mdata-get").chmod(0o755)
     (tmp_path / "zone.json").write_bytes(files["zone.json"])
-    paths = re.findall(r"^parity_fetch (\S+)$", user_script, re.M)
+    fetches = re.findall(r"^parity_fetch .*$", user_script, re.M)
     script = (f"set -eu\nPARITY_ROOT={dest}\n{_fetch_function(user_script)}"
-              + "".join(f"parity_fetch {p}\n" for p in paths))
+              + "".join(f"{line}\n" for line in fetches))
     proc = subprocess.run(["sh", "-c", script], capture_output=True, text=True, check=False,
                           env={**os.environ, "PATH": f"{bindir}:{os.environ['PATH']}",
                                "ZONE_JSON": str(tmp_path / "zone.json")})
@@ -222,11 +224,14 @@ def test_user_script_fetches_every_file_byte_for_byte(tmp_path: Path) -> None:
     metadata = zone_json(files)["customer_metadata"]
     assert metadata["user-script"].encode() == files["user-script.sh"]
     fetch_tree(files, tmp_path / "opt-parity", tmp_path)
-    wanted = {k.removeprefix("parity:"): v for k, v in metadata.items() if k.startswith("parity:")}
+    assert not [k for k in metadata if k.endswith("_pw")]  # the agent serves those elsewhere
+    wanted = {k.removeprefix("parity:").removesuffix("~"): v for k, v in metadata.items()
+              if k.startswith("parity:")}
     got = {p.relative_to(tmp_path / "opt-parity").as_posix(): p.read_text()
            for p in (tmp_path / "opt-parity").rglob("*") if p.is_file()}
     assert got == {k: v[:-1] for k, v in wanted.items()}  # each value is the file plus "\n"
     assert got["steps/30-config/src/zone1.conf"] == "no trailing newline = kept"
+    assert got["steps/30-config/src/db_pw"] == "a file whose key must not end in _pw\n"
 
 
 def test_user_script_and_tree_parse(example_specs: dict[str, Spec], tmp_path: Path) -> None:
@@ -428,6 +433,7 @@ def test_user_script_provisions_a_stand_in_zone(tmp_path: Path, image_builder: A
         "curl-8.11.1", "nginx-1.25.3nb1", "git-2.47.1"]
     assert run("stat -c '%a %U %s' /etc/zone1.conf; cat /etc/zone1.conf")[1] == \
         "640 root 26\nno trailing newline = kept"
+    assert run("cat /etc/zone1/db_pw")[1] == "a file whose key must not end in _pw\n"
     assert run("getent passwd api | cut -d: -f1,3,6,7")[1] == "api:1500:/srv/api:/usr/bin/bash\n"
     assert run("id -gn api")[1] == "api\n"
     assert run("tail -n 1 /etc/profile")[1] == ". /etc/profile.d/parity.sh\n"

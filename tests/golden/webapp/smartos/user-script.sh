@@ -23,13 +23,15 @@ PARITY_SPEC=2c69539b23b18e8daab44f4f1ad96a3dbeac3bf60fcaf2caa4830e22bdd55fa1
 
 if [ "$(cat "$PARITY_DONE" 2>/dev/null || true)" = "$PARITY_SPEC" ]; then exit 0; fi
 
-# parity_fetch PATH: customer_metadata key "parity:PATH" into $PARITY_ROOT/PATH. Each value holds
-# the file plus one newline (mdata-get ends what it prints with a newline when the value lacks
-# one): nawk drops that newline again, so the file gets its bytes exactly.
+# parity_fetch PATH [KEY]: customer_metadata KEY (default "parity:PATH"; a path ending in _pw
+# has its own, as keys ending in _pw are internal_metadata's) into $PARITY_ROOT/PATH. Each value
+# holds the file plus one newline (mdata-get ends what it prints with a newline when the value
+# lacks one): nawk drops that newline again, so the file gets its bytes exactly.
 parity_fetch() {
+    _key=${2:-parity:$1}
     mkdir -p "$(dirname "$PARITY_ROOT/$1")"
-    mdata-get "parity:$1" > "$PARITY_ROOT/$1.raw" \
-        || { echo "parity: no customer_metadata parity:$1" >&2; exit 1; }
+    mdata-get "$_key" > "$PARITY_ROOT/$1.raw" \
+        || { echo "parity: no customer_metadata $_key" >&2; exit 1; }
     nawk 'NR > 1 { printf "\n" } { printf "%s", $0 }' "$PARITY_ROOT/$1.raw" > "$PARITY_ROOT/$1"
     rm -f "$PARITY_ROOT/$1.raw"
 }

@@ -39,7 +39,9 @@ class PackageFamily:
     nixpkgs_names: dict[str, str] = field(default_factory=dict)
     #: other names hosts report for the same family (``yum`` on older RHEL)
     aliases: tuple[str, ...] = ()
-    #: the family's package names that pkgsrc spells differently (the smartos target's defaults)
+    #: the family's package names that pkgsrc spells differently (the smartos target's defaults);
+    #: ``""``: nothing to install in a zone (the platform has it: procps's ps/pgrep; or pkgsrc
+    #: has no such package: tini)
     pkgsrc_names: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -62,6 +64,16 @@ FAMILIES: dict[str, PackageFamily] = {
                 "python3-pip": "python3Packages.pip", "openssh-client": "openssh",
                 "openssh-server": "openssh", "g++": "gcc",
             },
+            pkgsrc_names={
+                "postgresql-15": "postgresql15-server", "postgresql": "postgresql15-server",
+                "postgresql-client-15": "postgresql15-client",
+                "ca-certificates": "mozilla-rootcerts-openssl", "make": "gmake",
+                "build-essential": "gcc13", "g++": "gcc13", "python3": "python311",
+                "python3-venv": "python311", "python3-dev": "python311",
+                "python3-pip": "py311-pip", "openjdk-17-jre-headless": "openjdk17",
+                "openjdk-17-jdk": "openjdk17", "cassandra": "apache-cassandra",
+                "procps": "", "tini": "",
+            },
         ),
         PackageFamily(
             "dnf", "rpm", "provision/pm/dnf.sh.j2",
@@ -71,6 +83,13 @@ FAMILIES: dict[str, PackageFamily] = {
                            "procps-ng": "procps", "gcc-c++": "gcc", "openssh-clients": "openssh",
                            "openssh-server": "openssh"},
             aliases=("yum",),
+            pkgsrc_names={
+                "postgresql-server": "postgresql15-server", "postgresql": "postgresql15-client",
+                "ca-certificates": "mozilla-rootcerts-openssl", "make": "gmake",
+                "gcc-c++": "gcc13", "python3": "python311", "python3-devel": "python311",
+                "python3-pip": "py311-pip", "java-17-openjdk-headless": "openjdk17",
+                "procps-ng": "",
+            },
         ),
         PackageFamily(
             "apk", "apk", "provision/pm/apk.sh.j2",
@@ -80,6 +99,14 @@ FAMILIES: dict[str, PackageFamily] = {
             nixpkgs_names={"ca-certificates": "cacert", "make": "gnumake", "g++": "gcc",
                            "build-base": "gcc", "openssh-client": "openssh",
                            "openssh-server": "openssh"},
+            pkgsrc_names={
+                "postgresql15": "postgresql15-server",
+                "postgresql15-client": "postgresql15-client",
+                "ca-certificates": "mozilla-rootcerts-openssl", "make": "gmake",
+                "build-base": "gcc13", "g++": "gcc13", "python3": "python311",
+                "python3-dev": "python311", "py3-pip": "py311-pip",
+                "openjdk17-jre-headless": "openjdk17", "procps": "", "tini": "",
+            },
         ),
         # SmartOS zones (and NetBSD): pkgin over pkgsrc binary packages, ordered by pkg_install's
         # dewey rules. The commands provisioning needs (useradd, ipadm) are the platform's own,

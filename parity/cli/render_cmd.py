@@ -9,13 +9,14 @@ import click
 from parity.cli.options import spec_argument
 from parity.cli.output import echo
 
-TARGET_CHOICES = ["docker", "vagrant", "nix", "aci", "devcontainer", "all"]
+TARGET_CHOICES = ["docker", "vagrant", "nix", "aci", "devcontainer", "smartos", "all"]
 
 
 @click.command()
 @spec_argument
 @click.option("--target", "-t", type=click.Choice(TARGET_CHOICES), required=True,
-              help="What to render; 'all' puts each target in a subfolder of --out-dir.")
+              help="What to render; 'all' puts each target of the spec's base in a subfolder of "
+                   "--out-dir (a smartos: base: smartos; a Linux base: all but smartos).")
 @click.option("--out-dir", "-d", "out", type=click.Path(file_okay=False, path_type=Path),
               default=None,
               help="Output folder (default: .parity/<target> beside the spec, .devcontainer/ "
@@ -34,9 +35,10 @@ def render(spec: str, target: str, out: Path | None, out_legacy: Path | None, ch
       parity render -t docker                 # into .parity/docker/
       parity render -t vagrant -d .           # the Vagrantfile beside the spec
       parity render -t all --check            # exit 1 when committed renders are stale
+      parity render -t smartos                # zone.json for vmadm create, SMF manifests
     """
     from parity.errors import ExitCode, UsageError
-    from parity.render import TARGETS, check_target, default_out_dir, render_targets
+    from parity.render import check_target, default_out_dir, render_targets, targets_for
     from parity.spec import load_spec
 
     if out_legacy is not None:
@@ -51,7 +53,7 @@ def render(spec: str, target: str, out: Path | None, out_legacy: Path | None, ch
                          "of files", hint="Give a folder, e.g. --out-dir .parity/docker.")
     loaded = load_spec(spec)
     base = out if out is not None else loaded.root / ".parity"
-    jobs = [(t, base / t) for t in TARGETS] if target == "all" else [
+    jobs = [(t, base / t) for t in targets_for(loaded)] if target == "all" else [
         (target, out if out is not None else default_out_dir(loaded, target))]
     problems = []
     if check:

@@ -22,6 +22,9 @@ Output layout, per target:
 * nix: ``flake.nix`` and ``shell.nix``.
 * aci: ``manifest`` (an appc ImageManifest); :func:`parity.render.aci.build_aci` builds the
   ``.aci`` from the docker image.
+* smartos: ``zone.json`` (a ``vmadm create`` manifest whose customer_metadata carries the
+  user-script and the provisioning tree), ``user-script.sh`` and ``smf/<service>.xml``; see
+  :mod:`parity.render.smartos`.
 * devcontainer: ``devcontainer.json`` plus ``parity-context/`` (the docker context above, which
   the json's ``build`` names); rendered by default into ``.devcontainer/`` beside the spec, where
   VS Code and Codespaces look for it.
@@ -40,7 +43,7 @@ from parity.render.writer import check_plan, write_plans
 from parity.spec import Spec
 
 __all__ = ["TARGETS", "PlannedFile", "check_target", "default_out_dir", "plan", "plan_files",
-           "render_target", "render_targets"]
+           "render_target", "render_targets", "targets_for"]
 
 TARGETS: dict[str, str] = {
     "docker": "parity.render.docker:plan",
@@ -48,6 +51,7 @@ TARGETS: dict[str, str] = {
     "nix": "parity.render.nix:plan",
     "aci": "parity.render.aci:plan",
     "devcontainer": "parity.render.devcontainer:plan",
+    "smartos": "parity.render.smartos:plan",
 }
 
 #: targets whose files belong somewhere a tool looks for them, not under ``.parity/``
@@ -61,6 +65,16 @@ def _planner(target: str) -> Callable[[Spec], list[PlannedFile]]:
         raise UsageError(f"unknown target {target!r}",
                          hint=f"Choose one of: {', '.join(TARGETS)}, all.") from None
     return getattr(importlib.import_module(module), attr)  # type: ignore[no-any-return]
+
+
+def targets_for(spec: Spec) -> list[str]:
+    """What ``--target all`` renders: the targets that build the spec's own base. A SmartOS base
+    has only the zone; a Linux base every other target. A Linux spec's zone is a translation
+    (pkgsrc names, its distro's version pins dropped), so it is asked for by name (``-t
+    smartos``), and a ``render -t all --check`` of renders committed before the smartos target
+    existed stays in sync."""
+    zone = spec.distro.docker_image is None
+    return [t for t in TARGETS if (t in IMAGELESS_TARGETS) == zone]
 
 
 def plan(spec: Spec, target: str) -> list[PlannedFile]:

@@ -351,6 +351,42 @@ class AciTarget(Strict):
         "entrypoint with the docker cmd.")
 
 
+def _image_uuid(value: str) -> str:
+    """vmadm's ``uuid`` type: 8-4-4-4-12 lowercase hex digits."""
+    if not re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", value):
+        raise ValueError(f"{quoted(value)} is not an image UUID such as "
+                         "8adac45a-aca7-11ee-b53e-00151714048c (imgadm avail lists them)")
+    return value
+
+
+ImageUuid = Annotated[str, AfterValidator(_image_uuid)]
+#: a zone's alias: vmadm takes any string; parity keeps it to one shell- and JSON-safe word
+ZoneAlias = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+
+
+class SmartosTarget(Strict):
+    """A SmartOS zone (``vmadm create`` manifest); see docs/spec.md, "targets.smartos"."""
+
+    image_uuid: ImageUuid | None = Field(
+        default=None, description="The zone image's UUID (imgadm avail); default: base-64-lts "
+        "of the spec's SmartOS release, or of the newest release parity knows for a Linux "
+        "base.")
+    brand: Literal["joyent", "joyent-minimal"] = Field(
+        default="joyent", description="The zone brand: joyent or joyent-minimal.")
+    alias: ZoneAlias | None = Field(
+        default=None, description="The zone's alias; default: the spec's name.")
+    hostname: HostName | None = Field(
+        default=None, description="The zone's hostname; default: the spec's name.")
+    memory: int = Field(default=1024, ge=128, le=1048576,
+                        description="max_physical_memory in MiB.")
+    quota: int = Field(default=10, ge=1, le=102400, description="Disk quota in GiB.")
+    #: spec package name -> pkgsrc package name; null leaves the package out of the zone
+    packages: dict[PackageName, PackageName | None] = Field(
+        default_factory=dict,
+        description="Package name in the spec -> pkgsrc package name, where they differ; "
+        "null leaves the package out of the zone.")
+
+
 class Targets(Strict):
     docker: DockerTarget = Field(default_factory=DockerTarget,
                                  description="Settings of the docker target.")
@@ -358,6 +394,8 @@ class Targets(Strict):
                                    description="Settings of the vagrant target.")
     nix: NixTarget = Field(default_factory=NixTarget, description="Settings of the nix target.")
     aci: AciTarget = Field(default_factory=AciTarget, description="Settings of the aci target.")
+    smartos: SmartosTarget = Field(default_factory=SmartosTarget,
+                                   description="Settings of the smartos target.")
 
 
 class IgnoreRule(Strict):

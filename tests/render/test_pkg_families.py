@@ -9,6 +9,7 @@ family's pin syntax (``name-ver`` / ``name=ver``) and the post-install check.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -56,9 +57,20 @@ def test_every_distro_renders_every_target(base: str, tmp_path: Path) -> None:
         files = plan_files(spec, target)
         assert files, target
     if imageless:
-        return  # a SmartOS zone's provisioning is its user-script (tests/render/test_smartos*)
-    write_provisioning(spec, tmp_path / "ctx")
-    for script in (tmp_path / "ctx").rglob("*.sh"):
+        # a SmartOS zone's provisioning is its user-script and the files its customer_metadata
+        # carries (tests/render/test_smartos.py runs them)
+        zone = plan_files(spec, "smartos")
+        metadata = json.loads(zone["zone.json"])["customer_metadata"]
+        assert metadata["user-script"].encode() == zone["user-script.sh"]
+        (tmp_path / "zone").mkdir()
+        scripts = {"user-script.sh": metadata["user-script"]} | {
+            k.removeprefix("parity:").replace("/", "_"): v for k, v in metadata.items()
+            if k.startswith("parity:") and k.endswith(".sh") and "/src/" not in k}
+        for name, text in scripts.items():
+            (tmp_path / "zone" / name).write_text(text)
+    else:
+        write_provisioning(spec, tmp_path / "ctx")
+    for script in (tmp_path / ("zone" if imageless else "ctx")).rglob("*.sh"):
         for shell in ("sh", "bash"):
             proc = subprocess.run([shell, "-n", str(script)], capture_output=True, text=True,
                                   check=False)

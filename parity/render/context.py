@@ -129,9 +129,10 @@ def _packages_part(spec: Spec, src: str) -> Part | None:
         for r in model.repositories]
     packages = _packages(spec, dev=False)
     tools = []
-    if model.groups or model.users:
+    # a family whose platform has the command (pkgsrc on SmartOS: /usr/sbin/useradd) names none
+    if (model.groups or model.users) and "useradd" in pm.bootstrap:
         tools.append(("useradd", pm.bootstrap["useradd"]))  # groupadd comes with it
-    if model.sysctl:
+    if model.sysctl and "sysctl" in pm.bootstrap:
         tools.append(("sysctl", pm.bootstrap["sysctl"]))
     if not (repositories or packages or tools):
         return None

@@ -49,7 +49,7 @@ PHASE_ORDER = ("repositories", "packages", "dev-packages", "groups", "users", "f
 #: spec sections that never reach the environment
 _INERT = frozenset({"parity", "description", "hosts", "drift"})
 #: target settings that do not reach the docker environment (nor Vagrant's docker provider)
-_INERT_TARGETS = frozenset({"vagrant", "nix", "aci", "devcontainer"})
+_INERT_TARGETS = frozenset({"vagrant", "nix", "aci", "devcontainer", "smartos"})
 #: sections whose change always needs a new image and container, with the reason shown
 _REBUILD = {
     "base": "the base image changed",

@@ -169,20 +169,24 @@ def run_diff(a: str, b: str, spec: Spec | None = None, paths: Sequence[str] = ()
              timeout: float = 60.0) -> Report:
     """``parity diff A B``: each side a host (URL or spec host name) or a snapshot ``.json``.
 
-    Both live sides are asked for the same files and sysctl keys: the spec's, ``--path`` extras,
-    and whatever a snapshot side holds, so a file in the snapshot is never "missing" merely
-    because the live side was not asked about it.
+    Both live sides are asked for the same files, sysctl and ipadm keys: the spec's, ``--path``
+    extras, and whatever a snapshot side holds, so a file in the snapshot is never "missing"
+    merely because the live side was not asked about it.
     """
     from parity.facts import CollectRequest, collect_many, resolve_hosts
+    from parity.facts.request import IPADM_KEY
 
     snapshots = {x: _load_snapshot(x) for x in (a, b) if _is_snapshot(x)}
     extra_paths = list(paths)
     extra_sysctl: list[str] = []
+    extra_ipadm: list[str] = []
     for facts in snapshots.values():
         extra_paths += sorted(facts.files)
         extra_sysctl += sorted(facts.sysctl)
+        extra_ipadm += sorted(k for k in facts.ipadm if IPADM_KEY.match(k))  # a key we can ask
     base = CollectRequest.from_spec(spec, extra_paths)
     request = CollectRequest(paths=base.paths, sysctl=(*base.sysctl, *extra_sysctl),
+                             ipadm=(*base.ipadm, *extra_ipadm),
                              services=base.services, secret_paths=base.secret_paths)
     live = [x for x in (a, b) if x not in snapshots]
     side: dict[str, Facts] = dict(snapshots)

@@ -38,6 +38,8 @@ class Expected:
     files: dict[str, dict[str, Any]]
     ports: dict[str, dict[str, Any]]
     sysctl: dict[str, str]
+    #: ``PROTOCOL/PROPERTY`` -> value, the spec's ``ipadm:`` flattened to the facts' keys
+    ipadm: dict[str, str] = field(default_factory=dict)
     #: names per kind that are fine to find but not required (dev packages on prod)
     tolerated: dict[str, frozenset[str]] = field(default_factory=dict)
 
@@ -53,6 +55,7 @@ class Expected:
             "files": self.files,
             "ports": self.ports,
             "sysctl": self.sysctl,
+            "ipadm": self.ipadm,
             "tolerated": {k: sorted(v) for k, v in self.tolerated.items()},
         }
 
@@ -71,6 +74,8 @@ def expected_facts(spec: Spec, role: Role = "prod") -> Expected:
         files={p: _file(spec, f) for p, f in m.files.items()},
         ports={p.key: {"protocol": p.protocol, "port": p.number} for p in spec.ports},
         sysctl=dict(m.sysctl),
+        ipadm={f"{proto}/{name}": value for proto, props in m.ipadm.items()
+               for name, value in props.items()},
         tolerated={"packages": dev_only} if role == "prod" else {},
     )
 

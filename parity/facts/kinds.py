@@ -23,8 +23,9 @@ class FactKind:
     items: bool
     #: ``--strict`` reports items the host has and no spec declares
     strict: bool = False
-    #: collected only for the names a run asks for (files, sysctl keys): a name on one side only
-    #: means the other side was never asked, so host diffs compare only the common names
+    #: collected only for the names a run asks for (files, sysctl and ipadm keys): a name on
+    #: one side only means the other side was never asked, so host diffs compare only the
+    #: common names
     requested: bool = False
     #: the field shown as the value of an unexpected item (``None``: the whole summary)
     summary: str | None = None
@@ -39,6 +40,7 @@ KINDS_REGISTRY: tuple[FactKind, ...] = (
     FactKind("files", "file", items=True, requested=True),
     FactKind("ports", "port", items=True, strict=True, summary="addresses"),
     FactKind("sysctl", "sysctl", items=False, requested=True),
+    FactKind("ipadm", "ipadm", items=False, requested=True),
 )
 
 #: kind name -> record

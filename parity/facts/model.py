@@ -16,6 +16,8 @@ comparison, and a snapshot is just this document saved to disk. Keys (documented
   "owner": str, "group": str, "sha256": str | None, "target": str | None}}``
 * ``ports``: ``{"tcp/80": {"protocol": "tcp", "port": 80, "addresses": ["0.0.0.0"]}}``
 * ``sysctl``: ``{key: value}`` (values as the kernel prints them, whitespace folded)
+* ``ipadm``: ``{"tcp/smallest_anon_port": "32768"}`` (SmartOS/illumos protocol properties, the
+  ``CURRENT`` value ``ipadm show-prop`` prints; only requested keys)
 * ``warnings``: ``[str]``, items left out because they could not be read (added within format 1:
   older readers ignore the key, and a document without it has no warnings)
 """
@@ -47,6 +49,7 @@ class Facts:
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
     ports: dict[str, dict[str, Any]] = field(default_factory=dict)
     sysctl: dict[str, str] = field(default_factory=dict)
+    ipadm: dict[str, str] = field(default_factory=dict)
     collected_at: str | None = None  # ISO 8601 UTC
     #: fact kinds the host could not report (tool missing), with the reason
     unavailable: dict[str, str] = field(default_factory=dict)
@@ -86,9 +89,10 @@ class Facts:
             for name, item in kinds[kind].items():
                 if not isinstance(item, dict):
                     raise ValueError(f"{kind}.{name} must be an object, not {_json_type(item)}")
-        for key, value in kinds["sysctl"].items():
-            if not isinstance(value, str):
-                raise ValueError(f"sysctl.{key} must be a string, not {_json_type(value)}")
+        for kind in ("sysctl", "ipadm"):
+            for key, value in kinds[kind].items():
+                if not isinstance(value, str):
+                    raise ValueError(f"{kind}.{key} must be a string, not {_json_type(value)}")
         warnings = doc.get("warnings") or []  # absent in snapshots written before it existed
         if not isinstance(warnings, list) or not all(isinstance(w, str) for w in warnings):
             raise ValueError('"warnings" must be an array of strings')

@@ -1,7 +1,8 @@
 """What a collection asks a host for, beyond the kinds that are always collected whole.
 
 OS, packages, services, users, groups and ports are cheap to collect whole, so they always are
-(host-vs-host diffs need everything). Files and sysctl keys cannot be enumerated, so the request
+(host-vs-host diffs need everything). Files, sysctl keys and ipadm properties cannot be
+enumerated (a private ipadm property is not listed until asked for by name), so the request
 names them; services are listed whole too, but the named ones get extra probes (their init
 script's ``status``) on hosts without systemd. ``secret_paths`` are requested paths whose content
 is a secret (``secret: true`` in the spec): the host reports their type, mode, owner and group
@@ -11,6 +12,7 @@ can be brute-forced.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -20,6 +22,17 @@ from parity.textsafe import quoted
 
 if TYPE_CHECKING:
     from parity.spec import Spec
+
+
+#: the protocols whose properties ``ipadm show-prop`` reports (the spec's ``ipadm:`` keys)
+IPADM_PROTOCOLS: tuple[str, ...] = ("ipv4", "ipv6", "icmp", "tcp", "udp", "sctp")
+#: an ipadm fact key: ``PROTOCOL/PROPERTY`` (``tcp/smallest_anon_port``)
+IPADM_KEY = re.compile(rf"^({'|'.join(IPADM_PROTOCOLS)})/([a-z0-9_]{{1,64}})$")
+
+
+def ipadm_keys(ipadm: dict[str, dict[str, str]]) -> tuple[str, ...]:
+    """The spec's nested ``{protocol: {property: value}}`` as sorted fact keys."""
+    return tuple(sorted(f"{proto}/{name}" for proto, props in ipadm.items() for name in props))
 
 
 def _unique(items: Iterable[str]) -> tuple[str, ...]:
@@ -36,6 +49,8 @@ class CollectRequest:
 
     paths: tuple[str, ...] = ()
     sysctl: tuple[str, ...] = ()
+    #: ``PROTOCOL/PROPERTY`` keys read with ``ipadm show-prop`` on SmartOS hosts
+    ipadm: tuple[str, ...] = ()
     services: tuple[str, ...] = ()
     kinds: tuple[str, ...] = field(default=KINDS)
     secret_paths: frozenset[str] = frozenset()
@@ -44,6 +59,11 @@ class CollectRequest:
         object.__setattr__(self, "secret_paths", frozenset(self.secret_paths))
         object.__setattr__(self, "paths", _unique((*self.paths, *sorted(self.secret_paths))))
         object.__setattr__(self, "sysctl", _unique(self.sysctl))
+        object.__setattr__(self, "ipadm", _unique(self.ipadm))
+        for key in self.ipadm:
+            if not IPADM_KEY.match(key):
+                raise ValueError(f"ipadm keys are PROTOCOL/PROPERTY ({', '.join(IPADM_PROTOCOLS)}"
+                                 f"; property of a-z 0-9 _): {quoted(key)}")
         object.__setattr__(self, "services", _unique(self.services))
         unknown = sorted(set(self.kinds) - set(KINDS))
         if unknown:
@@ -54,7 +74,8 @@ class CollectRequest:
 
     @classmethod
     def from_spec(cls, spec: Spec | None, extra_paths: Iterable[str] = ()) -> CollectRequest:
-        """Everything ``spec`` declares (files, sysctl keys, services) plus ``extra_paths``.
+        """Everything ``spec`` declares (files, sysctl keys, ipadm properties, services) plus
+        ``extra_paths``.
 
         ``extra_paths`` come from the command line (``--path``), so a relative one is a
         :class:`~parity.errors.UsageError`, not a ``ValueError``.
@@ -72,18 +93,21 @@ class CollectRequest:
         return cls(
             paths=(*sorted(m.files), *extra_paths),
             sysctl=tuple(sorted(m.sysctl)),
+            ipadm=ipadm_keys(m.ipadm),
             services=tuple(sorted(m.services)),
             secret_paths=secret_paths(spec),
         )
 
     def to_dict(self) -> dict[str, list[str]]:
         return {"paths": list(self.paths), "sysctl": list(self.sysctl),
-                "services": list(self.services), "kinds": list(self.kinds),
+                "ipadm": list(self.ipadm), "services": list(self.services),
+                "kinds": list(self.kinds),
                 "secret_paths": sorted(self.secret_paths)}
 
     @classmethod
     def from_dict(cls, doc: dict[str, list[str]]) -> CollectRequest:
         return cls(paths=tuple(doc.get("paths", ())), sysctl=tuple(doc.get("sysctl", ())),
+                   ipadm=tuple(doc.get("ipadm", ())),
                    services=tuple(doc.get("services", ())),
                    kinds=tuple(doc.get("kinds", KINDS)),
                    secret_paths=frozenset(doc.get("secret_paths", ())))

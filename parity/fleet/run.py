@@ -166,12 +166,13 @@ def _targets(options: ReportOptions, specs: _Specs) -> list[Any]:
 
 
 def _union(requests: Sequence[Any]) -> Any:
-    """One request covering every spec's files, sysctl keys and services: each host is
+    """One request covering every spec's files, sysctl and ipadm keys and services: each host is
     collected once, and each comparison reads only what its own spec declares."""
     from parity.facts import CollectRequest
 
     return CollectRequest(paths=tuple(sorted({p for r in requests for p in r.paths})),
                           sysctl=tuple(sorted({k for r in requests for k in r.sysctl})),
+                          ipadm=tuple(sorted({k for r in requests for k in r.ipadm})),
                           services=tuple(sorted({s for r in requests for s in r.services})),
                           # secret in any spec: never hashed on any host
                           secret_paths=frozenset(p for r in requests for p in r.secret_paths))

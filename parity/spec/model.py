@@ -74,6 +74,13 @@ ServiceName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9@
 EnvName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")]
 SysctlKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_][a-z0-9_.-]*(/[a-z0-9_.-]+)*$")]
 SysctlValue = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9 \t._:,/-]*$")]
+#: the protocols whose properties illumos' ipadm(8) lists under ``set-prop`` (the same tuple as
+#: :data:`parity.facts.request.IPADM_PROTOCOLS`, which collects them; a test keeps them equal)
+IpadmProtocol = Literal["ipv4", "ipv6", "icmp", "tcp", "udp", "sctp"]
+#: an illumos protocol property: ``smallest_anon_port``, or a private one such as ``_cwnd_max``
+IpadmProperty = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,64}$")]
+#: what ``ipadm set-prop -p NAME=VALUE`` takes: a word, a number, or a comma list (``2049,4045``)
+IpadmValue = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._,-]{1,256}$")]
 HostName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
 #: printable text on one line: no control characters (newline, NUL, escape, ...)
 ONE_LINE_PATTERN = r"^[^\x00-\x1f\x7f]*$"
@@ -486,6 +493,11 @@ class SpecModel(Strict):
         default_factory=list, description='Ports expected to listen: 80 (tcp) or "53/udp".')
     sysctl: dict[SysctlKey, SysctlValue] = Field(
         default_factory=dict, description="Kernel settings: key -> value.")
+    ipadm: dict[IpadmProtocol, dict[IpadmProperty, IpadmValue]] = Field(
+        default_factory=dict, description="SmartOS/illumos network tunables, as `ipadm set-prop "
+        "-p PROPERTY=VALUE PROTOCOL` sets them: protocol (ipv4, ipv6, icmp, tcp, udp, sctp) -> "
+        "property -> value. Checked on SmartOS hosts only; Linux hosts report it as not "
+        "applicable.")
     provision: list[SpecRelPath] = Field(
         default_factory=list, description="Scripts beside the spec, run after packages, users "
         "and files, in every target.")
@@ -509,6 +521,24 @@ class SpecModel(Strict):
         if isinstance(value, dict):
             return {k: _as_written(v) for k, v in value.items()}
         return value
+
+    @field_validator("ipadm", mode="before")
+    @classmethod
+    def _ipadm_scalars(cls, value: Any) -> Any:
+        """Numbers as written (``max_buf: 1048576``); ``true``/``false`` are refused, since
+        ipadm's switches are spelled ``on``/``off`` and a silent translation would hide that."""
+        if not isinstance(value, dict):
+            return value
+        out: dict[Any, Any] = {}
+        for proto, props in value.items():
+            if isinstance(props, dict):
+                for name, v in props.items():
+                    if isinstance(v, bool):
+                        raise ValueError(f"{proto}.{name}: ipadm spells switches on/off; "
+                                         f"write {name}: {'on' if v else 'off'}")
+                props = {k: _as_written(v) for k, v in props.items()}
+            out[proto] = props
+        return out
 
     @model_validator(mode="after")
     def _dev_overlap(self) -> SpecModel:

@@ -37,6 +37,7 @@ COLLECTORS: dict[str, str] = {
     "files": "parity.facts.collectors.files",
     "ports": "parity.facts.collectors.ports",
     "sysctl": "parity.facts.collectors.sysctl",
+    "ipadm": "parity.facts.collectors.ipadm",
 }
 
 

@@ -12,6 +12,11 @@ that node, resolved on the host by the shell's own globbing over ``/proc/sys`` (
 ``[a-z0-9_-]`` are taken (the shell skips others and the parser checks again), so a resolved
 name always maps back to its one path, and nothing a host prints can name a key outside the
 requested node. A value that cannot be read (``stable_secret`` before it is set) is left out.
+
+On a SunOS host (``$SYS``, SmartOS) the kind is not applicable: illumos has no ``/proc/sys`` and
+no Linux kernel settings, so a spec's ``sysctl:`` there is reported "not compared" (a note), never
+as drift; its network tunables are the ``ipadm`` kind. The Linux lines stay as they were: the
+SunOS check leaves the snippet's subshell before them.
 """
 
 from __future__ import annotations
@@ -44,7 +49,9 @@ def is_pattern(key: str) -> bool:
 def snippet(request: CollectRequest) -> str:
     if not request.sysctl:
         return ":\n"
-    out = ["if [ -d /proc/sys ]; then"]
+    out = ['if [ "$SYS" = SunOS ]; then echo "$NA sysctl is Linux\'s; on SmartOS declare'
+           ' network tunables under ipadm:"; exit 0; fi',
+           "if [ -d /proc/sys ]; then"]
     for i, key in enumerate(request.sysctl):
         if is_pattern(key):
             node = shlex.quote(key_path(key[:-2]))

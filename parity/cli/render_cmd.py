@@ -9,7 +9,7 @@ import click
 from parity.cli.options import spec_argument
 from parity.cli.output import echo
 
-TARGET_CHOICES = ["docker", "vagrant", "nix", "aci", "devcontainer", "smartos", "all"]
+TARGET_CHOICES = ["docker", "vagrant", "nix", "nixos", "aci", "devcontainer", "smartos", "all"]
 
 
 @click.command()

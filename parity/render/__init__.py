@@ -19,7 +19,9 @@ Output layout, per target:
   image, one cached layer per step; ``--build-arg PARITY_DEV=0`` leaves out dev packages.
 * vagrant: ``Vagrantfile`` plus ``parity-context/`` (the docker context above, used as the docker
   provider's ``build_dir`` and uploaded to VMs for the shell provisioner).
-* nix: ``flake.nix`` and ``shell.nix``.
+* nix: ``flake.nix`` and ``shell.nix``, plus the nixos target's files, which the flake imports.
+* nixos: ``nixos/module.nix`` (+ ``nixos/src/``, the spec files it reads), to import into an
+  existing NixOS configuration.
 * aci: ``manifest`` (an appc ImageManifest); :func:`parity.render.aci.build_aci` builds the
   ``.aci`` from the docker image.
 * smartos: ``zone.json`` (a ``vmadm create`` manifest whose customer_metadata carries the
@@ -49,6 +51,7 @@ TARGETS: dict[str, str] = {
     "docker": "parity.render.docker:plan",
     "vagrant": "parity.render.vagrant:plan",
     "nix": "parity.render.nix:plan",
+    "nixos": "parity.render.nixos:plan",
     "aci": "parity.render.aci:plan",
     "devcontainer": "parity.render.devcontainer:plan",
     "smartos": "parity.render.smartos:plan",

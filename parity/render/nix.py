@@ -1,4 +1,7 @@
-"""nix target: ``flake.nix`` (dev shell + layered image) and ``shell.nix`` for non-flake users.
+"""nix target: ``flake.nix`` (dev shell + layered image + NixOS module and configuration) and
+``shell.nix`` for non-flake users, plus the nixos target's files (``nixos/module.nix``), which
+the flake imports: rendering the flake alone always gives a flake whose module exists and is
+checked by ``render --check`` with it.
 
 Distro package names are mapped to nixpkgs attribute paths: the spec's ``targets.nix.attrs``
 first, then the spec's package family's ``nixpkgs_names`` (:mod:`parity.families`: common
@@ -63,8 +66,11 @@ def context(spec: Spec) -> dict[str, object]:
 
 
 def plan(spec: Spec) -> list[PlannedFile]:
+    from parity.render import nixos  # it imports nix_attr from here
+
     ctx = context(spec)
     return [
         PlannedFile("flake.nix", encode(render("nix/flake.nix.j2", **ctx), "nix/flake.nix.j2")),
         PlannedFile("shell.nix", encode(render("nix/shell.nix.j2", **ctx), "nix/shell.nix.j2")),
+        *nixos.plan(spec),
     ]

@@ -9,7 +9,7 @@ import pytest
 
 from parity.cli import main
 from parity.errors import RenderError
-from parity.render import check_target, plan_files, render_target
+from parity.render import TARGETS, check_target, plan_files, render_target
 from parity.spec import load_spec
 
 
@@ -42,7 +42,7 @@ def test_check_after_render_then_after_spec_edit(example_copy: Callable[[str], P
     out = tmp_path / "out"
     code, text, _ = cli(["render", str(spec_path), "--target", "all", "-d", str(out)], capsys)
     assert code == 0 and "docker:" in text and "aci:" in text
-    assert {p.name for p in out.iterdir()} == {"docker", "vagrant", "nix", "aci", "devcontainer"}
+    assert {p.name for p in out.iterdir()} == set(TARGETS)
     code, text, _ = cli(["render", str(spec_path), "--target", "all", "-d", str(out), "--check"],
                         capsys)
     assert (code, text.strip()) == (0, "up to date")

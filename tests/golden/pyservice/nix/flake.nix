@@ -2,6 +2,8 @@
 #
 # nix develop        -> dev shell with the spec's packages (dev_packages included) and env
 # nix build .#image  -> a layered docker image (dockerTools) with the runtime packages
+# nixosModules.default -> ./nixos/module.nix, the spec as a NixOS module (rendered with this file)
+# nixosConfigurations.api -> a minimal NixOS system built from that module
 {
   description = "Python 3.11 service run from a venv, with a dev-only build toolchain";
 
@@ -52,5 +54,21 @@
           };
         };
       });
+
+      nixosModules.default = ./nixos/module.nix;
+
+      nixosConfigurations.api = nixpkgs.lib.nixosSystem {
+        system = "x86_64-linux";
+        modules = [
+          self.nixosModules.default
+          {
+            # A stand-in machine so the configuration evaluates: replace it with your
+            # hardware configuration (boot loader, file systems) before deploying.
+            boot.loader.grub.device = "nodev";
+            fileSystems."/" = { device = "/dev/disk/by-label/nixos"; fsType = "ext4"; };
+            system.stateVersion = "24.05";
+          }
+        ];
+      };
     };
 }

@@ -2,6 +2,8 @@
 #
 # nix develop        -> dev shell with the spec's packages (dev_packages included) and env
 # nix build .#image  -> a layered docker image (dockerTools) with the runtime packages
+# nixosModules.default -> ./nixos/module.nix, the spec as a NixOS module (rendered with this file)
+# nixosConfigurations.shop -> a minimal NixOS system built from that module
 {
   description = "nginx serving a static shop front, with PostgreSQL for the app's data";
 
@@ -54,5 +56,21 @@
           };
         };
       });
+
+      nixosModules.default = ./nixos/module.nix;
+
+      nixosConfigurations.shop = nixpkgs.lib.nixosSystem {
+        system = "x86_64-linux";
+        modules = [
+          self.nixosModules.default
+          {
+            # A stand-in machine so the configuration evaluates: replace it with your
+            # hardware configuration (boot loader, file systems) before deploying.
+            boot.loader.grub.device = "nodev";
+            fileSystems."/" = { device = "/dev/disk/by-label/nixos"; fsType = "ext4"; };
+            system.stateVersion = "24.05";
+          }
+        ];
+      };
     };
 }

@@ -13,7 +13,8 @@ The zone runs the provisioning every target runs (``provision.sh`` and its steps
   versions and hold, checked with pkg_install's dewey rules as on any pkgsrc host.
 * **Repositories** of a Linux spec are apt/dnf/apk sources: left out (named in the comment).
 * **sysctl**: Linux kernel settings do not apply to illumos: left out (named in the comment).
-  The issue's tunables key (``ipadm:``) is not in the spec model yet, so nothing replaces them.
+  The spec's ``ipadm:`` section is the zone's network tunables: ``ipadm set-prop`` (persistent)
+  in the config step, a property already at its value left alone.
 * **Steps**: the same step folders, plus ``00-illumos`` (sourced first: illumos forms of the
   account, file and service functions) and SMF services instead of systemd/OpenRC.
 """
@@ -115,8 +116,8 @@ def zone_view(spec: Spec) -> ZoneView:
     if not native:
         notes += [f"repository {r.name}: left out (a {spec.distro.family} source)"
                   for r in spec.model.repositories]
-    notes += [f"sysctl {key}: left out (a Linux kernel setting; illumos has none)"
-              for key in spec.model.sysctl]
+    notes += [f"sysctl {key}: left out (a Linux kernel setting; illumos tunes its network "
+              "stack with ipadm: declare it under ipadm:)" for key in spec.model.sysctl]
     return ZoneView(release, uuid, image_name, packages, dev, notes)
 
 
@@ -164,6 +165,10 @@ def zone_steps(spec: Spec, view: ZoneView, manifests: dict[str, str],
     if spec.model.env:
         config.append(Part("env", ("env",), {"profile": profile,
                                              "source_line": f". {PROFILE}"}))
+    if spec.model.ipadm:
+        config.append(Part("ipadm", ("ipadm",), {"tunables": [
+            (proto, prop, value) for proto, props in spec.model.ipadm.items()
+            for prop, value in props.items()]}))
     services = _services(spec)
     if services:
         config.append(Part("services", ("services",), {
@@ -179,7 +184,7 @@ def zone_steps(spec: Spec, view: ZoneView, manifests: dict[str, str],
 def render_zone_step(step: Step, header: str) -> str:
     """``step.sh``: the zone's own forms of a part's template where it has one
     (``templates/render/smartos/steps/``), else the template every target uses."""
-    own = {"illumos", "accounts", "env", "services"}
+    own = {"illumos", "accounts", "env", "ipadm", "services"}
     head = render("smartos/steps/_head.j2", header=header, step=step)
     return head + "\n".join(
         render(f"smartos/steps/{part.kind}.sh.j2" if part.kind in own

@@ -448,3 +448,46 @@ def test_user_script_provisions_a_stand_in_zone(tmp_path: Path, image_builder: A
     code, output = run(boot)
     assert code == 0 and output == "", output
     assert len(run("cat /var/lib/standin/smf.log")[1].splitlines()) == 4
+
+
+# --- ipadm: the zone's network tunables -------------------------------------------------------
+
+IPADM = """#!/bin/sh
+echo "ipadm $*" >> "$STATE/log"
+case "$*" in
+  "show-prop -c -o current -p smallest_anon_port tcp") echo 32768 ;;
+  "show-prop -c -o current -p max_buf tcp") echo 1048576 ;;
+  "set-prop -p "*) ;;
+  *) echo "ipadm stand-in: unexpected $*" >&2; exit 2 ;;
+esac
+"""
+
+
+def test_ipadm_phase_sets_only_what_differs(tmp_path: Path) -> None:
+    """The spec's ipadm: section becomes ``ipadm set-prop`` (persistent) in the zone, and a
+    property already at its value is left alone (the user-script runs at every boot)."""
+    (tmp_path / "spec").mkdir()
+    spec = load_spec_text("parity: 1\nname: tun\nbase: smartos:23.4\n"
+                          "ipadm: {tcp: {smallest_anon_port: 32768, max_buf: 2097152}}\n",
+                          tmp_path / "spec" / "parity.yaml")
+    files = plan_files(spec, "smartos")
+    script = fetch_tree(files, tmp_path / "opt-parity", tmp_path)
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    (bindir / "ipadm").write_text(IPADM)
+    (bindir / "ipadm").chmod(0o755)
+    state = tmp_path / "state"
+    state.mkdir()
+    env = {**os.environ, "PATH": f"{bindir}:{os.environ['PATH']}", "STATE": str(state)}
+    proc = subprocess.run(["sh", str(script), "ipadm"], capture_output=True, text=True,
+                          check=False, env=env)
+    assert proc.returncode == 0, proc.stderr
+    calls = (state / "log").read_text().splitlines()
+    assert [c for c in calls if "set-prop" in c] == ["ipadm set-prop -p max_buf=2097152 tcp"]
+
+
+def test_linux_sysctl_is_named_as_left_out(tmp_path: Path) -> None:
+    spec = load_spec_text("parity: 1\nname: l\nbase: debian:12\n"
+                          "sysctl: {net.core.somaxconn: 1024}\n", tmp_path / "parity.yaml")
+    script = plan_files(spec, "smartos")["user-script.sh"].decode()
+    assert "sysctl net.core.somaxconn: left out" in script and "ipadm:" in script

@@ -15,11 +15,11 @@
 #   - package procps: left out (no pkgsrc package; targets.smartos.packages can name one)
 #   - package python3 3.11.*: pin dropped (a debian version; python311 comes at the version pkgsrc's branch has)
 #   - repository cassandra: left out (a apt source)
-#   - sysctl vm.max_map_count: left out (a Linux kernel setting; illumos has none)
-#   - sysctl vm.swappiness: left out (a Linux kernel setting; illumos has none)
-#   - sysctl net.ipv4.tcp_keepalive_time: left out (a Linux kernel setting; illumos has none)
-#   - sysctl net.core.rmem_max: left out (a Linux kernel setting; illumos has none)
-#   - sysctl net.core.wmem_max: left out (a Linux kernel setting; illumos has none)
+#   - sysctl vm.max_map_count: left out (a Linux kernel setting; illumos tunes its network stack with ipadm: declare it under ipadm:)
+#   - sysctl vm.swappiness: left out (a Linux kernel setting; illumos tunes its network stack with ipadm: declare it under ipadm:)
+#   - sysctl net.ipv4.tcp_keepalive_time: left out (a Linux kernel setting; illumos tunes its network stack with ipadm: declare it under ipadm:)
+#   - sysctl net.core.rmem_max: left out (a Linux kernel setting; illumos tunes its network stack with ipadm: declare it under ipadm:)
+#   - sysctl net.core.wmem_max: left out (a Linux kernel setting; illumos tunes its network stack with ipadm: declare it under ipadm:)
 set -eu
 PATH=/opt/local/sbin:/opt/local/bin:/usr/sbin:/usr/bin:/sbin
 export PATH

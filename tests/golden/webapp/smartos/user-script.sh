@@ -13,7 +13,7 @@
 #   - package curl >=7.88: pin dropped (a debian version; curl comes at the version pkgsrc's branch has)
 #   - package nginx 1.22.*: pin dropped (a debian version; nginx comes at the version pkgsrc's branch has)
 #   - package postgresql-15 15.*: pin dropped (a debian version; postgresql15-server comes at the version pkgsrc's branch has)
-#   - sysctl net.core.somaxconn: left out (a Linux kernel setting; illumos has none)
+#   - sysctl net.core.somaxconn: left out (a Linux kernel setting; illumos tunes its network stack with ipadm: declare it under ipadm:)
 set -eu
 PATH=/opt/local/sbin:/opt/local/bin:/usr/sbin:/usr/bin:/sbin
 export PATH

@@ -21,8 +21,9 @@ from parity.facts.request import CollectRequest
 
 STANDINS = Path(__file__).parents[1] / "fixtures" / "smartos" / "standins"
 ROOT = Path(__file__).parents[1] / "fixtures" / "smartos" / "root"
+RECORDED = Path(__file__).parents[1] / "fixtures" / "smartos" / "recorded"
 #: digest(1) Example 1, as the illumos man page prints it (an md5, so 32 hex digits)
-MAN_EXAMPLE = "md5 (/usr/bin/vi) = e4e3588c5212903847c66d36b1a828a5"
+MAN_EXAMPLE = (RECORDED / "digest-v-a-md5-illumos-manpage.txt").read_text().rstrip("\n")
 
 
 def run_sunos(request: CollectRequest, tmp_path: Path, *, stat_c: bool = True) -> str:
@@ -119,10 +120,26 @@ def test_digest_lines_as_the_man_page_prints_them() -> None:
 @pytest.mark.parametrize(("perms", "mode"), [
     ("-rw-r--r--", "0644"), ("drwxrwxrwt", "1777"), ("-rwsr-xr-x", "4755"),
     ("-rwSr--r--+", "4644"), ("drwxr-s---@", "2750"), ("lrwxrwxrwx", "0777"),
-    ("Drw-r--r--", "0644"), ("xrw-r--r--", None), ("-rwq------", None), ("-rw-r--r", None),
+    ("Drw-r--r--", "0644"), ("-rw-rwl---", "2660"), ("xrw-r--r--", None),
+    ("-rwq------", None), ("-rw-r--r", None),
 ])
 def test_ls_mode_letters(perms: str, mode: str | None) -> None:
     assert files.ls_mode(perms) == mode
+
+
+@pytest.mark.parametrize(("name", "mode"), [("ls-ld-illumos-manpage.txt", "0755"),
+                                            ("ls-l-locking-illumos-manpage.txt", "2660")])
+def test_ls_lines_of_illumos_ls(name: str, mode: str) -> None:
+    """illumos ls(1)'s own examples, read as the ``ls -lnd`` / ``ls -ld`` lines would be (the
+    man page shows names; a numeric line has ids in the same columns)."""
+    line = (RECORDED / name).read_text().rstrip("\n")
+    numeric = line.replace(" gozer    staff  ", " 101      10     ")
+    request = CollectRequest(paths=("/x",))
+    warnings: list[str] = []
+    facts = files.parse(f"0 type file\n0 lsn {numeric}\n0 lsl {line}\n", request, warnings)
+    assert facts["/x"]["mode"] == mode
+    assert (facts["/x"]["owner"], facts["/x"]["group"]) == ("gozer", "staff")
+    assert warnings == []
 
 
 def test_hostile_ls_lines_are_warnings() -> None:

@@ -44,6 +44,13 @@ def test_recorded_zone_with_udp() -> None:
     assert warnings == []
 
 
+def test_recorded_connections_only() -> None:
+    """Connected UDP, TIME_WAIT and ESTABLISHED TCP, UNIX domain sockets: nothing listens, and
+    nothing there is worth a warning."""
+    facts, warnings = parse((RECORDED / "netstat-n-solaris-parse-netstat.txt").read_text())
+    assert facts == {} and warnings == []
+
+
 def test_addresses_split_at_the_last_dot_in_the_linux_spelling() -> None:
     inet6 = "\n".join([
         "TCP: IPv6",

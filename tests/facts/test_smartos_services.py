@@ -50,6 +50,52 @@ def test_recorded_svcs_output() -> None:
     assert warnings == [MAINTENANCE]
 
 
+ZONES = (RECORDED / "svcs-aHZ-ozone,state,fmri-smartos.txt").read_text()
+
+
+def zone_lines(zone: str) -> str:
+    """One zone's part of the recorded ``svcs -aHZ -ozone,state,fmri``, without the ZONE column
+    (16 wide and a space): the zone's own ``svcs -aH -o state,fmri`` for these instances."""
+    return "\n".join(line[17:] for line in ZONES.split("\n") if line.startswith(zone + " "))
+
+
+def test_recorded_smartos_zones() -> None:
+    facts, warnings = parse(zone_lines("cube-pkgsrc"))
+    assert {k: (v["state"], v["running"]) for k, v in facts.items()} == {
+        "local": ("maintenance", False), "minimal": ("online", True),
+        "manifest-import": ("online", True), "identity": ("online", True),
+        "boot-archive": ("online", True), "global": ("disabled", False)}
+    assert facts["identity"]["fmri"] == "svc:/system/identity:node"
+    assert warnings == ["service local (svc:/system/filesystem/local:default) is in "
+                        "maintenance: SMF stopped it and will not restart it until someone "
+                        "clears it (svcadm clear)"]
+
+    facts, warnings = parse(zone_lines("cube-cron"))
+    assert sorted(facts) == ["PRESERVE", "allocate", "audio", "boot-config", "mpxio-upgrade",
+                             "puppet", "sysetup"]
+    assert facts["sysetup"] == {"running": True, "enabled": None, "state": "legacy_run",
+                                "fmri": "lrc:/etc/rc2_d/S20sysetup", "legacy": True}
+    assert facts["puppet"]["fmri"] == "svc:/sysdef/puppet:default" and warnings == []
+
+    facts, warnings = parse(zone_lines("global"))
+    assert {k: v["fmri"] for k, v in facts.items()} == {
+        "PRESERVE": "lrc:/etc/rc2_d/S89PRESERVE",
+        "dodatadm_udaplt": "lrc:/etc/rc2_d/S81dodatadm_udaplt",
+        "sysetup": "lrc:/etc/rc2_d/S20sysetup",
+        "config-assemble": "svc:/system/config-assemble:services",
+        "diamond": "svc:/sdef/diamond:default",
+        "varpd": "svc:/network/varpd:default"}
+    assert facts["varpd"]["running"] is False and warnings == []
+
+
+def test_the_zone_column_is_never_read_as_a_state() -> None:
+    """Fed the -Z output as is, a line reads as state "cube-pkgsrc" and an FMRI that starts
+    with the state: no instance is made up, every line is skipped and said."""
+    facts, warnings = parse(ZONES)
+    assert facts == {} and len(warnings) == 19
+    assert all(w.startswith("skipped svcs line") for w in warnings)
+
+
 def test_enabled_comes_from_svcprop_full_fmri_lines() -> None:
     """``svcprop -c -f -p general/enabled`` answers in any order, one self-naming line each; an
     instance it did not answer for stays unknown (null)."""
@@ -199,3 +245,54 @@ def test_service_names_a_spec_may_use(name: str) -> None:
 def test_service_names_a_spec_may_not_use(name: str) -> None:
     with pytest.raises(ValidationError):
         TypeAdapter(ServiceName).validate_python(name)
+
+
+def _run_branch(tmp_path: Path, svcs: str, svcprop: str | None) -> tuple[str, list[str]]:
+    """The services snippet under dash as ``$SYS = SunOS``, with test-local ``svcs`` and
+    ``svcprop`` scripts (``svcprop`` answers every FMRI it is given, in reverse order, the
+    way ``-f`` lines may come)."""
+    import os
+    import shutil
+    import subprocess
+
+    from parity.facts.collectors import get_collector
+
+    if shutil.which("dash") is None:
+        pytest.skip("dash is not installed")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(parents=True)
+    (bin_dir / "svcs").write_text(f"#!/bin/sh\n{svcs}\n")
+    if svcprop is not None:
+        (bin_dir / "svcprop").write_text(f"#!/bin/sh\n{svcprop}\n")
+    for tool in bin_dir.iterdir():
+        tool.chmod(0o755)
+    script = ('have() { command -v "$1" >/dev/null 2>&1; }\nNA="@@NA"\nSYS=SunOS\n'
+              + get_collector("services").snippet(CollectRequest()))
+    env = {**os.environ, "PATH": f"{bin_dir}:/usr/bin:/bin", "LC_ALL": "C"}
+    out = subprocess.run(["dash", "-c", script], capture_output=True, text=True, env=env,
+                         timeout=60, check=True).stdout
+    calls = (tmp_path / "calls").read_text().splitlines() if (tmp_path / "calls").exists() else []
+    return out, calls
+
+
+def test_the_branch_asks_one_svcprop_for_every_svc_instance(tmp_path: Path) -> None:
+    recorded = RECORDED / "svcs-H-o-state,fmri-puppet.txt"
+    answer = (f'echo "$*" >> {tmp_path}/calls; shift 4; for f do r="$f $r"; done; '
+              'for f in $r; do echo "$f/:properties/general/enabled boolean true"; done')
+    out, calls = _run_branch(tmp_path, f"cat '{recorded}'", answer)
+    assert calls == ["-c -f -p general/enabled svc:/system/svc/restarter:default "
+                     "svc:/network/cswrsyncd:default svc:/network/dns/client:default"]
+    warnings: list[str] = []
+    facts = services.parse(out, CollectRequest(), warnings)
+    assert {k: v["enabled"] for k, v in facts.items()} == {
+        "client": True, "cswrsyncd": True, "restarter": True, "sk98sol": None}
+    assert warnings == [MAINTENANCE]
+
+
+def test_the_branch_without_svcprop_or_with_a_failing_svcs(tmp_path: Path) -> None:
+    out, _ = _run_branch(tmp_path, "echo 'online svc:/system/cron:default'", None)
+    facts = services.parse(out, CollectRequest(), [])
+    assert facts["cron"]["enabled"] is None and facts["cron"]["running"] is True
+    out, _ = _run_branch(tmp_path / "x", "echo 'svcs: Could not bind to repository' >&2; exit 1",
+                         None)
+    assert "@@NA svcs failed" in out and "@svcs" not in out

@@ -195,11 +195,13 @@ def _stat(entry: dict[str, Any], value: str, path: str, warnings: list[str]) -> 
 #: the execute bit too, ``S``/``T`` only the special bit
 _LS_BITS = ((1, "r", 0o400), (2, "w", 0o200), (4, "r", 0o040), (5, "w", 0o020),
             (7, "r", 0o004), (8, "w", 0o002))
-_LS_EXEC = ((3, 0o100, 0o4000, "sS"), (6, 0o010, 0o2000, "sS"), (9, 0o001, 0o1000, "tT"))
+#: (illumos prints ``l`` for set-group-ID without group execute: mandatory locking, ls(1))
+_LS_EXEC = ((3, 0o100, 0o4000, "sS"), (6, 0o010, 0o2000, "sSl"), (9, 0o001, 0o1000, "tT"))
 
 
 def ls_mode(perms: str) -> str | None:
-    """``-rwsr-xr-x`` (``ls -l``'s first field; illumos adds ``+`` for an ACL) -> ``"4755"``."""
+    """``-rwsr-xr-x`` (``ls -l``'s first field; illumos adds ``+`` for an ACL, ``@`` for
+    extended attributes) -> ``"4755"``; ``None`` for letters ``ls`` does not print."""
     if len(perms) < 10 or perms[0] not in "-dlbcpsDP":
         return None
     mode = 0

@@ -40,6 +40,9 @@ def parse(body: list[str], warnings: list[str]) -> dict[str, dict[str, Any]]:
             if head.endswith(":") or ": IPv" in head:
                 protocol = _SECTIONS.get(head.split(":", 1)[0].strip())
                 continue
+            if head.startswith("Active "):  # "Active UNIX domain sockets" (without -f)
+                protocol = None
+                continue
             if protocol is None or head.startswith(("Local Address", "-")):
                 continue
             _row(protocol, family, line, out, warnings)

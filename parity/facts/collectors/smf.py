@@ -42,8 +42,11 @@ from parity.facts.collectors import excerpt, parts
 #: the shell branch (POSIX sh, run by illumos' ksh93 as /bin/sh); indented for its ``if``
 SNIPPET = """\
   echo "@init smf"
-  if have svcs; then
-    s=$(svcs -aH -o state,fmri 2>/dev/null)
+  if ! have svcs; then
+    echo "$NA svcs not found"
+  elif ! s=$(svcs -aH -o state,fmri 2>/dev/null); then
+    echo "$NA svcs failed (is svc.configd running?)"
+  else
     echo "@svcs"
     printf '%s\\n' "$s"
     # one svcprop for every svc: instance (lrc: services have no properties)
@@ -57,8 +60,6 @@ EOF
     if [ $# -gt 0 ] && have svcprop; then
       svcprop -c -f -p general/enabled "$@" 2>/dev/null
     fi
-  else
-    echo "$NA svcs not found"
   fi
 """
 

@@ -62,8 +62,11 @@ echo "$M BEGIN services"
 (
 if [ "$SYS" = SunOS ]; then
   echo "@init smf"
-  if have svcs; then
-    s=$(svcs -aH -o state,fmri 2>/dev/null)
+  if ! have svcs; then
+    echo "$NA svcs not found"
+  elif ! s=$(svcs -aH -o state,fmri 2>/dev/null); then
+    echo "$NA svcs failed (is svc.configd running?)"
+  else
     echo "@svcs"
     printf '%s\n' "$s"
     # one svcprop for every svc: instance (lrc: services have no properties)
@@ -77,8 +80,6 @@ EOF
     if [ $# -gt 0 ] && have svcprop; then
       svcprop -c -f -p general/enabled "$@" 2>/dev/null
     fi
-  else
-    echo "$NA svcs not found"
   fi
 elif [ -d /run/systemd/system ] && have systemctl; then
   echo "@init systemd"
@@ -392,8 +393,11 @@ echo "$M BEGIN services"
 (
 if [ "$SYS" = SunOS ]; then
   echo "@init smf"
-  if have svcs; then
-    s=$(svcs -aH -o state,fmri 2>/dev/null)
+  if ! have svcs; then
+    echo "$NA svcs not found"
+  elif ! s=$(svcs -aH -o state,fmri 2>/dev/null); then
+    echo "$NA svcs failed (is svc.configd running?)"
+  else
     echo "@svcs"
     printf '"'"'%s\n'"'"' "$s"
     # one svcprop for every svc: instance (lrc: services have no properties)
@@ -407,8 +411,6 @@ EOF
     if [ $# -gt 0 ] && have svcprop; then
       svcprop -c -f -p general/enabled "$@" 2>/dev/null
     fi
-  else
-    echo "$NA svcs not found"
   fi
 elif [ -d /run/systemd/system ] && have systemctl; then
   echo "@init systemd"

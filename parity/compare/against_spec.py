@@ -16,6 +16,7 @@ from parity.compare.base_system import BaseSystem, is_system_id
 from parity.compare.diffing import changed_fields, project
 from parity.compare.expect import Expected, Role, expected_facts
 from parity.compare.finding import Finding
+from parity.facts.collectors.smf import find as find_service_by_fmri
 from parity.facts.kinds import (
     FACT_KINDS,
     FINDING_KIND_ORDER,
@@ -125,6 +126,8 @@ def _compare_items(host: str, kind: str, expected: dict[str, dict[str, Any]],
     out.checked[one] = len(expected)
     for name, want in expected.items():
         have = actual.get(name)
+        if have is None and kind == "services":
+            have = find_service_by_fmri(actual, name)  # svc:/pkgsrc/nginx:default is "nginx"
         if have is None and kind == "services" and _off(want):
             continue  # declared stopped and disabled; a host without it at all complies
         if have is None or (kind == "files" and have.get("type") == "absent"):

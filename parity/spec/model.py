@@ -70,7 +70,13 @@ AccountName = Annotated[str, StringConstraints(pattern=rf"^{_ACCOUNT}$", max_len
                         AfterValidator(_real_name)]
 #: a bare uid/gid as the collectors report an id without a name (``"4242"``)
 _NUMERIC_ID = r"[0-9]{1,10}"
-ServiceName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9@._-]{0,127}$")]
+#: a service name (``nginx``, ``getty@tty1``), a SmartOS instance key (``physical:nwam``) or an
+#: SMF FMRI (``svc:/pkgsrc/nginx:default``, ``lrc:/etc/rc3_d/S90foo``): components start with a
+#: letter, digit or ``_``, so no ``..`` or empty path part can reach a rendered file name
+_SMF_PART = r"[A-Za-z0-9_][A-Za-z0-9,._-]{0,127}"
+ServiceName = Annotated[str, StringConstraints(
+    pattern=rf"^(?:[A-Za-z0-9][A-Za-z0-9@._-]{{0,127}}(?::{_SMF_PART})?"
+            rf"|(?:svc|lrc):/{_SMF_PART}(?:/{_SMF_PART}){{0,15}}(?::{_SMF_PART})?)$")]
 EnvName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")]
 SysctlKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_][a-z0-9_.-]*(/[a-z0-9_.-]+)*$")]
 SysctlValue = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9 \t._:,/-]*$")]

@@ -17,6 +17,11 @@ reported as a link with its target. Paths that do not exist are reported with ty
 ``other`` covers sockets, devices and fifos. A file that cannot be read (permissions) has
 ``sha256: null``, and so has a secret path (``request.secret_paths``): its content is never
 read, so no hash of a secret reaches a snapshot or a report.
+
+On SmartOS (``$SYS = SunOS``) the same batches run with the platform's GNU ``stat`` and
+``readlink``; hashes come from ``digest -a sha256`` (illumos has no sha256sum) and, where
+``stat`` lacks ``-c``, mode and owner from ``ls -lnd``/``ls -ld`` (see ``_SUNOS``). The facts have
+the same shape.
 """
 
 from __future__ import annotations
@@ -107,12 +112,58 @@ pbatch() {
 """
 
 
+#: SmartOS (``$SYS = SunOS``): GNU stat and readlink are in the platform's /usr/bin, so the
+#: stat and link batches above run as they are; hashes come from illumos' ``digest`` (no
+#: sha256sum). ``digest -v`` prints ``sha256 (NAME) = HASH`` a file (digest(1)): one line per file
+#: unless a name holds a newline, so a batch with such a name goes path by path (``digest`` on
+#: stdin prints the hash alone). Where stat lacks ``-c`` (a zone without the GNU tools), each path
+#: is read from ``ls -lnd`` (mode bits and ids) and ``ls -ld`` (names), first line only.
+_SUNOS = """\
+if [ "$SYS" = SunOS ]; then
+psha() { h=$(digest -a sha256 < "$2" 2>/dev/null) && echo "$1 sha256 $h"; return 0; }
+if ! stat -c %a / >/dev/null 2>&1; then
+  pstat() {
+    _l=$(ls -lnd -- "$2" 2>/dev/null); echo "$1 lsn ${_l%%"$nl"*}"
+    _l=$(ls -ld -- "$2" 2>/dev/null); echo "$1 lsl ${_l%%"$nl"*}"
+  }
+fi
+pfiles() {
+  _i=0
+  for p do
+    if [ -L "$p" ]; then t=link; elif [ -d "$p" ]; then t=directory
+    elif [ -f "$p" ]; then t=file; elif [ -e "$p" ]; then t=other; else t=absent; fi
+    echo "$_i type $t"; _i=$((_i + 1))
+  done
+  pbatch stat "$@"; pbatch link "$@"; pdigest "$@"
+}
+pdigest() {
+  _i=0 _ix= _a= _one=
+  for p do
+    _i=$((_i + 1))
+    [ ! -L "$p" ] && [ -f "$p" ] && [ -r "$p" ] && hashable $((_i - 1)) || continue
+    case $p in *"$nl"*) _one=1;; esac
+    _ix="${_ix:+$_ix,}$((_i - 1))"; _a="$_a \\"\\${$_i}\\""
+  done
+  [ -n "$_ix" ] || return 0
+  eval "set -- $_a"
+  if [ -z "$_one" ] && _o=$(digest -v -a sha256 -- "$@" 2>/dev/null); then
+    printf 'batch digest %s\\n%s\\n' "$_ix" "$_o"; return 0
+  fi
+  for p do
+    _j=${_ix%%,*}; _ix=${_ix#"$_j"}; _ix=${_ix#,}
+    psha "$_j" "$p"
+  done
+}
+fi
+"""
+
+
 def snippet(request: CollectRequest) -> str:
     if not request.paths:
         return ":\n"
     args = " ".join(shlex.quote(p) for p in request.paths)
     secret = "".join(f"{i}," for i, p in enumerate(request.paths) if p in request.secret_paths)
-    return _FUNCTION + f"nosha=,{secret}\npfiles {args}\n"
+    return _FUNCTION + _SUNOS + f"nosha=,{secret}\npfiles {args}\n"
 
 
 def _empty() -> dict[str, Any]:
@@ -138,6 +189,53 @@ def _stat(entry: dict[str, Any], value: str, path: str, warnings: list[str]) -> 
     user, group = parts[3], parts[4]
     entry["owner"] = uid if user in ("UNKNOWN", "") else user
     entry["group"] = gid if group in ("UNKNOWN", "") else group
+
+
+#: ``ls -l``'s permission letters, in order, and the mode bit each one sets; ``s``/``t`` set
+#: the execute bit too, ``S``/``T`` only the special bit
+_LS_BITS = ((1, "r", 0o400), (2, "w", 0o200), (4, "r", 0o040), (5, "w", 0o020),
+            (7, "r", 0o004), (8, "w", 0o002))
+#: (illumos prints ``l`` for set-group-ID without group execute: mandatory locking, ls(1))
+_LS_EXEC = ((3, 0o100, 0o4000, "sS"), (6, 0o010, 0o2000, "sSl"), (9, 0o001, 0o1000, "tT"))
+
+
+def ls_mode(perms: str) -> str | None:
+    """``-rwsr-xr-x`` (``ls -l``'s first field; illumos adds ``+`` for an ACL, ``@`` for
+    extended attributes) -> ``"4755"``; ``None`` for letters ``ls`` does not print."""
+    if len(perms) < 10 or perms[0] not in "-dlbcpsDP":
+        return None
+    mode = 0
+    for pos, letter, bit in _LS_BITS:
+        if perms[pos] == letter:
+            mode |= bit
+        elif perms[pos] != "-":
+            return None
+    for pos, xbit, special, letters in _LS_EXEC:
+        c = perms[pos]
+        if c in ("x", letters[0]):
+            mode |= xbit
+        if c in letters:
+            mode |= special
+        elif c not in "x-":
+            return None
+    return f"{mode:04o}"
+
+
+def _ls(entry: dict[str, Any], field: str, value: str, path: str, warnings: list[str]) -> None:
+    """``lsn``: ``ls -lnd`` (mode from the letters, numeric owner and group); ``lsl``: ``ls -ld``
+    (the names, used when ``lsn`` was read)."""
+    fields = value.split()
+    if not value.strip():
+        return  # ls failed: the rest stays unknown, as when stat fails
+    if field == "lsn":
+        mode = ls_mode(fields[0]) if fields else None
+        if mode is None or len(fields) < 4 or not (is_number(fields[2])
+                                                   and is_number(fields[3])):
+            warnings.append(f"{excerpt(path)}: unreadable ls line {excerpt(value)}")
+            return
+        entry["mode"], entry["owner"], entry["group"] = mode, fields[2], fields[3]
+    elif entry["mode"] is not None and len(fields) >= 4:
+        entry["owner"], entry["group"] = fields[2], fields[3]
 
 
 def _target(value: str, path: str, warnings: list[str]) -> str | None:
@@ -177,6 +275,8 @@ def _field(entry: dict[str, Any], field: str, value: str, path: str, line: str,
         entry["type"] = value
     elif field == "stat":
         _stat(entry, value, path, warnings)
+    elif field in ("lsn", "lsl"):
+        _ls(entry, field, value, path, warnings)
     elif field == "targethex":
         entry["target"] = _target(value, path, warnings)
     elif field == "target":
@@ -196,12 +296,12 @@ def _field(entry: dict[str, Any], field: str, value: str, path: str, line: str,
 
 def parse(text: str, request: CollectRequest,
           warnings: list[str] | None = None) -> dict[str, Any]:
-    """Lines are ``INDEX FIELD VALUE`` (one path's fact) or a batch: ``batch stat I,J,...``
-    and ``batch sha256 I,J,...`` followed by one line of the tool's output per index, in
-    order, or ``batch targetshex I,J,... HEX``. The script prints nothing else, and no host
-    value can make a line of its own (targets are hex, names are not printed or cannot hold a
-    newline), so any other line means the output is not ours (:class:`ParseError`). Odd
-    values are per-path warnings."""
+    """Lines are ``INDEX FIELD VALUE`` (one path's fact) or a batch: ``batch stat I,J,...``,
+    ``batch sha256 I,J,...`` and (SmartOS) ``batch digest I,J,...`` followed by one line of
+    the tool's output per index, in order, or ``batch targetshex I,J,... HEX``. The script
+    prints nothing else, and no host value can make a line of its own (targets are hex, names
+    are not printed or cannot hold a newline), so any other line means the output is not ours
+    (:class:`ParseError`). Odd values are per-path warnings."""
     warnings = [] if warnings is None else warnings
     out: dict[str, dict[str, Any]] = {}
     body = lines(text)
@@ -221,7 +321,7 @@ def parse(text: str, request: CollectRequest,
                 for i, target in zip(idxs, targets, strict=True):
                     out.setdefault(request.paths[i], _empty())["target"] = target
                 continue
-            if field not in ("stat", "sha256"):
+            if field not in ("stat", "sha256", "digest"):
                 raise ParseError(f"unexpected line in files output: {excerpt(line)}")
             idxs = _indices(value, request)
             values = body[pos:pos + len(idxs)]
@@ -230,9 +330,14 @@ def parse(text: str, request: CollectRequest,
                 raise ParseError(f"files output ends inside a batch: {excerpt(line)}")
             for i, v in zip(idxs, values, strict=True):
                 path = request.paths[i]
-                # sha256sum's line is "HASH  NAME": the name is not ours to read
-                v = v.split(" ", 1)[0] if field == "sha256" else v
-                _field(out.setdefault(path, _empty()), field, v, path, line, warnings)
+                # sha256sum's line is "HASH  NAME", digest's "sha256 (NAME) = HASH": the name
+                # is not ours to read
+                if field == "sha256":
+                    v = v.split(" ", 1)[0]
+                elif field == "digest":
+                    v = v.rpartition(" = ")[2]
+                _field(out.setdefault(path, _empty()), "sha256" if field == "digest" else field,
+                       v, path, line, warnings)
             continue
         if not is_number(idx) or int(idx) >= len(request.paths):
             raise ParseError(f"files output names an unknown path index: {excerpt(line)}")

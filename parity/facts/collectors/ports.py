@@ -9,6 +9,9 @@ Addresses have one spelling, :func:`canonical_address`: the IPv6 wildcard is ``:
 tool prints it (``ss`` shows ``*`` for a dual-stack socket and ``[::]`` for an IPv6-only one;
 both are ``::`` in ``/proc/net/tcp6``), the IPv4 wildcard stays ``0.0.0.0`` (a separate socket),
 IPv6 addresses are compressed and unbracketed, IPv4-mapped IPv6 addresses read as IPv4.
+
+On SmartOS (``$SYS = SunOS``) there is no ``/proc/net``: :mod:`parity.facts.collectors.netstat`
+reads ``netstat -f inet -an`` and ``netstat -f inet6 -an`` into the same facts.
 """
 
 from __future__ import annotations
@@ -26,11 +29,21 @@ _FILES = ("tcp", "tcp6", "udp", "udp6")
 
 def snippet(request: CollectRequest) -> str:
     return """\
+if [ "$SYS" = SunOS ]; then
+  # illumos has no /proc/net: netstat, one run per address family (TCP and UDP sections)
+  if have netstat; then
+    echo "@netstat inet"; netstat -f inet -an 2>/dev/null
+    echo "@netstat inet6"; netstat -f inet6 -an 2>/dev/null
+  else
+    echo "$NA netstat not found"
+  fi
+else
 found=
 for f in tcp tcp6 udp udp6; do
   if [ -r "/proc/net/$f" ]; then echo "@$f"; cat "/proc/net/$f"; echo; found=1; fi
 done
 [ -n "$found" ] || echo "$NA /proc/net is not readable"
+fi
 """
 
 
@@ -65,8 +78,13 @@ def decode_address(hex_addr: str) -> str:
 def parse(text: str, request: CollectRequest,
           warnings: list[str] | None = None) -> dict[str, Any]:
     warnings = [] if warnings is None else warnings
+    body = lines(text)
+    if body and body[0].startswith("@netstat "):
+        from parity.facts.collectors import netstat  # it spells addresses with ours
+
+        return netstat.parse(body, warnings)
     out: dict[str, dict[str, Any]] = {}
-    for part in parts(lines(text), tuple(f"@{name}" for name in _FILES)):
+    for part in parts(body, tuple(f"@{name}" for name in _FILES)):
         if part.tag is None:
             raise ParseError(f"ports output before a table header: {excerpt(part.body[0])}")
         for line in part.body:

@@ -1,5 +1,8 @@
 """Services: systemd's view where systemd runs, otherwise the strongest evidence there is.
 
+On SmartOS (``$SYS = SunOS``) SMF says it all: :mod:`parity.facts.collectors.smf` (``svcs`` and
+one ``svcprop``), with the same ``running``/``enabled`` plus ``state``, ``fmri`` and ``legacy``.
+
 With systemd (``/run/systemd/system`` exists and ``systemctl`` is present) every service unit is
 reported: ``running`` is ``ActiveState`` active/reloading, ``enabled`` is the unit-file state
 (``enabled``/``enabled-runtime`` -> true, ``disabled``/``masked`` -> false, anything else such as
@@ -47,7 +50,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from parity.facts.collectors import ParseError, excerpt, is_number, lines, parts
+from parity.facts.collectors import ParseError, excerpt, is_number, lines, parts, smf
+from parity.facts.collectors.smf import SNIPPET as _SMF_SNIPPET
 from parity.facts.request import CollectRequest
 from parity.labels import PID_DIR, SERVICES_DIR
 
@@ -103,7 +107,8 @@ def snippet(request: CollectRequest) -> str:
     del request  # deliberately unused (see above)
     skip = " ".join(sorted(_NOT_SERVICES))
     return f"""\
-if [ -d /run/systemd/system ] && have systemctl; then
+if [ "$SYS" = SunOS ]; then
+{_SMF_SNIPPET}elif [ -d /run/systemd/system ] && have systemctl; then
   echo "@init systemd"
   echo "@units"
   systemctl list-units --type=service --all --no-legend --no-pager --plain
@@ -406,4 +411,6 @@ def parse(text: str, request: CollectRequest,
         return _systemd(body[1:], warnings)
     if init == "none":
         return _evidence(body[1:], request, warnings)
+    if init == "smf":
+        return smf.parse(body[1:], warnings)
     raise ParseError(f"unknown init {excerpt(init)}")

@@ -82,7 +82,28 @@ fi
 r=$?; echo; echo "$M END packages $r"
 echo "$M BEGIN services"
 (
-if [ -d /run/systemd/system ] && have systemctl; then
+if [ "$SYS" = SunOS ]; then
+  echo "@init smf"
+  if ! have svcs; then
+    echo "$NA svcs not found"
+  elif ! s=$(svcs -aH -o state,fmri 2>/dev/null); then
+    echo "$NA svcs failed (is svc.configd running?)"
+  else
+    echo "@svcs"
+    printf '%s\n' "$s"
+    # one svcprop for every svc: instance (lrc: services have no properties)
+    set --
+    while read -r _st _f; do
+      case $_f in svc:/*) set -- "$@" "$_f";; esac
+    done <<EOF
+$s
+EOF
+    echo "@enabled"
+    if [ $# -gt 0 ] && have svcprop; then
+      svcprop -c -f -p general/enabled "$@" 2>/dev/null
+    fi
+  fi
+elif [ -d /run/systemd/system ] && have systemctl; then
   echo "@init systemd"
   echo "@units"
   systemctl list-units --type=service --all --no-legend --no-pager --plain
@@ -260,6 +281,42 @@ pbatch() {
     case $_k in stat) pstat "$_j" "$p";; link) plink "$_j" "$p";; sha) psha "$_j" "$p";; esac
   done
 }
+if [ "$SYS" = SunOS ]; then
+psha() { h=$(digest -a sha256 < "$2" 2>/dev/null) && echo "$1 sha256 $h"; return 0; }
+if ! stat -c %a / >/dev/null 2>&1; then
+  pstat() {
+    _l=$(ls -lnd -- "$2" 2>/dev/null); echo "$1 lsn ${_l%%"$nl"*}"
+    _l=$(ls -ld -- "$2" 2>/dev/null); echo "$1 lsl ${_l%%"$nl"*}"
+  }
+fi
+pfiles() {
+  _i=0
+  for p do
+    if [ -L "$p" ]; then t=link; elif [ -d "$p" ]; then t=directory
+    elif [ -f "$p" ]; then t=file; elif [ -e "$p" ]; then t=other; else t=absent; fi
+    echo "$_i type $t"; _i=$((_i + 1))
+  done
+  pbatch stat "$@"; pbatch link "$@"; pdigest "$@"
+}
+pdigest() {
+  _i=0 _ix= _a= _one=
+  for p do
+    _i=$((_i + 1))
+    [ ! -L "$p" ] && [ -f "$p" ] && [ -r "$p" ] && hashable $((_i - 1)) || continue
+    case $p in *"$nl"*) _one=1;; esac
+    _ix="${_ix:+$_ix,}$((_i - 1))"; _a="$_a \"\${$_i}\""
+  done
+  [ -n "$_ix" ] || return 0
+  eval "set -- $_a"
+  if [ -z "$_one" ] && _o=$(digest -v -a sha256 -- "$@" 2>/dev/null); then
+    printf 'batch digest %s\n%s\n' "$_ix" "$_o"; return 0
+  fi
+  for p do
+    _j=${_ix%%,*}; _ix=${_ix#"$_j"}; _ix=${_ix#,}
+    psha "$_j" "$p"
+  done
+}
+fi
 nosha=,1,
 pfiles /etc/passwd '/srv/it'"'"'s here' '/srv/a
 b'
@@ -267,11 +324,21 @@ b'
 r=$?; echo; echo "$M END files $r"
 echo "$M BEGIN ports"
 (
+if [ "$SYS" = SunOS ]; then
+  # illumos has no /proc/net: netstat, one run per address family (TCP and UDP sections)
+  if have netstat; then
+    echo "@netstat inet"; netstat -f inet -an 2>/dev/null
+    echo "@netstat inet6"; netstat -f inet6 -an 2>/dev/null
+  else
+    echo "$NA netstat not found"
+  fi
+else
 found=
 for f in tcp tcp6 udp udp6; do
   if [ -r "/proc/net/$f" ]; then echo "@$f"; cat "/proc/net/$f"; echo; found=1; fi
 done
 [ -n "$found" ] || echo "$NA /proc/net is not readable"
+fi
 ) </dev/null
 r=$?; echo; echo "$M END ports $r"
 echo "$M BEGIN sysctl"
@@ -374,7 +441,28 @@ fi
 r=$?; echo; echo "$M END packages $r"
 echo "$M BEGIN services"
 (
-if [ -d /run/systemd/system ] && have systemctl; then
+if [ "$SYS" = SunOS ]; then
+  echo "@init smf"
+  if ! have svcs; then
+    echo "$NA svcs not found"
+  elif ! s=$(svcs -aH -o state,fmri 2>/dev/null); then
+    echo "$NA svcs failed (is svc.configd running?)"
+  else
+    echo "@svcs"
+    printf '"'"'%s\n'"'"' "$s"
+    # one svcprop for every svc: instance (lrc: services have no properties)
+    set --
+    while read -r _st _f; do
+      case $_f in svc:/*) set -- "$@" "$_f";; esac
+    done <<EOF
+$s
+EOF
+    echo "@enabled"
+    if [ $# -gt 0 ] && have svcprop; then
+      svcprop -c -f -p general/enabled "$@" 2>/dev/null
+    fi
+  fi
+elif [ -d /run/systemd/system ] && have systemctl; then
   echo "@init systemd"
   echo "@units"
   systemctl list-units --type=service --all --no-legend --no-pager --plain
@@ -552,6 +640,42 @@ pbatch() {
     case $_k in stat) pstat "$_j" "$p";; link) plink "$_j" "$p";; sha) psha "$_j" "$p";; esac
   done
 }
+if [ "$SYS" = SunOS ]; then
+psha() { h=$(digest -a sha256 < "$2" 2>/dev/null) && echo "$1 sha256 $h"; return 0; }
+if ! stat -c %a / >/dev/null 2>&1; then
+  pstat() {
+    _l=$(ls -lnd -- "$2" 2>/dev/null); echo "$1 lsn ${_l%%"$nl"*}"
+    _l=$(ls -ld -- "$2" 2>/dev/null); echo "$1 lsl ${_l%%"$nl"*}"
+  }
+fi
+pfiles() {
+  _i=0
+  for p do
+    if [ -L "$p" ]; then t=link; elif [ -d "$p" ]; then t=directory
+    elif [ -f "$p" ]; then t=file; elif [ -e "$p" ]; then t=other; else t=absent; fi
+    echo "$_i type $t"; _i=$((_i + 1))
+  done
+  pbatch stat "$@"; pbatch link "$@"; pdigest "$@"
+}
+pdigest() {
+  _i=0 _ix= _a= _one=
+  for p do
+    _i=$((_i + 1))
+    [ ! -L "$p" ] && [ -f "$p" ] && [ -r "$p" ] && hashable $((_i - 1)) || continue
+    case $p in *"$nl"*) _one=1;; esac
+    _ix="${_ix:+$_ix,}$((_i - 1))"; _a="$_a \"\${$_i}\""
+  done
+  [ -n "$_ix" ] || return 0
+  eval "set -- $_a"
+  if [ -z "$_one" ] && _o=$(digest -v -a sha256 -- "$@" 2>/dev/null); then
+    printf '"'"'batch digest %s\n%s\n'"'"' "$_ix" "$_o"; return 0
+  fi
+  for p do
+    _j=${_ix%%,*}; _ix=${_ix#"$_j"}; _ix=${_ix#,}
+    psha "$_j" "$p"
+  done
+}
+fi
 nosha=,1,
 pfiles /etc/passwd '"'"'/srv/it'"'"'"'"'"'"'"'"'s here'"'"' '"'"'/srv/a
 b'"'"'
@@ -559,11 +683,21 @@ b'"'"'
 r=$?; echo; echo "$M END files $r"
 echo "$M BEGIN ports"
 (
+if [ "$SYS" = SunOS ]; then
+  # illumos has no /proc/net: netstat, one run per address family (TCP and UDP sections)
+  if have netstat; then
+    echo "@netstat inet"; netstat -f inet -an 2>/dev/null
+    echo "@netstat inet6"; netstat -f inet6 -an 2>/dev/null
+  else
+    echo "$NA netstat not found"
+  fi
+else
 found=
 for f in tcp tcp6 udp udp6; do
   if [ -r "/proc/net/$f" ]; then echo "@$f"; cat "/proc/net/$f"; echo; found=1; fi
 done
 [ -n "$found" ] || echo "$NA /proc/net is not readable"
+fi
 ) </dev/null
 r=$?; echo; echo "$M END ports $r"
 echo "$M BEGIN sysctl"

@@ -100,12 +100,15 @@ def test_parity_check_passes_with_sysctl_as_a_note_and_fails_on_ipadm_drift(
     code, report = _check(tmp_path, zone, 262144, capsys)
     assert code == 0, report
     host = f"docker://{zone.name}"
-    assert report["warnings"] == [f"{host}: sysctl not compared: {NOT_APPLICABLE}"]
+    # the stand-in zone's recorded svcs also lists a service in maintenance: its own warning
+    assert [w for w in report["warnings"] if "services:" not in w] == [
+        f"{host}: sysctl not compared: {NOT_APPLICABLE}"]
     assert report["summary"]["failing"] == 0
 
     code, report = _check(tmp_path, zone, 1048576, capsys)
     assert code == 1, report
     [row] = report["hosts"]
+    # os findings (the stand-in zone is a SmartOS one, the spec says debian) are ignored by rule
     assert [(f["kind"], f["name"], f["expected"], f["actual"], f["change"])
-            for f in row["findings"]] == [
+            for f in row["findings"] if f["kind"] != "os"] == [
         ("ipadm", "icmp/max_buf", "1048576", "262144", "changed")]

@@ -75,13 +75,17 @@ class BaseSystem:
         return getattr(self, kind, frozenset())  # type: ignore[no-any-return]
 
 
+#: illumos' (SmartOS) nobody and noaccess accounts: the platform's, like Linux's 65534
+ILLUMOS_SYSTEM_IDS = frozenset({60001, 60002})
+
+
 def is_system_id(value: Any) -> bool:
-    """System uid/gid: below 1000, or nobody/nogroup (65534)."""
+    """System uid/gid: below 1000, nobody/nogroup (65534), or illumos' nobody/noaccess."""
     try:
         n = int(value)
     except (TypeError, ValueError):
         return False
-    return n < FIRST_REGULAR_ID or n == NOBODY_ID
+    return n < FIRST_REGULAR_ID or n == NOBODY_ID or n in ILLUMOS_SYSTEM_IDS
 
 
 def cache_dir() -> Path:

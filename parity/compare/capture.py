@@ -9,7 +9,8 @@ What a host's facts can say for sure goes in; what they cannot is left for a per
   supplementary groups; ``groups``: regular groups that are not a captured user's own group
   (``useradd`` creates those).
 * ``services``: services the base system does not have that run or are enabled (an installed
-  but stopped, disabled init script such as ``procps`` says nothing about the host's purpose).
+  but stopped, disabled init script such as ``procps`` says nothing about the host's purpose);
+  on SmartOS only pkgsrc's and the site's SMF services (the others come with the zone's image).
 * ``ports``: listening ports the base system does not open.
 * ``sysctl``: namespaced kernel settings that differ from the base system's
   (:mod:`parity.compare.capture_sysctl`).
@@ -217,7 +218,8 @@ def _document(facts: Facts, base: BaseSystem, *, name: str | None,
                     "enabled": bool(s["enabled"]) if s.get("enabled") is not None
                     else bool(s.get("running"))}
                 for n, s in sorted(facts.services.items())
-                if n not in base.services and (s.get("running") or s.get("enabled"))}
+                if n not in base.services and (s.get("running") or s.get("enabled"))
+                and _chosen_service(s)}
     ports: list[Any] = []
     for key, p in sorted(facts.ports.items(), key=lambda kv: (kv[1].get("protocol"),
                                                               kv[1].get("port"))):
@@ -230,6 +232,18 @@ def _document(facts: Facts, base: BaseSystem, *, name: str | None,
             doc[key] = value
     doc["targets"] = _targets()
     return doc
+
+
+#: SMF services someone added to a SmartOS zone: pkgsrc packages' (``svc:/pkgsrc/nginx``) and
+#: the site's own manifests; the rest (``svc:/system``, ``svc:/network``...) and legacy ``lrc:``
+#: scripts come with the zone's image, which has no base system to subtract
+_CHOSEN_FMRIS = ("svc:/pkgsrc/", "svc:/site/")
+
+
+def _chosen_service(service: dict[str, Any]) -> bool:
+    """Whether a running or enabled service is one to capture (always, without SMF)."""
+    fmri = service.get("fmri")
+    return fmri is None or str(fmri).startswith(_CHOSEN_FMRIS)
 
 
 def _spec_order(root: Any) -> None:

@@ -78,7 +78,10 @@ def _run(target: HostTarget, script: Script, timeout: float, max_output: int) ->
 def discover(target: HostTarget, roots: Sequence[str], timeout: float,
              max_output: int) -> Any:
     """Round trip 1: a :class:`~parity.compare.capture_files.Discovery` of ``roots``."""
-    sections = _run(target, _script("discover.sh.j2", roots=list(roots)), timeout, max_output)
+    from parity.compare.capture_files import DEFAULT_ROOTS
+
+    sections = _run(target, _script("discover.sh.j2", roots=list(roots),
+                                    image_roots=list(DEFAULT_ROOTS)), timeout, max_output)
     return parse_discovery(sections, roots)
 
 
@@ -193,6 +196,10 @@ def capture_files(target: HostTarget, roots: Sequence[str], *,
 
     limit = max_output if max_output is not None else transport.max_output_from_env()
     found = discover(target, roots, timeout, limit)
+    if found.manager == "smartos":  # the script read the roots asked for only (see there)
+        from parity.compare.capture_files import DEFAULT_ROOTS
+
+        roots = [r for r in roots if r not in DEFAULT_ROOTS]
     # base64 takes 4 bytes per 3; half the output bound leaves room for the metadata
     selection = select(found, roots, max_file=max_file, max_total=limit * 3 // 8)
     paths = [c.entry.path for c in selection.candidates]
@@ -221,10 +228,16 @@ def capture_files(target: HostTarget, roots: Sequence[str], *,
 
     out = build_entries(selection, fetched, max_file=max_file,
                         same_as_base=same_as_base if base is not None else None)
-    out.notes.append(f"Files: {found.manager} records what packages shipped; roots "
-                     f"{', '.join(roots)}." if found.manager != "none" else
-                     f"Files: no package manager found; every path under {', '.join(roots)} "
-                     "is captured.")
+    if found.manager == "smartos":
+        out.notes.append("Files: a SmartOS zone's /etc comes with its image, which no package "
+                         "database records, so it is not captured; "
+                         + (f"roots {', '.join(roots)}, every path under them." if roots else
+                            "give --path DIR for folders of your own."))
+    else:
+        out.notes.append(f"Files: {found.manager} records what packages shipped; roots "
+                         f"{', '.join(roots)}." if found.manager != "none" else
+                         f"Files: no package manager found; every path under "
+                         f"{', '.join(roots)} is captured.")
     if base is None and image:
         out.notes.append(f"The base image {image} is not available here, so files it "
                          "brings itself may be captured too.")

@@ -115,3 +115,30 @@ def test_snapshot_then_diff_of_a_zone_is_clean(zone: Any, tmp_path: Path,
     assert facts["services"]["cswrsyncd"]["state"] == "maintenance"
     code, out, _ = _run(["diff", host, str(snap)], capsys)
     assert code == 0, out
+
+
+def test_capture_of_a_zone_keeps_what_someone_chose(zone: Any) -> None:
+    """A zone's /etc, its platform SMF services and accounts come with its image (no package
+    database or base system records them): capture leaves them out, keeps pkgsrc's chosen
+    packages (the automatic mark) and reads only the folders asked for."""
+    from parity.compare.base_system import BaseSystem
+    from parity.compare.capture import capture_spec
+    from parity.compare.capture_files import DEFAULT_ROOTS
+    from parity.compare.capture_remote import capture_files
+    from parity.facts import collect, resolve_hosts
+    from parity.facts.request import CollectRequest
+
+    url = f"docker://{zone.name}"
+    files = capture_files(resolve_hosts([url])[0], (*DEFAULT_ROOTS, "/opt/parity-recorded"),
+                          timeout=60)
+    assert files.entries and all(p.startswith("/opt/parity-recorded/") for p in files.entries)
+    assert any("SmartOS zone's /etc comes with its image" in n for n in files.notes)
+
+    facts = collect(url, CollectRequest(), timeout=60)
+    # the one recorded zone is base64 14.3.0; a spec needs a base parity knows
+    facts.os["release"] = "23.4"
+    text, _ = capture_spec(facts, BaseSystem.empty())
+    assert "base: smartos:23.4" in text
+    assert "deptree-top: =1.0" in text and "deptree-bottom" not in text  # automatic
+    # svc:/system/..., svc:/network/... and lrc: scripts are the image's; nobody is illumos'
+    assert "services:" not in text and "nobody" not in text and "noaccess" not in text

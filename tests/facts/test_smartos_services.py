@@ -39,9 +39,25 @@ MAINTENANCE = ("service cswrsyncd (svc:/network/cswrsyncd:default) is in mainten
 
 
 def parse(svcs: str, svcprop: str = "") -> tuple[dict, list[str]]:
+    """Parsed facts and warnings; without svcprop lines, the one warning saying enabled-ness
+    is unknown is expected and left out (test_no_svcprop_answer_is_said_once checks it)."""
     warnings: list[str] = []
     text = f"@init smf\n@svcs\n{svcs}\n@enabled\n{svcprop}"
-    return services.parse(text, CollectRequest(), warnings), warnings
+    facts = services.parse(text, CollectRequest(), warnings)
+    if not svcprop:
+        warnings = [w for w in warnings if w != smf.NO_ENABLED]
+    return facts, warnings
+
+
+def test_no_svcprop_answer_is_said_once() -> None:
+    warnings: list[str] = []
+    text = "@init smf\n@svcs\nonline svc:/a:default\nonline svc:/b:default\n@enabled\n"
+    facts = services.parse(text, CollectRequest(), warnings)
+    assert warnings == [smf.NO_ENABLED] and facts["a"]["enabled"] is None
+    warnings = []
+    services.parse("@init smf\n@svcs\nlegacy_run lrc:/etc/rc3_d/S90x\n@enabled\n",
+                   CollectRequest(), warnings)
+    assert warnings == []  # legacy services have no enabled property to ask for
 
 
 def test_recorded_svcs_output() -> None:
@@ -121,7 +137,8 @@ def test_svcprop_f_lines_of_a_real_host() -> None:
     # none of them is general/enabled: each is skipped with a warning, nothing is invented
     facts, warnings = parse(SVCS, SVCPROP)
     assert facts == RECORDED_FACTS
-    assert len(warnings) == len(rows) + 1 and warnings[-1] == MAINTENANCE
+    # each line, then that no instance got an enabled value, then the maintenance
+    assert len(warnings) == len(rows) + 2 and warnings[-2:] == [smf.NO_ENABLED, MAINTENANCE]
 
 
 @pytest.mark.parametrize(("line", "why"), [
@@ -148,7 +165,7 @@ def test_hostile_svcprop_lines_are_skipped_with_a_warning() -> None:
         "svc:/system/cron:default/:properties/general/enabled astring true\n"
         "true\n"))
     assert facts["cron"]["enabled"] is None
-    assert len(warnings) == 4
+    assert len(warnings) == 5 and warnings[-1] == smf.NO_ENABLED
 
 
 def test_transitioning_state_and_duplicates() -> None:

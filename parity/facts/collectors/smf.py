@@ -63,6 +63,10 @@ EOF
   fi
 """
 
+#: said once when svcprop answered for no instance (missing, or it failed)
+NO_ENABLED = ("svcprop gave no general/enabled value: whether services are enabled is unknown "
+              "(never drift)")
+
 #: states svcs prints (svcs(1), smf(7)); ``-`` is an instance whose restarter set none yet
 STATES = frozenset({"online", "degraded", "offline", "maintenance", "disabled",
                     "uninitialized", "legacy_run", "-"})
@@ -98,6 +102,9 @@ def parse(body: list[str], warnings: list[str]) -> dict[str, dict[str, Any]]:
     for fmri, entry in entries.items():
         if not entry["legacy"]:
             entry["enabled"] = enabled.get(fmri)
+    if not enabled and any(not e["legacy"] for e in entries.values()):
+        # no svcprop, or it failed: say so once, or "enabled" would be unknown without a word
+        warnings.append(NO_ENABLED)
     out = {}
     for key, entry in _keys(entries).items():
         out[key] = entry

@@ -70,7 +70,7 @@ def test_no_request_asks_nothing_and_says_nothing() -> None:
 def test_the_snippet_lists_once_and_names_only_private_properties() -> None:
     text = ipadm.snippet(CollectRequest(ipadm=("tcp/smallest_anon_port", "tcp/_cwnd_max",
                                                "tcp/_conn_req_max_q", "udp/_x", "ipv4/ttl")))
-    calls = [ln for ln in text.splitlines() if "ipadm show-prop" in ln]
+    calls = [ln for ln in text.splitlines() if "$(ipadm show-prop" in ln]
     assert calls[0].startswith("  o=$(ipadm show-prop -c -o proto,property,current 2>&1)")
     assert "-p _cwnd_max,_conn_req_max_q tcp 2>&1" in calls[1]
     assert "-p _x udp 2>&1" in calls[2]
@@ -129,3 +129,17 @@ def test_snippet_golden(golden: Any, repo_root: Path) -> None:
     text = (f"# ipadm\n{ipadm.snippet(request)}"
             f"# sysctl (its first line: the SunOS check)\n{sysctl.snippet(request)}")
     golden(text, repo_root / "tests" / "golden" / "facts" / "ipadm_snippet.sh")
+
+
+def test_a_listing_that_read_nothing_makes_the_kind_unavailable(tmp_path: Path) -> None:
+    """ipadm failing without one property line (no permission, a broken platform) read
+    nothing: "not compared" with ipadm's own words, not every declared key "missing"."""
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    (bindir / "ipadm").write_text("#!/bin/sh\necho 'ipadm: Could not open handle' >&2\nexit 1\n")
+    (bindir / "ipadm").chmod(0o755)
+    text = ('have() { command -v "$1" >/dev/null 2>&1; }\nSYS=SunOS\nNA="@@NA"\n'
+            + ipadm.snippet(CollectRequest(ipadm=("tcp/smallest_anon_port",))))
+    run = subprocess.run(["sh", "-c", text], capture_output=True, text=True, timeout=10,
+                         env={"PATH": f"{bindir}:/usr/bin:/bin"}, check=True)
+    assert run.stdout == "@@NA ipadm show-prop failed (exit 1): ipadm: Could not open handle\n"

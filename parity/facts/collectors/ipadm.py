@@ -15,7 +15,8 @@ Private properties (``_cwnd_max``) are not listed unless named, so those are ask
 The parsable form is libofmt's: fields joined by ``:``, and with more than one field a ``:`` or
 ``\\`` inside a value is escaped with ``\\``. A value ipadm could not read prints as ``?`` (and
 ipadm exits 1): such a key is left out, so the comparison reports it missing, with a warning
-saying why. ipadm's own messages (stderr, merged: ``ipadm: ...``) become warnings, and lines of
+saying why. A listing that fails without printing one property line read nothing: the kind is
+unavailable on that host (a note naming ipadm's message), never a "missing" for every key. ipadm's own messages (stderr, merged: ``ipadm: ...``) become warnings, and lines of
 any other shape are skipped with one.
 
 On Linux the kind is not applicable (``$NA``): a spec's ``ipadm:`` checked there is "not
@@ -61,7 +62,15 @@ def snippet(request: CollectRequest) -> str:
            "elif ! have ipadm; then",
            '  echo "$NA ipadm not found on this SunOS host (ndd names differ and are not mapped)"',
            "else",
-           f"  o=$({_SHOW} 2>&1); echo \"@show $?\"; printf '%s\\n' \"$o\""]
+           f"  o=$({_SHOW} 2>&1); st=$?",
+           # failed without one PROTO:PROPERTY:CURRENT line: nothing was read, so nothing can be
+           # compared (a note), rather than every declared key reported missing
+           "  if [ $st -ne 0 ] && ! printf '%s\\n' \"$o\" | grep -q '^[a-z0-9]*:[a-z0-9_]*:'; then",
+           "    echo \"$NA ipadm show-prop failed (exit $st): $(printf '%s\\n' \"$o\" | head -n 1 "
+           "| cut -c 1-200)\"",
+           "    exit 0",
+           "  fi",
+           "  echo \"@show $st\"; printf '%s\\n' \"$o\""]
     for proto, names in private_by_protocol(request).items():
         args = f"-p {shlex.quote(','.join(names))} {shlex.quote(proto)}"
         out.append(f"  o=$({_SHOW} {args} 2>&1); echo \"@show $?\"; printf '%s\\n' \"$o\"")

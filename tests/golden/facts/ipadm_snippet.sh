@@ -4,7 +4,12 @@ if [ "$SYS" != SunOS ]; then
 elif ! have ipadm; then
   echo "$NA ipadm not found on this SunOS host (ndd names differ and are not mapped)"
 else
-  o=$(ipadm show-prop -c -o proto,property,current 2>&1); echo "@show $?"; printf '%s\n' "$o"
+  o=$(ipadm show-prop -c -o proto,property,current 2>&1); st=$?
+  if [ $st -ne 0 ] && ! printf '%s\n' "$o" | grep -q '^[a-z0-9]*:[a-z0-9_]*:'; then
+    echo "$NA ipadm show-prop failed (exit $st): $(printf '%s\n' "$o" | head -n 1 | cut -c 1-200)"
+    exit 0
+  fi
+  echo "@show $st"; printf '%s\n' "$o"
   o=$(ipadm show-prop -c -o proto,property,current -p _cwnd_max tcp 2>&1); echo "@show $?"; printf '%s\n' "$o"
   o=$(ipadm show-prop -c -o proto,property,current -p _x udp 2>&1); echo "@show $?"; printf '%s\n' "$o"
 fi

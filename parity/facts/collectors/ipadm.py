@@ -16,7 +16,8 @@ The parsable form is libofmt's: fields joined by ``:``, and with more than one f
 ``\\`` inside a value is escaped with ``\\``. A value ipadm could not read prints as ``?`` (and
 ipadm exits 1): such a key is left out, so the comparison reports it missing, with a warning
 saying why. A listing that fails without printing one property line read nothing: the kind is
-unavailable on that host (a note naming ipadm's message), never a "missing" for every key. ipadm's own messages (stderr, merged: ``ipadm: ...``) become warnings, and lines of
+unavailable on that host (a note naming ipadm's message), never a "missing" for every key. ipadm's
+own messages (stderr, merged: ``ipadm: ...``) become warnings, and lines of
 any other shape are skipped with one.
 
 On Linux the kind is not applicable (``$NA``): a spec's ``ipadm:`` checked there is "not

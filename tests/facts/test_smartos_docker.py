@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from parity.facts import CollectRequest, collect, transport
+from tests.facts.test_smartos_services import RECORDED_FACTS
 from tests.helpers.docker import exec_ok
 
 pytestmark = pytest.mark.docker
@@ -52,16 +53,7 @@ def test_smartos_zone_facts_equal_the_recordings(zone: Any) -> None:
     assert facts.unavailable == {}
 
     # svcs -aH -o state,fmri (recorded/svcs-H-o-state,fmri-puppet.txt)
-    assert facts.services == {
-        "client": {"running": True, "enabled": None, "state": "degraded",
-                   "fmri": "svc:/network/dns/client:default", "legacy": False},
-        "cswrsyncd": {"running": False, "enabled": None, "state": "maintenance",
-                      "fmri": "svc:/network/cswrsyncd:default", "legacy": False},
-        "restarter": {"running": True, "enabled": None, "state": "online",
-                      "fmri": "svc:/system/svc/restarter:default", "legacy": False},
-        "sk98sol": {"running": True, "enabled": None, "state": "legacy_run",
-                    "fmri": "lrc:/etc/rcS_d/S50sk98sol", "legacy": True},
-    }
+    assert facts.services == RECORDED_FACTS
     # ONE svcprop, asked for exactly the svc: instances svcs listed (none of the lrc: one);
     # it has no recording to answer with, so every enabled stays unknown
     asked = exec_ok(zone, ["cat", "/tmp/parity-standin-svcprop.args"]).splitlines()

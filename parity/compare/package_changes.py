@@ -104,12 +104,12 @@ def version_order(family_a: object, family_b: object) -> Compare | None:
     ordered by :func:`parity.nix_version.compare` directly while the Nix family is not registered
     there (once it is, the registry's scheme answers first).
     """
-    if family_a != family_b or family_a is None:
-        return None
     from parity.families import find_family
     from parity.versions import SCHEMES, compare
 
     fam = find_family(family_a)
+    if family_a is None or (fam or family_a) != (find_family(family_b) or family_b):
+        return None  # yum and dnf are one family; apt and nix are not
     if fam is not None and fam.version_scheme in SCHEMES:
         scheme = fam.version_scheme
         return lambda x, y: compare(x, y, scheme)

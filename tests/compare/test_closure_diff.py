@@ -130,6 +130,7 @@ def test_diff_closures_directions_follow_nix_ordering() -> None:
     ("apt", "apt", "1.0-1", "1.0-1~bpo1", "downgraded"),
     ("apt", "apt", "1.0-1", "1.0 bad", "changed"),  # dpkg rejects it: no direction
     ("nix", "nix", "1.0", "1.00", "changed"),  # ordered equal, spelt differently
+    ("yum", "dnf", "1.0-1.el9", "1.0-2.el9", "upgraded"),  # one family by two names
     ("apt", "nix", "1.0", "2.0", "changed"),  # two families: no shared ordering
     ("plan9", "plan9", "1.0", "2.0", "changed"),  # a family parity has no ordering for
 ])

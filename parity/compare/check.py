@@ -148,8 +148,11 @@ def diff_facts(a: Facts, b: Facts, spec: Spec | None = None,
 
     secrets = secret_paths(spec)
     cmp = compare_hosts_full(_without_content(a, secrets), _without_content(b, secrets))
+    from parity.compare.hosts import host_package_changes
+
     report = Report(command="diff", reference=a.host,
-                    results=[HostReport(b.host, cmp.findings, checked=cmp.checked)])
+                    results=[HostReport(b.host, cmp.findings, checked=cmp.checked,
+                                        package_changes=host_package_changes(a, b))])
     _finish(report, spec, list(cmp.notes), CheckOptions(today=today))
     return report
 

@@ -12,13 +12,16 @@ from typing import Any
 from parity.compare.against_spec import Comparison, _order
 from parity.compare.diffing import changed_fields
 from parity.compare.finding import Finding
+from parity.compare.package_changes import PackageChange, package_changes, version_order
 from parity.facts.kinds import KINDS, REQUESTED_KINDS, SINGULAR
 from parity.facts.model import Facts
 
 #: facts that differ between any two hosts by nature and say nothing about drift
 #: (a SmartOS zone's name is its UUID: two zones of one image differ there and nowhere else)
 VOLATILE_OS_KEYS = frozenset({"hostname", "uptime", "zone"})
-#: per-item fields that are bookkeeping, not state: apt's "installed as a dependency" mark
+#: per-item fields that are bookkeeping, not state: the "installed as a dependency" mark (apt's
+#: auto; on NixOS "in the closure, not in systemPackages"). The package changes summary
+#: (:func:`host_package_changes`) shows it as selected-or-not instead.
 IGNORED_FIELDS = {"packages": frozenset({"auto"})}
 
 
@@ -90,3 +93,12 @@ def _diff_kind(host: str, kind: str, left: dict[str, Any], right: dict[str, Any]
         elif changed_fields({"v": left[name]}, {"v": right[name]}):
             out.append(Finding(host, kind, name, None, left[name], right[name], "changed"))
     return out
+
+
+def host_package_changes(a: Facts, b: Facts) -> list[PackageChange] | None:
+    """The ``nvd``-style package changes from ``a`` to ``b``; ``None`` when either side's
+    packages could not be read (an empty list would claim nothing changed)."""
+    if "packages" in a.unavailable or "packages" in b.unavailable:
+        return None
+    order = version_order(a.os.get("family"), b.os.get("family"))
+    return package_changes(a.packages, b.packages, order)

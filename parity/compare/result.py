@@ -10,10 +10,13 @@ still in every report.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from parity.compare.finding import Finding
 from parity.errors import ExitCode
+
+if TYPE_CHECKING:
+    from parity.compare.package_changes import PackageChange
 
 REPORT_FORMAT = 1
 
@@ -27,6 +30,9 @@ class HostReport:
     error: str | None = None
     #: items checked per finding kind (JUnit counts them as test cases)
     checked: dict[str, int] = field(default_factory=dict)
+    #: ``parity diff`` only: package names whose versions differ, ``nvd``-style
+    #: (:mod:`parity.compare.package_changes`); ``None`` when not computed
+    package_changes: list[PackageChange] | None = None
 
     @property
     def failing(self) -> list[Finding]:

@@ -33,7 +33,9 @@ def report_dict(report: Report) -> dict[str, Any]:
         "warnings": list(report.warnings),
         "hosts": [
             {"host": r.host, "status": r.status, "error": r.error, "checked": r.checked,
-             "findings": [finding_dict(f) for f in r.findings]}
+             "findings": [finding_dict(f) for f in r.findings],
+             "package_changes": None if r.package_changes is None
+             else [c.to_dict() for c in r.package_changes]}
             for r in report.results
         ],
     }

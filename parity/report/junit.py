@@ -67,6 +67,12 @@ def _suite(parent: ET.Element, result: HostReport) -> None:
         checked_cases(suite, host, result.checked, {f.kind for f in result.findings}, counts)
         for f in result.findings:
             finding_case(suite, host, f, counts)
+        if result.package_changes:
+            # informational, like nvd's summary: a test case per change would count the
+            # closure's churn as tests; the findings are already the cases
+            from parity.report.package_changes import block
+
+            ET.SubElement(suite, "system-out").text = block(result.package_changes)
     for k, v in counts.items():
         suite.set(k, str(v))
 

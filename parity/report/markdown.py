@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from parity.compare.result import Report
+from parity.compare.result import HostReport, Report
 from parity.report.text import title
 from parity.report.values import rows
 from parity.textsafe import safe, safe_lines
@@ -38,6 +38,19 @@ def _code(text: str) -> str:
     return f"{fence} {text} {fence}"
 
 
+def _changes(r: HostReport) -> dict[str, object]:
+    """``parity diff``'s package changes as table rows: the ``nvd`` marker, the name as code,
+    old and new versions, and selection in words (a reviewer need not know ``nvd``'s marks)."""
+    if not r.package_changes:
+        return {"changes": [], "changes_headline": None}
+    from parity.report.package_changes import SELECTED_WORDS, headline, versions
+
+    rows = [{"marker": _cell(c.marker.strip()), "name": _code(safe(c.name)),
+             "old": _cell(versions(c.old)), "new": _cell(versions(c.new)),
+             "selected": _cell(SELECTED_WORDS[c.mark])} for c in r.package_changes]
+    return {"changes": rows, "changes_headline": _cell(headline(r.package_changes))}
+
+
 def render(report: Report, *, tty: bool = False) -> str:
     from parity.report.templating import render_template
 
@@ -51,6 +64,7 @@ def render(report: Report, *, tty: bool = False) -> str:
             "failing": [row for row, f in zip(table, r.findings, strict=True) if f.fails],
             "quiet": [row for row, f in zip(table, r.findings, strict=True) if not f.fails],
             "checked": sum(r.checked.values()),
+            **_changes(r),
         })
     verdict = {0: ":white_check_mark: no drift", 1: ":x: drift",
                3: ":warning: not every host could be checked"}[int(report.exit_code)]

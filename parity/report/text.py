@@ -58,6 +58,16 @@ def _groups(r: HostReport) -> list[dict[str, object]]:
     return out
 
 
+def _changes(r: HostReport) -> list[str]:
+    """``parity diff``'s package changes, ``nvd``-style, under the host line (nothing when there
+    are none: the host line already says so)."""
+    if not r.package_changes:
+        return []
+    from parity.report.package_changes import headline, lines
+
+    return [headline(r.package_changes), *(f"  {line}" for line in lines(r.package_changes))]
+
+
 def _line(cells: list[str], widths: list[int]) -> str:
     """Cells padded to their column's width; the last column is not padded (no trailing blanks)."""
     padded = [c.ljust(w) for c, w in zip(cells[:-1], widths, strict=False)] + cells[-1:]
@@ -74,6 +84,7 @@ def _plain(report: Report) -> str:
         widths = [max([len(c)] + [len(str(row[c])) for row in table]) for c in COLUMNS]
         header = _line([c.upper() for c in COLUMNS], widths)
         out += ["\n", _host_line(r), "\n"]
+        out += [f"  {line}\n" for line in _changes(r)]
         for g in groups:
             out += ["  ", str(g["kind"]), "\n    ", header, "\n"]
             out += [f"    {_line([row[c] for c in COLUMNS], widths)}\n"
@@ -99,6 +110,8 @@ def _rich(report: Report) -> str:
     for r in report.results:
         console.print()
         console.print(Text(_host_line(r), style=style[r.status]))
+        for line in _changes(r):
+            console.print(Text(f"  {line}"))
         for group in _groups(r):
             table = Table(title=Text(str(group["kind"]), style="table.title"),
                           title_justify="left", show_edge=False)

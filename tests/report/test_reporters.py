@@ -45,7 +45,8 @@ def test_json_schema_is_stable() -> None:
     assert set(doc) == {"format", "command", "reference", "role", "strict", "baseline",
                         "exit_code", "summary", "warnings", "hosts"}
     host = doc["hosts"][0]
-    assert set(host) == {"host", "status", "error", "checked", "findings"}
+    assert set(host) == {"host", "status", "error", "checked", "findings", "package_changes"}
+    assert host["package_changes"] is None  # a check: only `parity diff` computes them
     assert set(host["findings"][0]) == {"host", "kind", "name", "field", "path", "change",
                                         "expected", "actual", "ignored", "baselined", "fails"}
     assert [h["status"] for h in doc["hosts"]] == ["drift", "ok", "error"]

@@ -71,14 +71,18 @@ def test_selected_outputs_duplicates_and_dropped_paths() -> None:
                p(3, "openssl-3.0.13-dev"), p(4, "python3-3.11.9"), p(5, "python3-3.12.4"),
                p(6, "etc"), p(7, "system-path"), p(8, "unit-sshd.service"),
                p(9, "nixos-system-host-24.05.20240615.bbbbbbb"), p(10, "hello-2.12.1.tar.gz"),
-               p(11, "hello-2.12.1.drv"), p(12, "fix-build.patch"), p(13, "hello-2.12.1")]
-    selected = [p(2, "openssl-3.0.13-bin"), p(4, "python3-3.11.9"), p(13, "hello-2.12.1")]
+               p(11, "hello-2.12.1.drv"), p(12, "fix-build.patch"), p(13, "hello-2.12.1"),
+               p(14, "nixos-rebuild"), p(15, "X-Restart-Triggers-sshd")]
+    selected = [p(2, "openssl-3.0.13-bin"), p(4, "python3-3.11.9"), p(13, "hello-2.12.1"),
+                p(14, "nixos-rebuild")]
     pkgs, warnings = parse_packages("manager nix\n" + "\n".join(closure) + "\n@auto nix-selected\n"
                                     + "\n".join(selected) + "\n")
     assert warnings == []
     assert pkgs == {
         "glibc": {"version": "2.39-52", "arch": None, "auto": True},
         "hello": {"version": "2.12.1", "arch": None, "auto": False},
+        # selected, so a package although versionless (a script); unselected ones are dropped
+        "nixos-rebuild": {"version": "", "arch": None, "auto": False},
         "openssl": {"version": "3.0.13", "arch": None, "outputs": ["bin", "dev", "out"],
                     "auto": False},
         "python3": {"version": "3.11.9", "arch": None, "auto": False},

@@ -220,9 +220,10 @@ def _pkgsrc(body: list[str], marks: list[str] | None,
 _NIX_NOT_PACKAGES = re.compile(r"\.(drv|tar|tar\.[a-z0-9]+|tgz|tbz2?|txz|zip|patch|diff)$")
 
 
-def _nix_entries(body: list[str], what: str,
-                 warnings: list[str]) -> list[tuple[str, str, str]]:
-    """(pname, version, output) of each store path that is a package (see :func:`_nix`)."""
+def _nix_entries(body: list[str], what: str, warnings: list[str],
+                 versionless: set[str] | None) -> list[tuple[str, str, str]]:
+    """(pname, version, output) of each store path that is a package (see :func:`_nix`); a
+    path without a version counts only if its name is in ``versionless`` (``None``: always)."""
     out = []
     for line in body:
         path = line.strip()
@@ -234,10 +235,16 @@ def _nix_entries(body: list[str], what: str,
             warnings.append(f"skipped {what} line {excerpt(line)}: not a store path ({exc})")
             continue
         base = path.rsplit("/", 1)[-1]
-        if (not name.version or _NIX_NOT_PACKAGES.search(base)
-                or name.pname.startswith("nixos-system-")):
+        pname, output = name.pname, name.output or "out"
+        if not name.version:
+            # diff-closures' suffix rule would read nixos-rebuild as output "rebuild" of
+            # "nixos"; with no version to split off either, the whole name is the package
+            pname, output = base.split("-", 1)[1], "out"
+            if versionless is not None and pname not in versionless:
+                continue
+        if _NIX_NOT_PACKAGES.search(base) or pname.startswith("nixos-system-"):
             continue
-        out.append((name.pname, name.version, name.output or "out"))
+        out.append((pname, name.version, output))
     return out
 
 
@@ -257,27 +264,31 @@ def _nix(body: list[str], marks: list[str] | None,
     diff-closures`` groups them (:func:`parity.nix_version.split_store_path`: output suffix, then
     ``parseDrvName``); the outputs of one package become one entry, with ``outputs`` when there
     are several. Left out: paths without a version (``etc``, ``system-path``,
-    ``unit-*.service``: generated configuration, which the files and services facts judge), the
-    system itself (``nixos-system-HOST-RELEASE``, whose release the os facts report), and
-    sources and build recipes (``.drv``, tarballs, patches).
+    ``unit-*.service``: generated configuration, which the files and services facts judge)
+    unless the system selected one (``nixos-rebuild`` is a versionless script; its ``version``
+    is ``""``), the system itself (``nixos-system-HOST-RELEASE``, whose release the os facts
+    report), and sources and build recipes (``.drv``, tarballs, patches).
 
     One pname in several versions (two pythons) keeps every version: the selected one (else the
     newest, by Nix's ordering) is keyed ``pname``, each other ``pname@version``.
     """
     versions: dict[str, dict[str, set[str]]] = {}
-    for pname, version, output in _nix_entries(body, "nix-store -qR", warnings):
-        versions.setdefault(pname, {}).setdefault(version, set()).add(output)
     selected: set[tuple[str, str]] | None = None
     if marks is not None:
+        # every selected path is a package, a versionless one too (nixos-rebuild, a script)
         selected = {(p, v) for p, v, _ in _nix_entries(marks, "nix-store -q --references",
-                                                       warnings)}
+                                                       warnings, None)}
+    names = {p for p, v in selected or () if not v}
+    for pname, version, output in _nix_entries(body, "nix-store -qR", warnings, names):
+        versions.setdefault(pname, {}).setdefault(version, set()).add(output)
+    if selected is not None:
         for pname, version in sorted(selected):
             if version not in versions.get(pname, {}):
-                warnings.append(f"selected package {pname}-{version} is not in the closure")
+                label = f"{pname}-{version}" if version else pname
+                warnings.append(f"selected package {label} is not in the closure")
     pkgs: dict[str, dict[str, Any]] = {}
     for pname in sorted(versions):
         by_version = versions[pname]
-
         chosen = {v for v in by_version if selected is not None and (pname, v) in selected}
         ordered = sorted(by_version, key=cmp_to_key(partial(_nix_rank, chosen)))
         for i, version in enumerate(ordered):

@@ -152,3 +152,15 @@ def test_snapshot_and_diff_list_exactly_the_generation_changes(
     assert {(f.name, f.field, f.change) for f in compare_hosts(a, b)} == {
         ("hello", "version", "changed"), ("curl", None, "missing"),
         ("tree", None, "unexpected")}
+
+
+def test_a_closure_nix_cannot_read_is_unavailable(nixos_image: str,
+                                                  container_factory: Any) -> None:
+    """Without its database Nix calls the system path invalid: the kind is unavailable, with
+    the reason, never an empty package list."""
+    host = container_factory.start(nixos_image)
+    exec_ok(host, ["mv", "/nix/var/nix/db", "/nix/var/nix/db.away"])
+    facts = collect(f"docker://{host.name}", CollectRequest(kinds=("packages",)), timeout=60)
+    assert facts.unavailable == {
+        "packages": "nix-store -qR /run/current-system failed (no access to the Nix database?)"}
+    assert facts.packages == {}

@@ -1,10 +1,11 @@
 """Installed packages with versions, from whichever package database the host has.
 
 Order of preference: on a host that is not Linux (SmartOS, NetBSD, macOS), pkgsrc's
-``pkg_info``; then dpkg's database (Debian, Ubuntu), ``rpm`` with an rpm database (Fedora,
-RHEL clones; BusyBox's ``rpm`` applet alone does not count), Alpine's
-database file ``/lib/apk/db/installed`` (plain text, so it needs no tool at all), then
-``apk info -v``. Versions are reported exactly as the manager prints them (dpkg epoch and
+``pkg_info``; on NixOS (a ``/run/current-system``), the system's closure through ``nix-store``
+(see :func:`_nix` and docs/facts.md, "NixOS hosts"); then dpkg's database (Debian, Ubuntu),
+``rpm`` with an rpm database (Fedora, RHEL clones; BusyBox's ``rpm`` applet alone does not
+count), Alpine's database file ``/lib/apk/db/installed`` (plain text, so it needs no tool at
+all), then ``apk info -v``. Versions are reported exactly as the manager prints them (dpkg epoch and
 revision, rpm ``epoch:version-release``, apk ``-rN``) so :func:`parity.versions.compare` can order
 them with the distro's own rules. dpkg packages in a non-installed state (``config-files``,
 ``not-installed``, ``half-installed``) are left out. A line or record the parser cannot read is

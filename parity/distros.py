@@ -22,9 +22,15 @@ class Distro:
     release: str  # "12"
     family: str  # package-manager family: "apt" | "dnf" | "apk"
     codename: str | None
-    #: ``None`` where no Docker image is the base system (SmartOS: a zone image)
+    #: ``None`` where no Docker image is the base system (SmartOS: a zone image; NixOS: a
+    #: system built from a module)
     docker_image: str | None
     vagrant_box: str | None
+    #: the targets that render an image-less base (empty for a base with a Docker image, which
+    #: renders every target but these bases' own)
+    own_targets: tuple[str, ...] = ()
+    #: what the base is, for the error that refuses another target (``"a SmartOS zone image"``)
+    kind: str = ""
 
     @property
     def base(self) -> str:
@@ -61,17 +67,25 @@ DISTROS: dict[str, Distro] = {
         _d("alpine", "3.20", "apk", None, "generic/alpine320"),
         # SmartOS zones by their base image's release (/etc/product ``Image: base-64-lts
         # 23.4.0``): pkgsrc's quarterly branch of that year; no Docker image, no Vagrant box
-        *(Distro("smartos", rel, "pkgsrc", "base-64-lts", None, None)
+        *(Distro("smartos", rel, "pkgsrc", "base-64-lts", None, None, ("smartos",),
+                 "a SmartOS zone image")
           for rel in ("22.4", "23.4", "24.4")),
+        # NixOS by its release (os-release's VERSION_ID); a system is built from the nixos
+        # target's module (or the nix target's flake), never from an image or a box
+        *(Distro("nixos", rel, "nix", code, None, None, ("nix", "nixos"), "a NixOS system")
+          for rel, code in (("23.11", "tapir"), ("24.05", "uakari"), ("24.11", "vicuna"))),
     )
 }
 
 #: the distro IDs ``/etc/os-release`` reports, mapped to our names
 OS_RELEASE_IDS = {"debian": "debian", "ubuntu": "ubuntu", "fedora": "fedora",
-                  "rocky": "rockylinux", "almalinux": "almalinux", "alpine": "alpine"}
+                  "rocky": "rockylinux", "almalinux": "almalinux", "alpine": "alpine",
+                  "nixos": "nixos"}
 
-#: targets a base without a Docker image (SmartOS) can render
-IMAGELESS_TARGETS = ("smartos",)
+#: targets only an image-less base of their own renders by default: ``render -t all`` of a Linux
+#: base leaves them out (a Linux spec's SmartOS zone is a translation, asked for by name). The nix
+#: and nixos targets are not among them: every Linux base renders its flake and module too.
+ZONE_ONLY_TARGETS: tuple[str, ...] = ("smartos",)
 
 
 def get_distro(base: str) -> Distro:

@@ -5,8 +5,10 @@ like), rendering (which shell partial installs packages, which packages provide 
 provisioning script needs, how nixpkgs names the family's packages), the checker (which version
 ordering applies, which packages provisioning adds on its own) and the facts (which family a host
 reports). Before this module that knowledge sat in seven places; now a new family (pkgsrc
-came this way, Nix will) is one record here, its partial
-``templates/render/provision/pm/<name>.sh.j2`` and its branch in the packages collector.
+came this way, then Nix) is one record here, its partial
+``templates/render/provision/pm/<name>.sh.j2`` (if it has a provisioning script at all: Nix has
+none, a NixOS system is built from a module, ``render -t nixos``) and its branch in the packages
+collector.
 
 This module imports nothing from parity, so every stage can read it without pulling in another.
 """
@@ -27,10 +29,12 @@ class PackageFamily:
 
     #: the family as specs (through ``base:``) and facts (``os.family``) name it
     name: str
-    #: version ordering in :mod:`parity.versions` ("deb", "rpm", "apk", "pkgsrc")
+    #: version ordering in :mod:`parity.versions` ("deb", "rpm", "apk", "pkgsrc", "nix")
     version_scheme: str
-    #: the provisioning partial defining ``pm_*`` (see :mod:`parity.render.pkgmgr`)
-    partial: str
+    #: the provisioning partial defining ``pm_*`` (see :mod:`parity.render.pkgmgr`); ``None``
+    #: for a family no provision.sh installs packages for (Nix: a NixOS system is declared, not
+    #: provisioned, so its bases render only the nix and nixos targets)
+    partial: str | None
     #: command the provisioning script needs -> package providing it, installed only if missing
     bootstrap: dict[str, str]
     #: (marker the file must contain, what to tell the user) for a repository's ``key:`` file
@@ -117,6 +121,16 @@ FAMILIES: dict[str, PackageFamily] = {
             _PGP_FORM,
             nixpkgs_names={"ca-certificates": "cacert", "gmake": "gnumake"},
             aliases=("pkgin",),
+        ),
+        # NixOS: packages are store paths of a system closure, ordered by Nix's own
+        # compareVersions; no provisioning partial (see ``partial``) and nothing bootstrapped.
+        # A repository's ``key:`` would be a binary cache's public key (``name:base64``, the
+        # form ``trusted-public-keys`` takes); the nix targets do not read repositories.
+        PackageFamily(
+            "nix", "nix", None,
+            {},
+            (":", "a binary cache public key (cache.example.org-1:BASE64...), as "
+                  "trusted-public-keys lists them"),
         ),
     )
 }

@@ -7,7 +7,9 @@ Ordering: dpkg's by a port of dpkg's own ``verrevcmp`` (lib/dpkg/version.c) as s
 through ``univers`` with rpm's own epoch/version/release handling around it, apk's through
 :mod:`parity.apk_version`, a port of apk-tools' ``version.c`` (univers gets apk-tools' own test
 vectors wrong), pkgsrc's (SmartOS) through :mod:`parity.pkgsrc_version`, a port of pkg_install's
-``dewey.c``, where the package's own revision is ``nbN``. tests/test_versions_oracle.py checks
+``dewey.c``, where the package's own revision is ``nbN``, and Nix's (NixOS) through
+:mod:`parity.nix_version`, a port of ``builtins.compareVersions`` (tests/test_nix_version.py asks
+Nix itself). tests/test_versions_oracle.py checks
 the first three against ``dpkg --compare-versions``, rpm's ``rpm.vercmp`` (thousands of
 generated pairs each) and the rpm and apk-tools projects' own test vectors;
 tests/test_pkgsrc_version.py checks dewey against pkg_install's own examples.
@@ -43,7 +45,7 @@ from typing import Any
 
 #: version schemes by name; the value names the tool whose ordering it follows
 SCHEMES: dict[str, str] = {"deb": "dpkg", "rpm": "rpm", "apk": "apk-tools",
-                           "pkgsrc": "pkg_install"}
+                           "pkgsrc": "pkg_install", "nix": "nix"}
 
 OPERATORS = (">=", "<=", "==", "!=", ">", "<", "=")
 #: characters a version or a glob may contain in any of the three schemes (``^``: rpm snapshots)
@@ -193,6 +195,10 @@ def _ordered(a: str, b: str, scheme: str) -> int:
         from parity import pkgsrc_version
 
         return pkgsrc_version.compare(a, b)
+    if scheme == "nix":
+        from parity import nix_version
+
+        return nix_version.compare(a, b)
     return _rpm_compare(a, b)
 
 
@@ -278,6 +284,8 @@ def invalid_reason(version: str, scheme: str) -> str | None:
             "apk versions look like 1.2.3[a][_suffixN]...[~hash][-rN]")
     if scheme == "pkgsrc":
         return _pkgsrc_invalid(version)
+    if scheme == "nix":
+        return _nix_invalid(version)
     raise ValueError(f"unknown version scheme {scheme!r}; known: {', '.join(SCHEMES)}")
 
 
@@ -337,13 +345,35 @@ def _pkgsrc_invalid(version: str) -> str | None:
     return None
 
 
+def _nix_invalid(version: str) -> str | None:
+    """What cannot be a Nix package's version. ``compareVersions`` orders any string, so the
+    limit is where versions come from: the part of a store path's name after its first ``-``
+    not followed by a letter (``parseDrvName``), so only the characters a store path name may
+    hold (libstore's ``checkName``: letters, digits and ``+-._?=``), and it starts with a
+    non-letter (else ``parseDrvName`` would have read it as part of the name)."""
+    if not version:
+        return "version string is empty"
+    if not set(version) <= _NIX_CHARS:
+        return "holds a character a store path name cannot (letters, digits, + - . _ ? = only)"
+    if version[0].isascii() and version[0].isalpha():
+        return "starts with a letter, which parseDrvName reads as part of the name"
+    return None
+
+
+#: libstore's ``checkName`` alphabet: a Nix version is part of a store path's name
+_NIX_CHARS = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ+-._?=")
+
+
 def split_version(version: str, scheme: str) -> tuple[str | None, str, str | None]:
     """``(epoch, upstream, revision)``; epoch and revision are ``None`` when not written.
 
     deb and rpm: ``[epoch:]upstream[-revision]`` split at the first ``:`` and the last ``-``;
     apk: no epoch, the revision is a trailing ``-rN``; pkgsrc: no epoch, the revision is the
-    package's own ``nbN`` (``1.25.3nb1``: upstream ``1.25.3``, revision ``nb1``).
+    package's own ``nbN`` (``1.25.3nb1``: upstream ``1.25.3``, revision ``nb1``); nix: neither
+    (nixpkgs has no epochs or distro revisions: ``2.39-52`` is glibc's upstream version, whole).
     """
+    if scheme == "nix":
+        return (None, version, None)
     if scheme == "apk":
         m = _APK_REVISION.search(version)
         return (None, version[:m.start()], m.group(0)[1:]) if m else (None, version, None)

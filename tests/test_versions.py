@@ -208,3 +208,37 @@ def test_pkgsrc_split_and_invalid() -> None:
     assert invalid_reason("2023.4nb2", "pkgsrc") is None
     with pytest.raises(UncomparableVersion):
         parse_constraint(">=1.0").check("x-1", "pkgsrc")
+
+
+# Nix (NixOS): builtins.compareVersions through the same constraint language; a Nix version has
+# no epoch and no revision, so a clause always compares the whole version
+@pytest.mark.parametrize(("version", "constraint", "ok"), [
+    ("2.4.1", ">=2.4", True),
+    ("2.4", ">=2.4.1", False),
+    ("1.2pre3", "<1.2", True),             # "pre" sorts before the end of the version
+    ("1.2rc1", ">1.2", True),              # any other string is a plain word: 1.2rc1 > 1.2
+    ("3.0.13", ">=3.0.9", True),           # numerically, not as strings
+    ("2.39-52", ">2.39-9", True),          # glibc's "-52" is part of the version, compared
+    ("2.39-52", "=2.39", False),           # no revision to ignore: the whole version counts
+    ("5.1-p16", "<5.1.1", True),           # 'p' is a word, and a word sorts before a number
+    ("6.3-p20220507", "6.3-*", True),
+    ("1.0", "=1.0.0", False),              # Nix: 1.0 < 1.0.0 (the end before a number)
+    ("3.11.9", ">=3.11,<3.12", True),
+])
+def test_nix_constraints(version: str, constraint: str, ok: bool) -> None:
+    assert parse_constraint(constraint).check(version, "nix") is ok
+
+
+def test_nix_compare_split_and_invalid() -> None:
+    assert compare("1.2pre3", "1.2", "nix") == -1
+    assert compare("2.12.2", "2.12.1", "nix") == 1
+    assert split_version("2.39-52", "nix") == (None, "2.39-52", None)
+    assert split_version("1.0", "nix") == (None, "1.0", None)
+    assert invalid_reason("2.39-52", "nix") is None
+    assert invalid_reason("-1", "nix") is None   # parseDrvName("foo--1") gives version "-1"
+    assert invalid_reason("unstable-2024-01-01", "nix")   # a letter first: part of the name
+    assert invalid_reason("", "nix")
+    assert invalid_reason("1 2", "nix")
+    assert invalid_reason("1:2.0", "nix")         # ':' cannot be in a store path name
+    with pytest.raises(UncomparableVersion):
+        parse_constraint(">=1.0").check("latest", "nix")

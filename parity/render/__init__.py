@@ -38,7 +38,7 @@ import importlib
 from collections.abc import Callable
 from pathlib import Path
 
-from parity.distros import IMAGELESS_TARGETS
+from parity.distros import ZONE_ONLY_TARGETS
 from parity.errors import UsageError
 from parity.render.base import PlannedFile
 from parity.render.writer import check_plan, write_plans
@@ -71,23 +71,26 @@ def _planner(target: str) -> Callable[[Spec], list[PlannedFile]]:
 
 
 def targets_for(spec: Spec) -> list[str]:
-    """What ``--target all`` renders: the targets that build the spec's own base. A SmartOS base
-    has only the zone; a Linux base every other target. A Linux spec's zone is a translation
-    (pkgsrc names, its distro's version pins dropped), so it is asked for by name (``-t
-    smartos``), and a ``render -t all --check`` of renders committed before the smartos target
-    existed stays in sync."""
-    zone = spec.distro.docker_image is None
-    return [t for t in TARGETS if (t in IMAGELESS_TARGETS) == zone]
+    """What ``--target all`` renders: the targets that build the spec's own base. An image-less
+    base (SmartOS, NixOS) has only its own targets (``Distro.own_targets``); a Linux base every
+    target but the zone. A Linux spec's zone is a translation (pkgsrc names, its distro's version
+    pins dropped), so it is asked for by name (``-t smartos``), and a ``render -t all --check``
+    of renders committed before the smartos target existed stays in sync."""
+    d = spec.distro
+    if d.docker_image is None:
+        return [t for t in TARGETS if t in d.own_targets]
+    return [t for t in TARGETS if t not in ZONE_ONLY_TARGETS]
 
 
 def plan(spec: Spec, target: str) -> list[PlannedFile]:
     """Every file of ``target`` with its bytes and mode, sorted by path."""
     planner = _planner(target)
-    if spec.distro.docker_image is None and target not in IMAGELESS_TARGETS:
+    d = spec.distro
+    if d.docker_image is None and target not in d.own_targets:
         raise UsageError(
-            f"base {spec.distro.base} has no {target} form: it is a SmartOS zone image",
-            hint=f"Render it with -t {' or -t '.join(IMAGELESS_TARGETS)}, or give the spec a "
-                 "Linux base (debian:12...) to render the other targets.")
+            f"base {d.base} has no {target} form: it is {d.kind}; render it with "
+            f"-t {' or -t '.join(d.own_targets)}",
+            hint="Or give the spec a Linux base (debian:12...) to render the other targets.")
     return sorted(planner(spec), key=lambda f: f.path)
 
 

@@ -30,6 +30,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from parity import __version__, labels
+from parity.errors import UsageError
 from parity.render.base import PlannedFile, encode, header_text, step_header
 from parity.render.jinja import render
 from parity.render.pkgmgr import SHELL_OPS
@@ -253,8 +254,16 @@ def render_step(step: Step, header: str) -> str:
 
 
 def provision_context(spec: Spec) -> dict[str, Any]:
-    """Everything ``provision.sh.j2``, ``entrypoint.sh.j2`` and ``Dockerfile.j2`` need."""
+    """Everything ``provision.sh.j2``, ``entrypoint.sh.j2`` and ``Dockerfile.j2`` need.
+
+    A family without a provisioning partial (Nix) has no provision.sh: refused here, where the
+    partial would be read, rather than as a template error."""
     d = spec.distro
+    if d.package_family.partial is None:
+        raise UsageError(
+            f"base {d.base}: the {d.family} package family has no provisioning script "
+            "(provision.sh)",
+            hint=f"Render it with -t {' or -t '.join(d.own_targets) or 'nix'}.")
     return {
         "header": header_text(spec),
         "step_header": step_header(spec),

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from parity.distros import DISTROS, IMAGELESS_TARGETS
+from parity.distros import DISTROS
 from parity.errors import UsageError
 from parity.render import TARGETS, plan_files
 from parity.spec import Spec, load_spec_text
@@ -25,6 +25,7 @@ from tests.helpers.provision import provisioning_text, write_provisioning
 
 PGP_KEY = "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nx\n-----END PGP PUBLIC KEY BLOCK-----\n"
 KEYS = {"apt": PGP_KEY, "dnf": PGP_KEY, "pkgsrc": PGP_KEY,
+        "nix": "cache.example.org-1:6NCHdD59X431o0gWypbMrAURkbJ16ZPMQFGspcDShjY=\n",
         "apk": "-----BEGIN PUBLIC KEY-----\nx\n-----END PUBLIC KEY-----\n"}
 
 
@@ -48,14 +49,17 @@ def family_spec(base: str, tmp_path: Path, packages: str = "  nginx: '1.2*'\n") 
 @pytest.mark.parametrize("base", sorted(DISTROS))
 def test_every_distro_renders_every_target(base: str, tmp_path: Path) -> None:
     spec = family_spec(base, tmp_path)
-    imageless = DISTROS[base].docker_image is None
+    distro = DISTROS[base]
+    imageless = distro.docker_image is None
     for target in TARGETS:
-        if imageless and target not in IMAGELESS_TARGETS:
-            with pytest.raises(UsageError, match="SmartOS zone image"):
+        if imageless and target not in distro.own_targets:
+            with pytest.raises(UsageError, match=f"it is {distro.kind}; render it with -t"):
                 plan_files(spec, target)
             continue
         files = plan_files(spec, target)
         assert files, target
+    if distro.family == "nix":
+        return  # no provisioning script: a NixOS system is its module (tests/render/test_nixos*)
     if imageless:
         # a SmartOS zone's provisioning is its user-script and the files its customer_metadata
         # carries (tests/render/test_smartos.py runs them)
@@ -75,6 +79,30 @@ def test_every_distro_renders_every_target(base: str, tmp_path: Path) -> None:
             proc = subprocess.run([shell, "-n", str(script)], capture_output=True, text=True,
                                   check=False)
             assert proc.returncode == 0, proc.stderr
+
+
+def test_nixos_base_renders_only_the_nix_targets(tmp_path: Path) -> None:
+    spec = family_spec("nixos:24.05", tmp_path)
+    with pytest.raises(UsageError) as err:
+        plan_files(spec, "docker")
+    assert str(err.value).startswith(
+        "base nixos:24.05 has no docker form: it is a NixOS system; render it with -t nix or "
+        "-t nixos")
+    from parity.render import targets_for
+
+    assert targets_for(spec) == ["nix", "nixos"]
+    assert targets_for(family_spec("smartos:23.4", tmp_path)) == ["smartos"]
+    assert "nix" in targets_for(family_spec("debian:12", tmp_path))
+    assert "smartos" not in targets_for(family_spec("debian:12", tmp_path))
+
+
+def test_a_family_without_a_partial_has_no_provision_script(tmp_path: Path) -> None:
+    """Nix has no provisioning partial: asking for provision.sh anyway is refused by name, not
+    a template error."""
+    from parity.render.context import provision_context
+
+    with pytest.raises(UsageError, match="nix package family has no provisioning script"):
+        provision_context(family_spec("nixos:24.05", tmp_path))
 
 
 def test_apk_keeps_the_key_file_name(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from parity.cli import main
-from parity.distros import IMAGELESS_TARGETS
+from parity.distros import ZONE_ONLY_TARGETS
 from parity.errors import RenderError
 from parity.render import TARGETS, check_target, plan_files, render_target
 from parity.spec import load_spec
@@ -45,7 +45,7 @@ def test_check_after_render_then_after_spec_edit(example_copy: Callable[[str], P
     assert code == 0 and "docker:" in text and "aci:" in text
     # all = the targets of the spec's own base (a Linux one here: the SmartOS zone is asked for
     # by name)
-    assert {p.name for p in out.iterdir()} == set(TARGETS) - set(IMAGELESS_TARGETS)
+    assert {p.name for p in out.iterdir()} == set(TARGETS) - set(ZONE_ONLY_TARGETS)
     code, text, _ = cli(["render", str(spec_path), "--target", "all", "-d", str(out), "--check"],
                         capsys)
     assert (code, text.strip()) == (0, "up to date")

@@ -2,7 +2,12 @@
 
 The distro ID is mapped to parity's distro names (``rocky`` -> ``rockylinux``) so a host compares
 directly with a spec's ``base:``; Alpine's ``3.19.1`` is shortened to the ``3.19`` release a spec
-names, the full ``VERSION_ID`` is kept as ``version``.
+names, the full ``VERSION_ID`` is kept as ``version``. NixOS (``ID=nixos``, family ``nix``) is
+read the same way: its ``VERSION_ID`` (``24.05``) is the release a spec's ``base: nixos:24.05``
+names, shortened to major.minor like Alpine's, and its ``BUILD_ID`` (``24.05.20240615.abcdef0``:
+release, nixpkgs commit date and short hash), which tells two builds of one release apart, is
+kept as ``build_id`` (on any distro whose os-release has one). ``nixos-version`` prints the same
+string as ``BUILD_ID`` and is not run: one process fewer.
 
 SmartOS has no os-release. A host whose ``uname -s`` is ``SunOS`` (``$SYS``) prints ``uname -a``,
 ``zonename``, ``/etc/product`` and ``/etc/release`` instead, and :func:`_sunos` reads them:
@@ -163,7 +168,7 @@ def parse(text: str, request: CollectRequest,
     distro = OS_RELEASE_IDS.get(os_id, os_id) if os_id else None
     version = release.get("VERSION_ID") or None
     rel = version
-    if distro == "alpine" and version:
+    if distro in ("alpine", "nixos") and version:
         rel = ".".join(version.split(".")[:2])
     family = family_of(distro) if distro else None
     if family is None:
@@ -173,4 +178,6 @@ def parse(text: str, request: CollectRequest,
                 break
     out.update(distro=distro, release=rel, version=version,
                codename=release.get("VERSION_CODENAME") or None, family=family)
+    if release.get("BUILD_ID"):
+        out["build_id"] = release["BUILD_ID"]
     return out

@@ -1,10 +1,11 @@
 """Installed packages with versions, from whichever package database the host has.
 
 Order of preference: on a host that is not Linux (SmartOS, NetBSD, macOS), pkgsrc's
-``pkg_info``; then dpkg's database (Debian, Ubuntu), ``rpm`` with an rpm database (Fedora,
-RHEL clones; BusyBox's ``rpm`` applet alone does not count), Alpine's
-database file ``/lib/apk/db/installed`` (plain text, so it needs no tool at all), then
-``apk info -v``. Versions are reported exactly as the manager prints them (dpkg epoch and
+``pkg_info``; on NixOS (a ``/run/current-system``), the system's closure through ``nix-store``
+(see :func:`_nix` and docs/facts.md, "NixOS hosts"); then dpkg's database (Debian, Ubuntu),
+``rpm`` with an rpm database (Fedora, RHEL clones; BusyBox's ``rpm`` applet alone does not
+count), Alpine's database file ``/lib/apk/db/installed`` (plain text, so it needs no tool at
+all), then ``apk info -v``. Versions are reported exactly as the manager prints them (dpkg epoch and
 revision, rpm ``epoch:version-release``, apk ``-rN``) so :func:`parity.versions.compare` can order
 them with the distro's own rules. dpkg packages in a non-installed state (``config-files``,
 ``not-installed``, ``half-installed``) are left out. A line or record the parser cannot read is
@@ -37,10 +38,13 @@ nothing. ``pkg_info`` records no architecture per package, so ``arch`` is ``null
 from __future__ import annotations
 
 import re
+from functools import cmp_to_key, partial
 from typing import Any
 
 from parity.facts.collectors import ParseError, excerpt, parts, split_lines
 from parity.facts.request import CollectRequest
+from parity.nix_version import compare as nix_compare
+from parity.nix_version import split_store_path
 from parity.pkgsrc_version import split_package
 
 KIND = "packages"
@@ -58,7 +62,7 @@ PKGSRC_PKG_INFO = ("/opt/tools/sbin/pkg_info", "/opt/local/sbin/pkg_info",
 
 def snippet(request: CollectRequest) -> str:
     return r"""
-pk=
+pk=; NS=/run/current-system/sw/bin/nix-store
 if [ "$SYS" != Linux ]; then
   for c in """ + " ".join(PKGSRC_PKG_INFO) + r"""; do
     if [ -x "$c" ]; then pk=$c; break; fi
@@ -69,6 +73,17 @@ if [ -n "$pk" ]; then
   echo "manager pkgsrc"
   "$pk" -a
   if u=$("$pk" -u); then echo "@auto pkgsrc-user"; printf '%s\n' "$u"; fi
+elif [ -d /run/current-system ] && { [ -x "$NS" ] || have nix-store; }; then
+  ns=nix-store; [ -x "$NS" ] && ns=$NS
+  if c=$("$ns" -qR /run/current-system 2>/dev/null); then
+    echo "manager nix"
+    printf '%s\n' "$c"
+    if s=$("$ns" -q --references /run/current-system/sw 2>/dev/null); then
+      echo "@auto nix-selected"; printf '%s\n' "$s"
+    fi
+  else
+    echo "$NA nix-store -qR /run/current-system failed (no access to the Nix database?)"
+  fi
 elif have dpkg-query; then
   echo "manager dpkg"
   d=/var/lib/dpkg; u=
@@ -201,6 +216,92 @@ def _pkgsrc(body: list[str], marks: list[str] | None,
     return pkgs
 
 
+#: store path names that are not software: sources and build recipes (never in a system's
+#: runtime closure unless something refers to them, and then not a package of it)
+_NIX_NOT_PACKAGES = re.compile(r"\.(drv|tar|tar\.[a-z0-9]+|tgz|tbz2?|txz|zip|patch|diff)$")
+
+
+def _nix_entries(body: list[str], what: str, warnings: list[str],
+                 versionless: set[str] | None) -> list[tuple[str, str, str]]:
+    """(pname, version, output) of each store path that is a package (see :func:`_nix`); a
+    path without a version counts only if its name is in ``versionless`` (``None``: always)."""
+    out = []
+    for line in body:
+        path = line.strip()
+        if not path:
+            continue
+        try:
+            name = split_store_path(path)
+        except ValueError as exc:
+            warnings.append(f"skipped {what} line {excerpt(line)}: not a store path ({exc})")
+            continue
+        base = path.rsplit("/", 1)[-1]
+        pname, output = name.pname, name.output or "out"
+        if not name.version:
+            # diff-closures' suffix rule would read nixos-rebuild as output "rebuild" of
+            # "nixos"; with no version to split off either, the whole name is the package
+            pname, output = base.split("-", 1)[1], "out"
+            if versionless is not None and pname not in versionless:
+                continue
+        if _NIX_NOT_PACKAGES.search(base) or pname.startswith("nixos-system-"):
+            continue
+        out.append((pname, name.version, output))
+    return out
+
+
+def _nix_rank(chosen: set[str], a: str, b: str) -> int:
+    """Which version of one pname keeps the plain key: selected first, then the newest by Nix's
+    ordering, then (versions Nix calls equal: ``1.0`` and ``1.00``) by the string."""
+    return (b in chosen) - (a in chosen) or nix_compare(b, a) or (a > b) - (a < b)
+
+
+def _nix(body: list[str], marks: list[str] | None,
+         warnings: list[str]) -> dict[str, dict[str, Any]]:
+    """A NixOS system closure as packages (docs/facts.md, "NixOS packages").
+
+    ``body`` is ``nix-store -qR /run/current-system``, ``marks`` the references of
+    ``/run/current-system/sw`` (the system's ``environment.systemPackages``): those are
+    ``auto: false``, the rest of the closure ``auto: true``. Store paths are read as ``nix store
+    diff-closures`` groups them (:func:`parity.nix_version.split_store_path`: output suffix, then
+    ``parseDrvName``); the outputs of one package become one entry, with ``outputs`` when there
+    are several. Left out: paths without a version (``etc``, ``system-path``,
+    ``unit-*.service``: generated configuration, which the files and services facts judge)
+    unless the system selected one (``nixos-rebuild`` is a versionless script; its ``version``
+    is ``""``), the system itself (``nixos-system-HOST-RELEASE``, whose release the os facts
+    report), and sources and build recipes (``.drv``, tarballs, patches).
+
+    One pname in several versions (two pythons) keeps every version: the selected one (else the
+    newest, by Nix's ordering) is keyed ``pname``, each other ``pname@version``.
+    """
+    versions: dict[str, dict[str, set[str]]] = {}
+    selected: set[tuple[str, str]] | None = None
+    if marks is not None:
+        # every selected path is a package, a versionless one too (nixos-rebuild, a script)
+        selected = {(p, v) for p, v, _ in _nix_entries(marks, "nix-store -q --references",
+                                                       warnings, None)}
+    names = {p for p, v in selected or () if not v}
+    for pname, version, output in _nix_entries(body, "nix-store -qR", warnings, names):
+        versions.setdefault(pname, {}).setdefault(version, set()).add(output)
+    if selected is not None:
+        for pname, version in sorted(selected):
+            if version not in versions.get(pname, {}):
+                label = f"{pname}-{version}" if version else pname
+                warnings.append(f"selected package {label} is not in the closure")
+    pkgs: dict[str, dict[str, Any]] = {}
+    for pname in sorted(versions):
+        by_version = versions[pname]
+        chosen = {v for v in by_version if selected is not None and (pname, v) in selected}
+        ordered = sorted(by_version, key=cmp_to_key(partial(_nix_rank, chosen)))
+        for i, version in enumerate(ordered):
+            info: dict[str, Any] = {"version": version, "arch": None}
+            if len(by_version[version]) > 1:
+                info["outputs"] = sorted(by_version[version])
+            if selected is not None:
+                info["auto"] = (pname, version) not in selected
+            pkgs[pname if i == 0 else f"{pname}@{version}"] = info
+    return pkgs
+
+
 def _apt_auto(body: list[str], warnings: list[str]) -> set[tuple[str, str | None]]:
     """(name, arch) pairs apt marked ``Auto-Installed: 1`` in its extended_states stanzas."""
     auto: set[tuple[str, str | None]] = set()
@@ -270,4 +371,6 @@ def parse(text: str, request: CollectRequest,
         return _apk_info(body, warnings)
     if manager == "pkgsrc":
         return _pkgsrc(body, marks, warnings)
+    if manager == "nix":
+        return _nix(body, marks, warnings)
     raise ParseError(f"unknown package manager {excerpt(manager)}")

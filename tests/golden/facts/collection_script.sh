@@ -33,7 +33,7 @@ r=$?; echo; echo "$M END os $r"
 echo "$M BEGIN packages"
 (
 
-pk=
+pk=; NS=/run/current-system/sw/bin/nix-store
 if [ "$SYS" != Linux ]; then
   for c in /opt/tools/sbin/pkg_info /opt/local/sbin/pkg_info /opt/pkg/sbin/pkg_info /usr/pkg/sbin/pkg_info /usr/sbin/pkg_info; do
     if [ -x "$c" ]; then pk=$c; break; fi
@@ -44,6 +44,17 @@ if [ -n "$pk" ]; then
   echo "manager pkgsrc"
   "$pk" -a
   if u=$("$pk" -u); then echo "@auto pkgsrc-user"; printf '%s\n' "$u"; fi
+elif [ -d /run/current-system ] && { [ -x "$NS" ] || have nix-store; }; then
+  ns=nix-store; [ -x "$NS" ] && ns=$NS
+  if c=$("$ns" -qR /run/current-system 2>/dev/null); then
+    echo "manager nix"
+    printf '%s\n' "$c"
+    if s=$("$ns" -q --references /run/current-system/sw 2>/dev/null); then
+      echo "@auto nix-selected"; printf '%s\n' "$s"
+    fi
+  else
+    echo "$NA nix-store -qR /run/current-system failed (no access to the Nix database?)"
+  fi
 elif have dpkg-query; then
   echo "manager dpkg"
   d=/var/lib/dpkg; u=
@@ -392,7 +403,7 @@ r=$?; echo; echo "$M END os $r"
 echo "$M BEGIN packages"
 (
 
-pk=
+pk=; NS=/run/current-system/sw/bin/nix-store
 if [ "$SYS" != Linux ]; then
   for c in /opt/tools/sbin/pkg_info /opt/local/sbin/pkg_info /opt/pkg/sbin/pkg_info /usr/pkg/sbin/pkg_info /usr/sbin/pkg_info; do
     if [ -x "$c" ]; then pk=$c; break; fi
@@ -403,6 +414,17 @@ if [ -n "$pk" ]; then
   echo "manager pkgsrc"
   "$pk" -a
   if u=$("$pk" -u); then echo "@auto pkgsrc-user"; printf '"'"'%s\n'"'"' "$u"; fi
+elif [ -d /run/current-system ] && { [ -x "$NS" ] || have nix-store; }; then
+  ns=nix-store; [ -x "$NS" ] && ns=$NS
+  if c=$("$ns" -qR /run/current-system 2>/dev/null); then
+    echo "manager nix"
+    printf '"'"'%s\n'"'"' "$c"
+    if s=$("$ns" -q --references /run/current-system/sw 2>/dev/null); then
+      echo "@auto nix-selected"; printf '"'"'%s\n'"'"' "$s"
+    fi
+  else
+    echo "$NA nix-store -qR /run/current-system failed (no access to the Nix database?)"
+  fi
 elif have dpkg-query; then
   echo "manager dpkg"
   d=/var/lib/dpkg; u=

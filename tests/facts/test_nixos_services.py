@@ -1,4 +1,4 @@
-"""Services on a Nix host: ``enabled`` from NixOS's ``.wants`` links, not from the unit-file
+"""Services on NixOS: ``enabled`` from NixOS's ``.wants`` links, not from the unit-file
 state, which says ``linked`` there for units that do or do not start at boot.
 
 The state word is recorded from a NixOS machine (tests/fixtures/nixos-etc/recorded, sources

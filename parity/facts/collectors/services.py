@@ -8,8 +8,8 @@ reported: ``running`` is ``ActiveState`` active/reloading, ``enabled`` is the un
 (``enabled``/``enabled-runtime`` -> true, ``disabled``/``masked`` -> false, anything else such as
 ``static`` or ``indirect`` -> null, "not something one enables").
 
-On a Nix host (``/etc/static`` or ``/nix/store`` is a directory) that rule cannot answer:
-NixOS's units have no [Install] section and are links into the store, so ``list-unit-files``
+On NixOS (``/etc/static`` is a directory) that rule cannot answer:
+NixOS acts on no [Install] section and its units are links into the store, so list-unit-files
 says ``linked``/``static`` (``bad`` on old systemd) for units that do start at boot. There
 ``enabled`` comes from the ``.wants``/``.requires`` links NixOS writes for ``wantedBy`` (one
 glob, ``@wants``): wanted -> true, masked -> false, anything else false unless systemd says
@@ -112,11 +112,14 @@ _PHP_FPM = re.compile(r"^php([0-9.]+)-fpm$")
 #: the services NixOS starts at boot: the links its ``wantedBy``/``requiredBy`` write into
 #: ``/etc/systemd/system/<unit>.wants/`` and ``.requires/`` (the link's name is the unit's),
 #: read by one glob, no process; a link that resolves nowhere, or to /dev/null, wants nothing
-_NIX_WANTS = (
-    "for f in /etc/systemd/system/*.wants/*.service /etc/systemd/system/*.requires/*.service; "
-    "do n=${f##*/}; case $n in *\"$nl\"*) continue;; esac; "
-    "if [ -e \"$f\" ] && [ ! -c \"$f\" ]; then echo \"wants $n\"; fi; done"
-)
+_NIX_WANTS = """\
+for f in /etc/systemd/system/*.wants/*.service /etc/systemd/system/*.requires/*.service; do
+      n=${f##*/}; case $n in *"$nl"*) continue;; esac
+      if [ -e "$f" ] && [ ! -c "$f" ]; then echo "wants $n"; fi
+    done"""
+#: NixOS's own marker: /etc/static, the generation's /etc. Not /nix/store alone: a Debian with
+#: Nix installed enables units the usual way, and its ``static`` units must stay unknown
+_NIX_TEST = "[ -d /etc/static ]"
 
 
 def snippet(request: CollectRequest) -> str:
@@ -132,7 +135,7 @@ if [ "$SYS" = SunOS ]; then
   systemctl list-units --type=service --all --no-legend --no-pager --plain
   echo "@files"
   systemctl list-unit-files --type=service --no-legend --no-pager
-  if [ -d /etc/static ] || [ -d /nix/store ]; then
+  if {_NIX_TEST}; then
     echo "@wants"
     nl='
 '
@@ -144,8 +147,8 @@ else
   nl='
 '
   name_ok() {{ case $1 in ''|.*|*"$nl"*) return 1;; esac; }}
-  # a Nix host: its units are links in /etc/systemd/system, enabled by NixOS's .wants links
-  if [ -d /etc/static ] || [ -d /nix/store ]; then
+  # NixOS: its units are links in /etc/systemd/system, enabled by its .wants links
+  if {_NIX_TEST}; then
     for f in /etc/systemd/system/*.service; do
       n=${{f##*/}}; name_ok "$n" || continue
       if [ -c "$f" ]; then echo "unitmasked $n"; elif [ -e "$f" ]; then echo "unit $n"; fi
@@ -242,7 +245,7 @@ _ENABLED = {"enabled": True, "enabled-runtime": True, "disabled": False, "masked
 
 def _systemd(body: list[str], warnings: list[str]) -> dict[str, Any]:
     out: dict[str, dict[str, Any]] = {}
-    wanted: set[str] | None = None  # None: no @wants part, not a Nix host
+    wanted: set[str] | None = None  # None: no @wants part, not NixOS
     masked: set[str] = set()
     for part in parts(body, ("@units", "@files", "@wants")):
         if part.tag is None:
@@ -272,8 +275,8 @@ def _wants(body: list[str], warnings: list[str]) -> set[str]:
 
 
 def _nix_enabled(out: dict[str, dict[str, Any]], wanted: set[str], masked: set[str]) -> None:
-    """NixOS has no ``systemctl enable``: its units carry no [Install] section and live as
-    links into the store, so ``list-unit-files`` calls them ``linked``, ``static`` or (old
+    """NixOS has no ``systemctl enable``: the units it writes carry no [Install] section, a
+    packaged unit's is not acted on (nixpkgs#81138), and all live as links into the store, so ``list-unit-files`` calls them ``linked``, ``static`` or (old
     systemd) ``bad``, none of which says whether the unit starts at boot. What does is the
     ``.wants``/``.requires`` links NixOS writes for ``wantedBy``/``requiredBy``: a wanted unit
     is enabled, and any other is not (false, not unknown) unless systemd itself says
@@ -407,7 +410,7 @@ def _evidence(body: list[str], request: CollectRequest, warnings: list[str]) -> 
     procs: set[str] = set()
     zombies: set[str] = set()
     scripts: dict[str, _Script] = {}
-    wanted: set[str] = set()  # Nix hosts: .wants/.requires links
+    wanted: set[str] = set()  # NixOS: .wants/.requires links
     masked: set[str] = set()
     for line in body:
         if line.startswith(_INITD):
@@ -481,7 +484,7 @@ def _evidence(body: list[str], request: CollectRequest, warnings: list[str]) -> 
     # a requested name with no other evidence is listed when a process of its name runs: the
     # verdict of every name is the same whether requested or not, only the listing differs
     listed |= {n for n in request.services if n not in listed and running(n)}
-    enabled |= wanted - masked  # a Nix host's .wants links, as with systemd (_nix_enabled)
+    enabled |= wanted - masked  # NixOS .wants links, as with systemd (_nix_enabled)
     return {n: {"running": running(n), "enabled": n in enabled and n not in masked}
             for n in sorted(listed)}
 

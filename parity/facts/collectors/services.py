@@ -276,8 +276,9 @@ def _wants(body: list[str], warnings: list[str]) -> set[str]:
 
 def _nix_enabled(out: dict[str, dict[str, Any]], wanted: set[str], masked: set[str]) -> None:
     """NixOS has no ``systemctl enable``: the units it writes carry no [Install] section, a
-    packaged unit's is not acted on (nixpkgs#81138), and all live as links into the store, so ``list-unit-files`` calls them ``linked``, ``static`` or (old
-    systemd) ``bad``, none of which says whether the unit starts at boot. What does is the
+    packaged unit's is not acted on (nixpkgs#81138), and all live as links into the store, so
+    ``list-unit-files`` calls them ``linked``, ``static`` or (old systemd) ``bad``, none of
+    which says whether the unit starts at boot. What does is the
     ``.wants``/``.requires`` links NixOS writes for ``wantedBy``/``requiredBy``: a wanted unit
     is enabled, and any other is not (false, not unknown) unless systemd itself says
     ``enabled`` (``systemctl enable --runtime``). A masked unit is never enabled."""

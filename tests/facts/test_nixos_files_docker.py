@@ -18,6 +18,7 @@ import pytest
 
 from parity.compare.against_spec import compare_spec_full
 from parity.facts import CollectRequest, collect
+from parity.facts.collectors import files
 from parity.spec import load_spec_text
 
 pytestmark = pytest.mark.docker
@@ -118,3 +119,20 @@ def test_the_store_is_where_the_links_lead(host: Any) -> None:
     """The fixture is what the tests above assume: /etc/static leads into the fake store."""
     code, out = host.exec_run(["readlink", "-f", "/etc/foo.conf"])
     assert code == 0 and out.decode().strip() == f"{ETC}/foo.conf"
+
+
+def test_a_host_without_a_store_runs_the_old_batches(container_factory: Any,
+                                                     base_image: str) -> None:
+    """debian:12 has neither /etc/static nor /nix/store: no batch reads through a link, and a
+    link into a would-be store path is a link."""
+    box = container_factory.start(base_image)
+    box.exec_run(["sh", "-c", "mkdir -p /nix-not/store && echo x > /nix-not/store/f && "
+                              "ln -s /nix-not/store/f /etc/f"])
+    request = CollectRequest(paths=("/etc/f",))
+    script = 'have() { command -v "$1" >/dev/null 2>&1; }\nSYS=Linux\n' + files.snippet(request)
+    code, out = box.exec_run(["sh", "-c", script])
+    text = out.decode()
+    assert code == 0 and "batch targetshex 0 " in text
+    assert not any(k in text for k in ("ltype", "lstat", "resolvedhex", "lsha256"))
+    facts = collect(f"docker://{box.name}", request, timeout=60)
+    assert facts.files["/etc/f"]["type"] == "link"

@@ -18,6 +18,14 @@ reported as a link with its target. Paths that do not exist are reported with ty
 ``sha256: null``, and so has a secret path (``request.secret_paths``): its content is never
 read, so no hash of a secret reaches a snapshot or a report.
 
+On a Nix host (``/etc/static`` or ``/nix/store`` is a directory: NixOS, or a Linux with a Nix
+store) links are also read through: ONE ``stat -L``, ONE ``readlink -f -z`` and ONE
+``sha256sum -z`` batch over the links (``lstat``, ``resolvedhex``, ``lsha256`` lines), and a link
+whose full resolution lies in ``/nix/store`` (or ``/etc/static``) is reported as the file or
+directory it resolves to, with that file's mode, owner, group and sha256, its ``target`` kept
+(:func:`_through_store`; docs/facts.md, "NixOS: files and services"). On any other host the
+script is the one it always was.
+
 On SmartOS (``$SYS = SunOS``) the same batches run with the platform's GNU ``stat`` and
 ``readlink``; hashes come from ``digest -a sha256`` (illumos has no sha256sum) and, where
 ``stat`` lacks ``-c``, mode and owner from ``ls -lnd``/``ls -ld`` (see ``_SUNOS``). The facts have
@@ -62,9 +70,16 @@ pfiles() {
   for p do
     if [ -L "$p" ]; then t=link; elif [ -d "$p" ]; then t=directory
     elif [ -f "$p" ]; then t=file; elif [ -e "$p" ]; then t=other; else t=absent; fi
-    echo "$_i type $t"; _i=$((_i + 1))
+    echo "$_i type $t"
+    # on a Nix host, what a link resolves to (the tests follow links): no process
+    if [ -n "$nixetc" ] && [ $t = link ]; then
+      if [ -d "$p" ]; then echo "$_i ltype directory"; elif [ -f "$p" ]; then
+      echo "$_i ltype file"; elif [ -e "$p" ]; then echo "$_i ltype other"; fi
+    fi
+    _i=$((_i + 1))
   done
   pbatch stat "$@"; pbatch link "$@"; pbatch sha "$@"
+  if [ -n "$nixetc" ]; then pbatch lstat "$@"; pbatch resolve "$@"; pbatch lsha "$@"; fi
 }
 pbatch() {
   _k=$1; shift; _i=0 _ix= _a=
@@ -74,6 +89,9 @@ pbatch() {
       stat) [ -L "$p" ] || [ -e "$p" ];;
       link) [ -L "$p" ];;
       sha) [ ! -L "$p" ] && [ -f "$p" ] && [ -r "$p" ] && hashable $((_i - 1)) \\
+             && have sha256sum;;
+      lstat|resolve) [ -L "$p" ] && [ -e "$p" ];;
+      lsha) [ -L "$p" ] && [ -f "$p" ] && [ -r "$p" ] && hashable $((_i - 1)) \\
              && have sha256sum;;
       *) false;;
     esac || continue
@@ -103,10 +121,34 @@ pbatch() {
         _o=$({ sha256sum -z -- "$@" 2>/dev/null || printf /; } | tr '\\n\\0' '?\\n')
         case $_o in */|'') ;; *) printf 'batch sha256 %s\\n%s\\n' "$_ix" "$_o"; return 0;; esac
       fi;;
+    # Nix hosts only: the same three batches through the links (stat -L, readlink -f, and
+    # sha256sum, which reads through a link anyway), for /etc entries NixOS links to its store
+    lstat)
+      if _o=$(stat -L -c '%a %u %g %U %G' -- "$@" 2>/dev/null); then
+        printf 'batch lstat %s\\n%s\\n' "$_ix" "$_o"; return 0
+      fi;;
+    resolve)
+      if have od; then
+        _o=$({ readlink -f -z -- "$@" 2>/dev/null || printf /; } | od -An -v -tx1)
+        case $_o in *" 00")
+          printf 'batch resolvedhex %s ' "$_ix"; printf %s $_o; echo; return 0;;
+        esac
+      fi;;
+    lsha)
+      if have tr; then
+        _o=$({ sha256sum -z -- "$@" 2>/dev/null || printf /; } | tr '\\n\\0' '?\\n')
+        case $_o in */|'') ;; *) printf 'batch lsha256 %s\\n%s\\n' "$_ix" "$_o"; return 0;; esac
+      fi;;
   esac
   for p do
     _j=${_ix%%,*}; _ix=${_ix#"$_j"}; _ix=${_ix#,}
-    case $_k in stat) pstat "$_j" "$p";; link) plink "$_j" "$p";; sha) psha "$_j" "$p";; esac
+    case $_k in
+      stat) pstat "$_j" "$p";; link) plink "$_j" "$p";; sha) psha "$_j" "$p";;
+      lstat) echo "$_j lstat $(stat -L -c '%a %u %g %U %G' -- "$p" 2>/dev/null)";;
+      resolve) have od || continue
+        h=$(readlink -f -- "$p" | od -An -v -tx1); echo "$_j resolvedhex $(printf %s $h)";;
+      lsha) h=$(sha256sum < "$p" 2>/dev/null) && echo "$_j lsha256 ${h%% *}";;
+    esac
   done
 }
 """
@@ -158,12 +200,23 @@ fi
 """
 
 
+#: Nix hosts (NixOS, or any Linux with a store): ``/etc/static`` or ``/nix/store`` is a directory.
+#: Only there do the batches through links run (``lstat``, ``resolve``, ``lsha``); every other
+#: Linux runs exactly the script it ran before
+_NIX = """\
+nixetc=
+if [ "$SYS" != SunOS ] && { [ -d /etc/static ] || [ -d /nix/store ]; }; then nixetc=1; fi
+"""
+#: where NixOS places the files it manages: a link whose full resolution (``readlink -f``) lies
+#: under one of these is NixOS's way of placing a file, judged by what it resolves to
+STORE_PREFIXES = ("/nix/store/", "/etc/static/")
+
 def snippet(request: CollectRequest) -> str:
     if not request.paths:
         return ":\n"
     args = " ".join(shlex.quote(p) for p in request.paths)
     secret = "".join(f"{i}," for i, p in enumerate(request.paths) if p in request.secret_paths)
-    return _FUNCTION + _SUNOS + f"nosha=,{secret}\npfiles {args}\n"
+    return _FUNCTION + _SUNOS + _NIX + f"nosha=,{secret}\npfiles {args}\n"
 
 
 def _empty() -> dict[str, Any]:
@@ -294,6 +347,42 @@ def _field(entry: dict[str, Any], field: str, value: str, path: str, line: str,
         raise ParseError(f"unexpected line in files output: {excerpt(line)}")
 
 
+#: fields about what a link resolves to (Nix hosts), and the plain field each one fills
+_THROUGH = {"ltype": "type", "lstat": "stat", "lsha256": "sha256", "resolvedhex": "resolved"}
+
+
+def _route(out: dict[str, dict[str, Any]], through: dict[str, dict[str, Any]], path: str,
+           field: str, value: str, line: str, warnings: list[str]) -> None:
+    """One path's field into its entry, or (a ``_THROUGH`` field) into what its link resolves
+    to; ``digest`` is SmartOS' ``sha256``."""
+    if field in _THROUGH:
+        seen = through.setdefault(path, _empty())
+        if field == "resolvedhex":
+            seen["resolved"] = _target(value, path, warnings)
+        else:
+            _field(seen, _THROUGH[field], value, path, line, warnings)
+        return
+    _field(out.setdefault(path, _empty()), "sha256" if field == "digest" else field, value,
+           path, line, warnings)
+
+
+def _through_store(entry: dict[str, Any], seen: dict[str, Any]) -> None:
+    """A link that resolves into the Nix store becomes the file (or directory) it resolves to:
+    NixOS places ``environment.etc`` entries that way, and a reader of ``/etc/foo.conf`` gets
+    the store file's content and permissions. Its ``target`` (what ``readlink`` says, e.g.
+    ``/etc/static/foo.conf``) is kept for the record; the store path itself is not reported,
+    since its hash changes with every other /etc entry of the generation and would make every
+    such file differ between two hosts. Any other link stays a link."""
+    resolved = seen.get("resolved")
+    if entry["type"] != "link" or not isinstance(resolved, str):
+        return
+    if not resolved.startswith(STORE_PREFIXES) or seen["type"] not in ("file", "directory"):
+        return
+    entry["type"] = seen["type"]
+    for key in ("mode", "owner", "group", "sha256"):
+        entry[key] = seen[key]
+
+
 def parse(text: str, request: CollectRequest,
           warnings: list[str] | None = None) -> dict[str, Any]:
     """Lines are ``INDEX FIELD VALUE`` (one path's fact) or a batch: ``batch stat I,J,...``,
@@ -304,6 +393,7 @@ def parse(text: str, request: CollectRequest,
     (:class:`ParseError`). Odd values are per-path warnings."""
     warnings = [] if warnings is None else warnings
     out: dict[str, dict[str, Any]] = {}
+    through: dict[str, dict[str, Any]] = {}  # Nix hosts: what a link resolves to
     body = lines(text)
     pos = 0
     while pos < len(body):
@@ -312,16 +402,19 @@ def parse(text: str, request: CollectRequest,
         idx, _, rest = line.partition(" ")
         field, _, value = rest.partition(" ")
         if idx == "batch":
-            if field == "targetshex":
+            if field in ("targetshex", "resolvedhex"):
                 idx_text, _, hexed = value.partition(" ")
                 idxs = _indices(idx_text, request)
                 targets = _targets(hexed)
                 if targets is None or len(targets) != len(idxs):
                     raise ParseError(f"unreadable link targets in {excerpt(line)}")
                 for i, target in zip(idxs, targets, strict=True):
-                    out.setdefault(request.paths[i], _empty())["target"] = target
+                    if field == "targetshex":
+                        out.setdefault(request.paths[i], _empty())["target"] = target
+                    else:
+                        through.setdefault(request.paths[i], _empty())["resolved"] = target
                 continue
-            if field not in ("stat", "sha256", "digest"):
+            if field not in ("stat", "sha256", "digest", "lstat", "lsha256"):
                 raise ParseError(f"unexpected line in files output: {excerpt(line)}")
             idxs = _indices(value, request)
             values = body[pos:pos + len(idxs)]
@@ -332,17 +425,18 @@ def parse(text: str, request: CollectRequest,
                 path = request.paths[i]
                 # sha256sum's line is "HASH  NAME", digest's "sha256 (NAME) = HASH": the name
                 # is not ours to read
-                if field == "sha256":
+                if field in ("sha256", "lsha256"):
                     v = v.split(" ", 1)[0]
                 elif field == "digest":
                     v = v.rpartition(" = ")[2]
-                _field(out.setdefault(path, _empty()), "sha256" if field == "digest" else field,
-                       v, path, line, warnings)
+                _route(out, through, path, field, v, line, warnings)
             continue
         if not is_number(idx) or int(idx) >= len(request.paths):
             raise ParseError(f"files output names an unknown path index: {excerpt(line)}")
-        path = request.paths[int(idx)]
-        _field(out.setdefault(path, _empty()), field, value, path, line, warnings)
+        _route(out, through, request.paths[int(idx)], field, value, line, warnings)
+    for path, seen in through.items():
+        if path in out:
+            _through_store(out[path], seen)
     for path in request.secret_paths & out.keys():
         out[path]["sha256"] = None  # never kept, whatever the output said
     missing = [p for p in request.paths if p not in out]

@@ -8,6 +8,14 @@ reported: ``running`` is ``ActiveState`` active/reloading, ``enabled`` is the un
 (``enabled``/``enabled-runtime`` -> true, ``disabled``/``masked`` -> false, anything else such as
 ``static`` or ``indirect`` -> null, "not something one enables").
 
+On NixOS (``/etc/static`` is a directory) that rule cannot answer:
+NixOS acts on no [Install] section and its units are links into the store, so list-unit-files
+says ``linked``/``static`` (``bad`` on old systemd) for units that do start at boot. There
+``enabled`` comes from the ``.wants``/``.requires`` links NixOS writes for ``wantedBy`` (one
+glob, ``@wants``): wanted -> true, masked -> false, anything else false unless systemd says
+``enabled`` (:func:`_nix_enabled`). Without systemd the same links decide, and the units in
+``/etc/systemd/system`` are listed (``unit``; ``unitmasked`` for a link to /dev/null).
+
 Without systemd (containers, BusyBox, sysvinit, OpenRC) a service is running when any of this
 evidence says so, checked in this order (docs/facts.md, "Service rules", is the contract):
 
@@ -101,6 +109,19 @@ WELL_KNOWN_DAEMONS: dict[str, tuple[str, ...]] = {
 _PHP_FPM = re.compile(r"^php([0-9.]+)-fpm$")
 
 
+#: the services NixOS starts at boot: the links its ``wantedBy``/``requiredBy`` write into
+#: ``/etc/systemd/system/<unit>.wants/`` and ``.requires/`` (the link's name is the unit's),
+#: read by one glob, no process; a link that resolves nowhere, or to /dev/null, wants nothing
+_NIX_WANTS = """\
+for f in /etc/systemd/system/*.wants/*.service /etc/systemd/system/*.requires/*.service; do
+      n=${f##*/}; case $n in *"$nl"*) continue;; esac
+      if [ -e "$f" ] && [ ! -c "$f" ]; then echo "wants $n"; fi
+    done"""
+#: NixOS's own marker: /etc/static, the generation's /etc. Not /nix/store alone: a Debian with
+#: Nix installed enables units the usual way, and its ``static`` units must stay unknown
+_NIX_TEST = "[ -d /etc/static ]"
+
+
 def snippet(request: CollectRequest) -> str:
     """The same script whatever the request lists: the verdict for a service must not depend on
     whether a spec asked about it, or ``parity check`` and ``parity diff`` could disagree."""
@@ -114,12 +135,26 @@ if [ "$SYS" = SunOS ]; then
   systemctl list-units --type=service --all --no-legend --no-pager --plain
   echo "@files"
   systemctl list-unit-files --type=service --no-legend --no-pager
+  if {_NIX_TEST}; then
+    echo "@wants"
+    nl='
+'
+    {_NIX_WANTS}
+  fi
 else
   echo "@init none"
   # names come from file names: one with a newline in it could forge a line of this output
   nl='
 '
   name_ok() {{ case $1 in ''|.*|*"$nl"*) return 1;; esac; }}
+  # NixOS: its units are links in /etc/systemd/system, enabled by its .wants links
+  if {_NIX_TEST}; then
+    for f in /etc/systemd/system/*.service; do
+      n=${{f##*/}}; name_ok "$n" || continue
+      if [ -c "$f" ]; then echo "unitmasked $n"; elif [ -e "$f" ]; then echo "unit $n"; fi
+    done
+    {_NIX_WANTS}
+  fi
   # $_s := State: of a process (a zombie is Z), empty when it is gone; no fork per process
   pstate() {{
     _s=; while read -r _k _v _r; do [ "$_k" = State: ] && {{ _s=$_v; break; }}; done \
@@ -210,16 +245,56 @@ _ENABLED = {"enabled": True, "enabled-runtime": True, "disabled": False, "masked
 
 def _systemd(body: list[str], warnings: list[str]) -> dict[str, Any]:
     out: dict[str, dict[str, Any]] = {}
-    for part in parts(body, ("@units", "@files")):
+    wanted: set[str] | None = None  # None: no @wants part, not NixOS
+    masked: set[str] = set()
+    for part in parts(body, ("@units", "@files", "@wants")):
         if part.tag is None:
             raise ParseError(f"systemd output before @units/@files: {excerpt(part.body[0])}")
+        if part.tag == "@wants":
+            wanted = set() if wanted is None else wanted
+            wanted |= _wants(part.body, warnings)
+            continue
         for line in part.body:
-            _systemd_line(part.tag, line, out, warnings)
+            _systemd_line(part.tag, line, out, warnings, masked)
+    if wanted is not None:
+        _nix_enabled(out, wanted, masked)
     return out
 
 
+def _wants(body: list[str], warnings: list[str]) -> set[str]:
+    """``wants NAME.service`` lines: the units NixOS's ``.wants``/``.requires`` links start."""
+    out = set()
+    for line in body:
+        tag, _, unit = line.partition(" ")
+        name = _unit_name(unit) if tag == "wants" else None
+        if name is None:
+            warnings.append(f"skipped unexpected .wants line {excerpt(line)}")
+            continue
+        out.add(name)
+    return out
+
+
+def _nix_enabled(out: dict[str, dict[str, Any]], wanted: set[str], masked: set[str]) -> None:
+    """NixOS has no ``systemctl enable``: the units it writes carry no [Install] section, a
+    packaged unit's is not acted on (nixpkgs#81138), and all live as links into the store, so
+    ``list-unit-files`` calls them ``linked``, ``static`` or (old systemd) ``bad``, none of
+    which says whether the unit starts at boot. What does is the
+    ``.wants``/``.requires`` links NixOS writes for ``wantedBy``/``requiredBy``: a wanted unit
+    is enabled, and any other is not (false, not unknown) unless systemd itself says
+    ``enabled`` (``systemctl enable --runtime``). A masked unit is never enabled."""
+    for name in wanted - out.keys():
+        out[name] = {"running": False, "enabled": None}
+    for name, entry in out.items():
+        if name in masked:
+            entry["enabled"] = False
+        elif name in wanted:
+            entry["enabled"] = True
+        else:
+            entry["enabled"] = entry["enabled"] is True
+
+
 def _systemd_line(part: str, line: str, out: dict[str, dict[str, Any]],
-                  warnings: list[str]) -> None:
+                  warnings: list[str], masked: set[str]) -> None:
     fields = line.split()
     if fields and fields[0] in ("●", "*"):
         fields = fields[1:]
@@ -239,6 +314,8 @@ def _systemd_line(part: str, line: str, out: dict[str, dict[str, Any]],
         load, active = fields[1], fields[2]
         entry = out.setdefault(name, {"running": False, "enabled": None})
         entry["running"] = active in ("active", "reloading")
+        if load == "masked":
+            masked.add(name)
         if load in ("not-found", "masked") and entry["enabled"] is None:
             entry["enabled"] = False
     else:
@@ -248,6 +325,8 @@ def _systemd_line(part: str, line: str, out: dict[str, dict[str, Any]],
             return
         entry = out.setdefault(name, {"running": False, "enabled": None})
         entry["enabled"] = _ENABLED.get(fields[1])
+        if fields[1] in ("masked", "masked-runtime"):
+            masked.add(name)
 
 
 def _first_word(text: str) -> str | None:
@@ -332,6 +411,8 @@ def _evidence(body: list[str], request: CollectRequest, warnings: list[str]) -> 
     procs: set[str] = set()
     zombies: set[str] = set()
     scripts: dict[str, _Script] = {}
+    wanted: set[str] = set()  # NixOS: .wants/.requires links
+    masked: set[str] = set()
     for line in body:
         if line.startswith(_INITD):
             _daemon_line(line, scripts, warnings)
@@ -364,6 +445,13 @@ def _evidence(body: list[str], request: CollectRequest, warnings: list[str]) -> 
                 warnings.append(f"skipped unexpected status line {excerpt(line)}")
                 continue
             status[name] = rc
+        elif tag in ("unit", "unitmasked", "wants"):
+            name = _unit_name(rest)
+            if name is None:
+                warnings.append(f"skipped unexpected unit line {excerpt(line)}")
+                continue
+            listed.add(name)
+            {"unit": set(), "unitmasked": masked, "wants": wanted}[tag].add(name)
         elif tag == "proc":
             procs.add(rest)
         elif tag == "zombie":
@@ -397,7 +485,9 @@ def _evidence(body: list[str], request: CollectRequest, warnings: list[str]) -> 
     # a requested name with no other evidence is listed when a process of its name runs: the
     # verdict of every name is the same whether requested or not, only the listing differs
     listed |= {n for n in request.services if n not in listed and running(n)}
-    return {n: {"running": running(n), "enabled": n in enabled} for n in sorted(listed)}
+    enabled |= wanted - masked  # NixOS .wants links, as with systemd (_nix_enabled)
+    return {n: {"running": running(n), "enabled": n in enabled and n not in masked}
+            for n in sorted(listed)}
 
 
 def parse(text: str, request: CollectRequest,

@@ -120,12 +120,32 @@ elif [ -d /run/systemd/system ] && have systemctl; then
   systemctl list-units --type=service --all --no-legend --no-pager --plain
   echo "@files"
   systemctl list-unit-files --type=service --no-legend --no-pager
+  if [ -d /etc/static ]; then
+    echo "@wants"
+    nl='
+'
+    for f in /etc/systemd/system/*.wants/*.service /etc/systemd/system/*.requires/*.service; do
+      n=${f##*/}; case $n in *"$nl"*) continue;; esac
+      if [ -e "$f" ] && [ ! -c "$f" ]; then echo "wants $n"; fi
+    done
+  fi
 else
   echo "@init none"
   # names come from file names: one with a newline in it could forge a line of this output
   nl='
 '
   name_ok() { case $1 in ''|.*|*"$nl"*) return 1;; esac; }
+  # NixOS: its units are links in /etc/systemd/system, enabled by its .wants links
+  if [ -d /etc/static ]; then
+    for f in /etc/systemd/system/*.service; do
+      n=${f##*/}; name_ok "$n" || continue
+      if [ -c "$f" ]; then echo "unitmasked $n"; elif [ -e "$f" ]; then echo "unit $n"; fi
+    done
+    for f in /etc/systemd/system/*.wants/*.service /etc/systemd/system/*.requires/*.service; do
+      n=${f##*/}; case $n in *"$nl"*) continue;; esac
+      if [ -e "$f" ] && [ ! -c "$f" ]; then echo "wants $n"; fi
+    done
+  fi
   # $_s := State: of a process (a zombie is Z), empty when it is gone; no fork per process
   pstate() {
     _s=; while read -r _k _v _r; do [ "$_k" = State: ] && { _s=$_v; break; }; done       2>/dev/null < "/proc/$1/status"
@@ -245,9 +265,16 @@ pfiles() {
   for p do
     if [ -L "$p" ]; then t=link; elif [ -d "$p" ]; then t=directory
     elif [ -f "$p" ]; then t=file; elif [ -e "$p" ]; then t=other; else t=absent; fi
-    echo "$_i type $t"; _i=$((_i + 1))
+    echo "$_i type $t"
+    # on a Nix host, what a link resolves to (the tests follow links): no process
+    if [ -n "$nixetc" ] && [ $t = link ]; then
+      if [ -d "$p" ]; then echo "$_i ltype directory"; elif [ -f "$p" ]; then
+      echo "$_i ltype file"; elif [ -e "$p" ]; then echo "$_i ltype other"; fi
+    fi
+    _i=$((_i + 1))
   done
   pbatch stat "$@"; pbatch link "$@"; pbatch sha "$@"
+  if [ -n "$nixetc" ]; then pbatch lstat "$@"; pbatch resolve "$@"; pbatch lsha "$@"; fi
 }
 pbatch() {
   _k=$1; shift; _i=0 _ix= _a=
@@ -257,6 +284,9 @@ pbatch() {
       stat) [ -L "$p" ] || [ -e "$p" ];;
       link) [ -L "$p" ];;
       sha) [ ! -L "$p" ] && [ -f "$p" ] && [ -r "$p" ] && hashable $((_i - 1)) \
+             && have sha256sum;;
+      lstat|resolve) [ -L "$p" ] && [ -e "$p" ];;
+      lsha) [ -L "$p" ] && [ -f "$p" ] && [ -r "$p" ] && hashable $((_i - 1)) \
              && have sha256sum;;
       *) false;;
     esac || continue
@@ -286,10 +316,34 @@ pbatch() {
         _o=$({ sha256sum -z -- "$@" 2>/dev/null || printf /; } | tr '\n\0' '?\n')
         case $_o in */|'') ;; *) printf 'batch sha256 %s\n%s\n' "$_ix" "$_o"; return 0;; esac
       fi;;
+    # Nix hosts only: the same three batches through the links (stat -L, readlink -f, and
+    # sha256sum, which reads through a link anyway), for /etc entries NixOS links to its store
+    lstat)
+      if _o=$(stat -L -c '%a %u %g %U %G' -- "$@" 2>/dev/null); then
+        printf 'batch lstat %s\n%s\n' "$_ix" "$_o"; return 0
+      fi;;
+    resolve)
+      if have od; then
+        _o=$({ readlink -f -z -- "$@" 2>/dev/null || printf /; } | od -An -v -tx1)
+        case $_o in *" 00")
+          printf 'batch resolvedhex %s ' "$_ix"; printf %s $_o; echo; return 0;;
+        esac
+      fi;;
+    lsha)
+      if have tr; then
+        _o=$({ sha256sum -z -- "$@" 2>/dev/null || printf /; } | tr '\n\0' '?\n')
+        case $_o in */|'') ;; *) printf 'batch lsha256 %s\n%s\n' "$_ix" "$_o"; return 0;; esac
+      fi;;
   esac
   for p do
     _j=${_ix%%,*}; _ix=${_ix#"$_j"}; _ix=${_ix#,}
-    case $_k in stat) pstat "$_j" "$p";; link) plink "$_j" "$p";; sha) psha "$_j" "$p";; esac
+    case $_k in
+      stat) pstat "$_j" "$p";; link) plink "$_j" "$p";; sha) psha "$_j" "$p";;
+      lstat) echo "$_j lstat $(stat -L -c '%a %u %g %U %G' -- "$p" 2>/dev/null)";;
+      resolve) have od || continue
+        h=$(readlink -f -- "$p" | od -An -v -tx1); echo "$_j resolvedhex $(printf %s $h)";;
+      lsha) h=$(sha256sum < "$p" 2>/dev/null) && echo "$_j lsha256 ${h%% *}";;
+    esac
   done
 }
 if [ "$SYS" = SunOS ]; then
@@ -328,6 +382,8 @@ pdigest() {
   done
 }
 fi
+nixetc=
+if [ "$SYS" != SunOS ] && { [ -d /etc/static ] || [ -d /nix/store ]; }; then nixetc=1; fi
 nosha=,1,
 pfiles /etc/passwd '/srv/it'"'"'s here' '/srv/a
 b'
@@ -490,12 +546,32 @@ elif [ -d /run/systemd/system ] && have systemctl; then
   systemctl list-units --type=service --all --no-legend --no-pager --plain
   echo "@files"
   systemctl list-unit-files --type=service --no-legend --no-pager
+  if [ -d /etc/static ]; then
+    echo "@wants"
+    nl='"'"'
+'"'"'
+    for f in /etc/systemd/system/*.wants/*.service /etc/systemd/system/*.requires/*.service; do
+      n=${f##*/}; case $n in *"$nl"*) continue;; esac
+      if [ -e "$f" ] && [ ! -c "$f" ]; then echo "wants $n"; fi
+    done
+  fi
 else
   echo "@init none"
   # names come from file names: one with a newline in it could forge a line of this output
   nl='"'"'
 '"'"'
   name_ok() { case $1 in '"'"''"'"'|.*|*"$nl"*) return 1;; esac; }
+  # NixOS: its units are links in /etc/systemd/system, enabled by its .wants links
+  if [ -d /etc/static ]; then
+    for f in /etc/systemd/system/*.service; do
+      n=${f##*/}; name_ok "$n" || continue
+      if [ -c "$f" ]; then echo "unitmasked $n"; elif [ -e "$f" ]; then echo "unit $n"; fi
+    done
+    for f in /etc/systemd/system/*.wants/*.service /etc/systemd/system/*.requires/*.service; do
+      n=${f##*/}; case $n in *"$nl"*) continue;; esac
+      if [ -e "$f" ] && [ ! -c "$f" ]; then echo "wants $n"; fi
+    done
+  fi
   # $_s := State: of a process (a zombie is Z), empty when it is gone; no fork per process
   pstate() {
     _s=; while read -r _k _v _r; do [ "$_k" = State: ] && { _s=$_v; break; }; done       2>/dev/null < "/proc/$1/status"
@@ -615,9 +691,16 @@ pfiles() {
   for p do
     if [ -L "$p" ]; then t=link; elif [ -d "$p" ]; then t=directory
     elif [ -f "$p" ]; then t=file; elif [ -e "$p" ]; then t=other; else t=absent; fi
-    echo "$_i type $t"; _i=$((_i + 1))
+    echo "$_i type $t"
+    # on a Nix host, what a link resolves to (the tests follow links): no process
+    if [ -n "$nixetc" ] && [ $t = link ]; then
+      if [ -d "$p" ]; then echo "$_i ltype directory"; elif [ -f "$p" ]; then
+      echo "$_i ltype file"; elif [ -e "$p" ]; then echo "$_i ltype other"; fi
+    fi
+    _i=$((_i + 1))
   done
   pbatch stat "$@"; pbatch link "$@"; pbatch sha "$@"
+  if [ -n "$nixetc" ]; then pbatch lstat "$@"; pbatch resolve "$@"; pbatch lsha "$@"; fi
 }
 pbatch() {
   _k=$1; shift; _i=0 _ix= _a=
@@ -627,6 +710,9 @@ pbatch() {
       stat) [ -L "$p" ] || [ -e "$p" ];;
       link) [ -L "$p" ];;
       sha) [ ! -L "$p" ] && [ -f "$p" ] && [ -r "$p" ] && hashable $((_i - 1)) \
+             && have sha256sum;;
+      lstat|resolve) [ -L "$p" ] && [ -e "$p" ];;
+      lsha) [ -L "$p" ] && [ -f "$p" ] && [ -r "$p" ] && hashable $((_i - 1)) \
              && have sha256sum;;
       *) false;;
     esac || continue
@@ -656,10 +742,34 @@ pbatch() {
         _o=$({ sha256sum -z -- "$@" 2>/dev/null || printf /; } | tr '"'"'\n\0'"'"' '"'"'?\n'"'"')
         case $_o in */|'"'"''"'"') ;; *) printf '"'"'batch sha256 %s\n%s\n'"'"' "$_ix" "$_o"; return 0;; esac
       fi;;
+    # Nix hosts only: the same three batches through the links (stat -L, readlink -f, and
+    # sha256sum, which reads through a link anyway), for /etc entries NixOS links to its store
+    lstat)
+      if _o=$(stat -L -c '"'"'%a %u %g %U %G'"'"' -- "$@" 2>/dev/null); then
+        printf '"'"'batch lstat %s\n%s\n'"'"' "$_ix" "$_o"; return 0
+      fi;;
+    resolve)
+      if have od; then
+        _o=$({ readlink -f -z -- "$@" 2>/dev/null || printf /; } | od -An -v -tx1)
+        case $_o in *" 00")
+          printf '"'"'batch resolvedhex %s '"'"' "$_ix"; printf %s $_o; echo; return 0;;
+        esac
+      fi;;
+    lsha)
+      if have tr; then
+        _o=$({ sha256sum -z -- "$@" 2>/dev/null || printf /; } | tr '"'"'\n\0'"'"' '"'"'?\n'"'"')
+        case $_o in */|'"'"''"'"') ;; *) printf '"'"'batch lsha256 %s\n%s\n'"'"' "$_ix" "$_o"; return 0;; esac
+      fi;;
   esac
   for p do
     _j=${_ix%%,*}; _ix=${_ix#"$_j"}; _ix=${_ix#,}
-    case $_k in stat) pstat "$_j" "$p";; link) plink "$_j" "$p";; sha) psha "$_j" "$p";; esac
+    case $_k in
+      stat) pstat "$_j" "$p";; link) plink "$_j" "$p";; sha) psha "$_j" "$p";;
+      lstat) echo "$_j lstat $(stat -L -c '"'"'%a %u %g %U %G'"'"' -- "$p" 2>/dev/null)";;
+      resolve) have od || continue
+        h=$(readlink -f -- "$p" | od -An -v -tx1); echo "$_j resolvedhex $(printf %s $h)";;
+      lsha) h=$(sha256sum < "$p" 2>/dev/null) && echo "$_j lsha256 ${h%% *}";;
+    esac
   done
 }
 if [ "$SYS" = SunOS ]; then
@@ -698,6 +808,8 @@ pdigest() {
   done
 }
 fi
+nixetc=
+if [ "$SYS" != SunOS ] && { [ -d /etc/static ] || [ -d /nix/store ]; }; then nixetc=1; fi
 nosha=,1,
 pfiles /etc/passwd '"'"'/srv/it'"'"'"'"'"'"'"'"'s here'"'"' '"'"'/srv/a
 b'"'"'

@@ -60,3 +60,23 @@ def test_host_diff_ignores_the_selection_mark_but_not_a_second_version() -> None
     b = host(python3=("3.11.9", True), jq=("1.7.1", False), **{"python3@3.12.4": ("3.12.4", True)})
     assert {(f.name, f.change) for f in compare_hosts(a, b)} == {("python3@3.12.4",
                                                                   "unexpected")}
+
+
+def test_a_store_link_declared_as_a_link_is_judged_as_that_link(tmp_path: Path) -> None:
+    """The files collector reports a link into the store as what it resolves to, keeping the
+    link's own target; a spec declaring the link itself (type: link) is judged on the link."""
+    from parity.compare.against_spec import compare_spec_full
+
+    facts = Facts(host="nixos1", os=dict(OS), files={"/etc/hosts": {
+        "type": "file", "mode": "0444", "owner": "root", "group": "root",
+        "sha256": "ab" * 32, "target": "/etc/static/hosts"}})
+
+    def findings(entry: str) -> list[tuple[str, str | None]]:
+        s = load_spec_text(f"parity: 1\nname: n\nbase: nixos:24.05\nfiles:\n  /etc/hosts: "
+                           f"{entry}\n", tmp_path / "parity.yaml")
+        return [(f.name, f.field) for f in compare_spec_full(s, facts).findings]
+
+    assert findings("{type: link, target: /etc/static/hosts}") == []
+    assert findings("{type: link, target: /etc/hosts.real}") == [("/etc/hosts", "target")]
+    assert findings("{mode: '0444'}") == []  # declared as a file: the resolved file's facts
+    assert findings("{mode: '0644'}") == [("/etc/hosts", "mode")]

@@ -187,6 +187,8 @@ def _unexpected(host: str, kind: str, exp: Expected, facts: Facts,
             continue
         if kind == "packages" and item.get("auto"):
             continue
+        if kind == "packages" and name.partition("@")[0] in declared:
+            continue  # NixOS: a second version of a declared package (python3@3.12.4)
         if kind == "users" and is_system_id(item.get("uid")):
             continue
         if kind == "groups" and is_system_id(item.get("gid")):

@@ -339,7 +339,7 @@ def select(found: Discovery, roots: Iterable[str], *, max_file: int = DEFAULT_MA
         elif path in found.owned:
             continue
         else:
-            why = NO_OWNER if found.manager not in ("none", "smartos") else \
+            why = NO_OWNER if found.manager not in ("none", "smartos", "nixos") else \
                 "no package manager to ask who owns it"
         if "\ufffd" in path:
             out.left_out.append(f"{path}: its name is not UTF-8, which a spec cannot hold; "

@@ -34,6 +34,9 @@ from parity.facts.script import Script, ScriptOutputError, split_output
 #: one command line's limit (as :mod:`parity.facts.collection`): the fetch splits its paths into
 #: as many round trips as it takes to stay under it
 _MAX_SCRIPT = 120_000
+#: hosts whose /etc no package database records, and where it comes from (the header says so)
+_GENERATED_ETC = {"smartos": "a SmartOS zone's /etc comes with its image",
+                  "nixos": "NixOS generates /etc from its system configuration (/etc/static)"}
 #: fields that make a path "the same as in the base image"
 _SAME = ("type", "mode", "owner", "group", "sha256", "target")
 
@@ -196,7 +199,7 @@ def capture_files(target: HostTarget, roots: Sequence[str], *,
 
     limit = max_output if max_output is not None else transport.max_output_from_env()
     found = discover(target, roots, timeout, limit)
-    if found.manager == "smartos":  # the script read the roots asked for only (see there)
+    if found.manager in _GENERATED_ETC:  # the script read the roots asked for only (see there)
         from parity.compare.capture_files import DEFAULT_ROOTS
 
         roots = [r for r in roots if r not in DEFAULT_ROOTS]
@@ -228,9 +231,9 @@ def capture_files(target: HostTarget, roots: Sequence[str], *,
 
     out = build_entries(selection, fetched, max_file=max_file,
                         same_as_base=same_as_base if base is not None else None)
-    if found.manager == "smartos":
-        out.notes.append("Files: a SmartOS zone's /etc comes with its image, which no package "
-                         "database records, so it is not captured; "
+    if found.manager in _GENERATED_ETC:
+        out.notes.append(f"Files: {_GENERATED_ETC[found.manager]}, which no package database "
+                         "records, so it is not captured; "
                          + (f"roots {', '.join(roots)}, every path under them." if roots else
                             "give --path DIR for folders of your own."))
     else:

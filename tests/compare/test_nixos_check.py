@@ -80,3 +80,12 @@ def test_a_store_link_declared_as_a_link_is_judged_as_that_link(tmp_path: Path) 
     assert findings("{type: link, target: /etc/hosts.real}") == [("/etc/hosts", "target")]
     assert findings("{mode: '0444'}") == []  # declared as a file: the resolved file's facts
     assert findings("{mode: '0644'}") == [("/etc/hosts", "mode")]
+
+
+def test_strict_takes_a_second_version_as_the_declared_package(tmp_path: Path) -> None:
+    """The nix branch keys a second version of one package ``pname@version``; a spec that
+    declares ``python3`` declares both (no package manager parity reads allows '@' in a name)."""
+    facts = host(python3=("3.11.9", False), **{"python3@3.12.4": ("3.12.4", False)},
+                 tree=("2.1.1", False))
+    s = spec("  python3: '>=3.11'\n", tmp_path)
+    assert failing(s, facts, strict=True) == {("package", "tree", None, "unexpected")}

@@ -136,3 +136,16 @@ def test_a_host_without_a_store_runs_the_old_batches(container_factory: Any,
     assert not any(k in text for k in ("ltype", "lstat", "resolvedhex", "lsha256"))
     facts = collect(f"docker://{box.name}", request, timeout=60)
     assert facts.files["/etc/f"]["type"] == "link"
+
+
+def test_capture_leaves_the_generated_etc_alone(host: Any) -> None:
+    """NixOS generates /etc from its configuration (links into /etc/static): no package
+    database records it, so capture reads only the folders asked for, and says why."""
+    from parity.compare.capture_files import DEFAULT_ROOTS
+    from parity.compare.capture_remote import capture_files
+    from parity.facts import resolve_hosts
+
+    files = capture_files(resolve_hosts([f"docker://{host.name}"])[0],
+                          (*DEFAULT_ROOTS, "/nix/store"), timeout=60)
+    assert files.entries and all(p.startswith("/nix/store/") for p in files.entries)
+    assert any("NixOS generates /etc" in n for n in files.notes)

@@ -2,12 +2,19 @@
 # Set up a Debian 12 machine (run as root) for parity's tests and examples. Idempotent: every
 # step checks before it acts, so a rerun on a ready machine takes a few seconds.
 #
-#   1. apt packages (one `apt-get update`, only when something is missing)
+#   1. what parity.yaml describes (packages, dev packages, the dev user, the podman ulimits
+#      drop-in, env): parity-context/provision.sh, the provisioning script rendered from the
+#      repo's parity.yaml and committed, so this works before parity is installed. It is the
+#      same script `vagrant up` and `parity up parity.yaml` run; there is no other package list.
+#      PARITY_KEEP_INSTALLED=1: packages already there at an allowed version are left alone, and
+#      nothing is downloaded when nothing is missing.
 #   2. .venv with `pip install -e '.[test,ansible,postgres,bench]'` (redone only when pyproject.toml or
 #      the extras change)
 #   3. dockerd without bridge/iptables (started only when `docker info` fails)
 #   4. base image debian:12 from debootstrap (no registry here), for docker and podman
-#   5. podman ulimits drop-in, so `podman run` works without CAP_SYS_RESOURCE
+#
+# After editing parity.yaml, render it again (`parity render parity.yaml -t vagrant -d .`): this
+# script runs the committed render, and `scripts/test` fails while that is stale.
 #
 # Environment: PARITY_DEBIAN_MIRROR (debootstrap mirror, default deb.debian.org), PARITY_BASE_IMAGE
 # (tag to create, default debian:12), XDG_CACHE_HOME (rootfs tarball cache, default ~/.cache),
@@ -20,59 +27,42 @@ BASE_IMAGE="${PARITY_BASE_IMAGE:-debian:12}"
 ROOTFS_TAR="$CACHE/debian-12-minbase.tar"
 MIRROR="${PARITY_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 DOCKERD_LOG="${DOCKERD_LOG:-/var/log/dockerd.log}"
-PODMAN_CONF=/etc/containers/containers.conf.d/50-parity-ulimits.conf
-PODMAN_CONF_MARKER="# written by parity scripts/bootstrap.sh"
-# Packages the test suite drives for real. --no-install-recommends keeps CI lean, so every
-# recommended package a test relies on is listed explicitly: vagrant-libvirt is only a
-# recommendation of vagrant, and `vagrant validate` of a libvirt Vagrantfile needs the plugin (a
-# machine that had it from earlier once hid its absence). tests/test_infra.py checks that every
-# tool a test marker needs is installed by this list.
-APT_PACKAGES=(docker.io podman vagrant vagrant-libvirt ruby nix-bin appc-spec debootstrap
-  debian-archive-keyring openssh-client git ca-certificates iproute2 xz-utils mount
-  libxml2-utils  # xmllint: an independent XML parser for the JUnit tests
-  chromium  # headless browser for the HTML report tests, driven by playwright
-  postgresql  # a throwaway server for the fleet history tests: tests/fleet/conftest.py
-  rpm  # rpm: the oracle for rpm version ordering (tests/test_versions_oracle.py)
-  ksh  # ksh93, illumos' /bin/sh: the collectors' SmartOS branches run under it
-  time)  # GNU time: peak RSS of the host-side collection (bench/suite/host_cost.py)
+PROVISION="$ROOT/parity-context/provision.sh"
+PROVISION_LOG="$CACHE/provision.log"
 
 say() { printf '[bootstrap] %s\n' "$*"; }
 die() { printf '[bootstrap] error: %s\n' "$*" >&2; exit 1; }
 is_root() { [ "$(id -u)" -eq 0 ]; }
+# need COMMAND PACKAGE WHY: a command this script itself runs; its package comes from parity.yaml
+need() {
+  command -v "$1" >/dev/null 2>&1 && return 0
+  die "$1 is not installed, and $3 needs it: parity.yaml must list the package $2 (then render" \
+    "it again: parity render parity.yaml -t vagrant -d .)"
+}
 
 mkdir -p "$CACHE"
 # Several checkouts (or engineers) may bootstrap at once; apt, pip and image imports must not race.
 exec 9>"$CACHE/bootstrap.lock"
 flock 9
 
-# ---------------------------------------------------------------- 1. apt packages
-APT_UPDATED=0
-apt_install() {
-  is_root || die "need root to install: $*"
-  export DEBIAN_FRONTEND=noninteractive
-  if [ "$APT_UPDATED" -eq 0 ]; then
-    say "apt-get update"
-    # a broken third-party source must not stop us when the Debian mirror answers
-    apt-get update -qq || say "warning: apt-get update reported errors; trying to install anyway"
-    APT_UPDATED=1
+# ---------------------------------------------------------------- 1. what parity.yaml describes
+[ -f "$PROVISION" ] || die "$PROVISION is missing: render it with parity render parity.yaml -t vagrant -d ."
+if is_root; then
+  say "provisioning from parity.yaml: parity-context/provision.sh (apt output: $PROVISION_LOG)"
+  # its own progress lines ("parity: ...", on stderr) are shown, apt's output goes to the log
+  if ! PARITY_DEV=1 PARITY_KEEP_INSTALLED=1 sh "$PROVISION" 2>&1 >"$PROVISION_LOG" \
+      | sed -u 's/^/[bootstrap]   /'; then
+    tail -n 20 "$PROVISION_LOG" | sed 's/^/[bootstrap]   /' >&2
+    die "parity-context/provision.sh failed (its log: $PROVISION_LOG)"
   fi
-  say "apt-get install $*"
-  apt-get install -y -qq --no-install-recommends "$@" >/dev/null
-}
-
-missing=()
-for pkg in "${APT_PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-  apt_install "${missing[@]}"
 else
-  say "apt packages: all ${#APT_PACKAGES[@]} present"
+  say "warning: not root, so not provisioning from parity.yaml; see what this machine lacks with:" \
+    ".venv/bin/parity check parity.yaml -H local:// --role dev"
 fi
 
 # ---------------------------------------------------------------- 2. python venv
 # whichever python3 comes first in PATH (pyenv on the dev VM, /usr/bin/python3 on plain Debian)
-command -v python3 >/dev/null || apt_install python3 python3-venv
+need python3 python3 "the test suite's .venv"
 PY=$(command -v python3)
 VENV="$ROOT/.venv"
 if [ -x "$VENV/bin/python" ] && ! "$VENV/bin/python" -c 'import sys' 2>/dev/null; then
@@ -81,10 +71,9 @@ if [ -x "$VENV/bin/python" ] && ! "$VENV/bin/python" -c 'import sys' 2>/dev/null
 fi
 if [ ! -x "$VENV/bin/python" ]; then
   say "creating $VENV with $PY ($("$PY" --version 2>&1))"
-  if ! "$PY" -m venv "$VENV" 2>/dev/null; then
+  if ! "$PY" -m venv "$VENV"; then
     rm -rf "$VENV"
-    apt_install python3-venv
-    "$PY" -m venv "$VENV"
+    die "$PY -m venv failed: on Debian, parity.yaml must list python3-venv for the python3 it lists"
   fi
 fi
 STAMP="$VENV/.parity-bootstrap"
@@ -104,6 +93,7 @@ if docker info >/dev/null 2>&1; then
   say "docker: daemon running"
 else
   is_root || die "docker daemon is not running and starting it needs root"
+  need dockerd docker.io "the docker, vagrant and ssh tests"
   say "docker: starting dockerd --bridge=none --iptables=false (log: $DOCKERD_LOG)"
   # a docker0 left by an earlier daemon with a bridge makes dockerd refuse to start
   ip link del docker0 2>/dev/null || true
@@ -121,6 +111,7 @@ fi
 make_rootfs_tar() {
   [ -s "$ROOTFS_TAR" ] && return 0
   is_root || die "debootstrap needs root"
+  need debootstrap debootstrap "the base image $BASE_IMAGE (no registry here)"
   local dir
   dir=$(mktemp -d /var/tmp/parity-rootfs.XXXXXX)
   # shellcheck disable=SC2064
@@ -145,29 +136,8 @@ else
 fi
 
 # ---------------------------------------------------------------- 5. podman
-# Without CAP_SYS_RESOURCE (containers, some CI runners) runc cannot raise rlimits, and podman's
-# root defaults (nofile 1048576) exceed the hard limit: "error setting rlimit type 7". Podman
-# also lowers its own nproc to 32768, so container values must stay at or below both.
-cap() { # cap LIMIT MAX -> min(limit, max), "unlimited" counting as infinite
-  if [ "$1" = unlimited ] || [ "$1" -gt "$2" ]; then echo "$2"; else echo "$1"; fi
-}
-nofile=$(cap "$(ulimit -Hn)" 1048576)
-nproc=$(cap "$(ulimit -Hu)" 32768)
-conf="$PODMAN_CONF_MARKER
-# Container ulimits no higher than this machine's hard limits (nofile $nofile, nproc $nproc),
-# so runc can set them without CAP_SYS_RESOURCE. Delete this file to return to podman's defaults.
-[containers]
-default_ulimits = [\"nofile=$nofile:$nofile\", \"nproc=$nproc:$nproc\"]
-"
-if [ -e "$PODMAN_CONF" ] && ! head -n 1 "$PODMAN_CONF" | grep -qF "$PODMAN_CONF_MARKER"; then
-  say "podman: leaving $PODMAN_CONF alone (not written by us)"
-elif [ "$(cat "$PODMAN_CONF" 2>/dev/null)" != "$(printf '%s' "$conf")" ]; then
-  is_root || die "need root to write $PODMAN_CONF"
-  mkdir -p "$(dirname "$PODMAN_CONF")"
-  printf '%s' "$conf" >"$PODMAN_CONF.tmp" && mv "$PODMAN_CONF.tmp" "$PODMAN_CONF"
-  say "podman: wrote $PODMAN_CONF (nofile=$nofile nproc=$nproc)"
-fi
-
+# (its ulimits drop-in is a file of parity.yaml, written in step 1)
+need podman podman "the podman tests"
 if podman image exists "$BASE_IMAGE" 2>/dev/null; then
   say "podman: image $BASE_IMAGE present"
 elif [ -s "$ROOTFS_TAR" ]; then

@@ -47,6 +47,29 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         fixtures = set(getattr(item, "fixturenames", ()))
         if fixtures & DOCKER_FIXTURES and item.get_closest_marker("docker") is None:
             item.add_marker(pytest.mark.docker)
+    if tools.in_ci():
+        stop_if_the_spec_lacks_a_package(items)
+
+
+def stop_if_the_spec_lacks_a_package(items: list[pytest.Item]) -> None:
+    """Under CI=true, stop before the first test when parity.yaml lacks a package a test needs:
+    bootstrap provisions the machine from that spec, so the tests would otherwise fail one by
+    one with a missing tool instead of saying what is wrong."""
+    missing = tools.missing_from_spec()
+    if not missing:
+        return
+    lines = []
+    for pkg, who in missing:
+        files = sorted({item.nodeid.split("::")[0] for item in items
+                        for marker, pkgs in tools.PACKAGES.items()
+                        if pkg in pkgs and item.get_closest_marker(marker) is not None})
+        lines.append(f"{pkg} (needed by {who}" + (f": {', '.join(files[:5])}"
+                                                  f"{', …' if len(files) > 5 else ''}"
+                                                  if files else "") + ")")
+    pytest.exit("parity.yaml does not list packages the tests need, so scripts/bootstrap.sh "
+                "did not install them:\n  " + "\n  ".join(lines)
+                + "\nAdd them under packages: in parity.yaml, then render it again: "
+                "parity render parity.yaml -t vagrant -d .", returncode=3)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

@@ -5,7 +5,6 @@ If these break, every other suite either skips silently or leaks containers, so 
 
 from __future__ import annotations
 
-import re
 import subprocess
 import tomllib
 from pathlib import Path
@@ -49,22 +48,29 @@ def test_every_tool_marker_has_a_probe() -> None:
     assert set(tools.PROBES) == declared - {"slow"}
 
 
-def bootstrap_packages() -> set[str]:
-    """The words of ``APT_PACKAGES=(...)`` in scripts/bootstrap.sh."""
-    text = (Path(__file__).parent.parent / "scripts" / "bootstrap.sh").read_text()
-    # comments first: a ')' in one ("(tests/...)") would otherwise end the list early
-    text = re.sub(r"\s#[^\n]*", "", text)
-    m = re.search(r"^APT_PACKAGES=\(([^)]*)\)", text, re.M)
-    assert m, "scripts/bootstrap.sh has no APT_PACKAGES=(...) list"
-    return set(m[1].split())
-
-
-def test_bootstrap_installs_every_tool_a_marker_needs() -> None:
-    """A tool present on this machine from earlier must not hide a missing install step."""
+def test_the_repo_spec_lists_every_package_the_suite_needs() -> None:
+    """scripts/bootstrap.sh installs exactly what parity.yaml lists, so a package a test needs
+    must be there: a tool present on this machine from earlier must not hide its absence."""
     assert set(tools.PACKAGES) == set(tools.PROBES)
-    missing = {m: p for m, pkgs in tools.PACKAGES.items() for p in pkgs
-               if p not in bootstrap_packages()}
-    assert not missing, f"scripts/bootstrap.sh does not install {missing}"
+    missing = tools.missing_from_spec()
+    assert not missing, "parity.yaml does not list: " + "; ".join(
+        f"{pkg} (needed by {who})" for pkg, who in missing)
+
+
+def test_a_package_missing_from_the_spec_is_named(tmp_path: Path) -> None:
+    spec = (Path(__file__).parent.parent / "parity.yaml").read_text()
+    assert "  rpm: " in spec
+    (tmp_path / "parity.yaml").write_text(spec.replace("  rpm: ", "  # rpm: "))
+    assert tools.missing_from_spec(tmp_path / "parity.yaml") == [
+        ("rpm", "tests marked @pytest.mark.rpm")]
+
+
+def test_bootstrap_has_no_package_list_of_its_own() -> None:
+    """One list of packages, in parity.yaml: bootstrap runs the provisioning rendered from it."""
+    text = (Path(__file__).parent.parent / "scripts" / "bootstrap.sh").read_text()
+    code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    assert "apt-get install" not in code and "APT_PACKAGES" not in code
+    assert "parity-context/provision.sh" in code
 
 
 def test_golden_roundtrip(tmp_path: Path) -> None:

@@ -18,9 +18,19 @@ from parity.render.lang import shell
 from parity.spec import Spec
 
 
-def nix_attr(spec: Spec, package: str) -> str:
-    names = spec.distro.package_family.nixpkgs_names
-    return spec.model.targets.nix.attrs.get(package) or names.get(package, package)
+def nix_attr(spec: Spec, package: str) -> str | None:
+    """The package's nixpkgs attribute path, or None when ``targets.nix.attrs`` maps it to null
+    (nixpkgs has no such package: the Nix renders leave it out)."""
+    attrs = spec.model.targets.nix.attrs
+    if package in attrs:
+        return attrs[package]
+    return spec.distro.package_family.nixpkgs_names.get(package, package)
+
+
+def left_out(spec: Spec, *, dev: bool = True) -> list[str]:
+    """The spec's packages the Nix renders leave out (mapped to null), named in their header so a
+    reader of flake.nix sees the dev shell lacks them."""
+    return sorted(n for n in spec.packages(dev=dev) if nix_attr(spec, n) is None)
 
 
 def _attrs(spec: Spec, names: dict[str, str]) -> list[str]:
@@ -28,10 +38,12 @@ def _attrs(spec: Spec, names: dict[str, str]) -> list[str]:
 
     A package of a second architecture (``zlib1g:i386``) is a multiarch install of a distro
     package; nixpkgs has no such attribute (its cross packages are a different build, e.g.
-    ``pkgsi686Linux.zlib``), so it is left out unless ``targets.nix.attrs`` maps it.
+    ``pkgsi686Linux.zlib``), so it is left out unless ``targets.nix.attrs`` maps it. A package
+    mapped to null is left out too.
     """
-    return sorted({nix_attr(spec, n) for n in names
-                   if ":" not in n or n in spec.model.targets.nix.attrs})
+    found = {nix_attr(spec, n) for n in names
+             if ":" not in n or n in spec.model.targets.nix.attrs}
+    return sorted(a for a in found if a is not None)
 
 
 def _shell_hook(spec: Spec) -> str:
@@ -55,6 +67,7 @@ def context(spec: Spec) -> dict[str, object]:
         "packages": _attrs(spec, spec.model.packages),
         "dev_packages": [a for a in _attrs(spec, spec.model.dev_packages)
                          if a not in _attrs(spec, spec.model.packages)],
+        "left_out": left_out(spec),
         "shell_hook": _shell_hook(spec),
         "env": spec.plain_env,
         "ports": spec.ports,

@@ -49,7 +49,7 @@ from typing import Any
 
 from parity.render.base import PlannedFile, encode, header_text
 from parity.render.jinja import render
-from parity.render.nix import nix_attr
+from parity.render.nix import left_out, nix_attr
 from parity.render.writer import MANIFEST, manifest_data
 from parity.spec import Spec
 from parity.versions import Clause, split_version
@@ -134,7 +134,10 @@ def _packages(spec: Spec) -> list[dict[str, Any]]:
     for name, constraint in spec.packages(dev=False).items():
         if ":" in name and name not in spec.model.targets.nix.attrs:
             continue
-        out.append({"name": name, "attr": nix_attr(spec, name), "constraint": constraint.text,
+        attr = nix_attr(spec, name)
+        if attr is None:  # targets.nix.attrs maps it to null: nixpkgs has no such package
+            continue
+        out.append({"name": name, "attr": attr, "constraint": constraint.text,
                     "checks": [version_check(c, scheme) for c in constraint.clauses]})
     return out
 
@@ -223,6 +226,7 @@ def context(spec: Spec) -> dict[str, Any]:
     return {
         "header": header_text(spec),
         "spec": spec,
+        "left_out": left_out(spec, dev=False),
         "packages": _packages(spec),
         "users": users,
         "groups": groups,

@@ -348,10 +348,12 @@ NixAttr = Annotated[str, StringConstraints(pattern=rf"^{_NIX_IDENT}(\.{_NIX_IDEN
 class NixTarget(Strict):
     nixpkgs: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9:/._?=&+-]+$")] = Field(
         default="github:NixOS/nixpkgs/nixos-24.05", description="The nixpkgs flake reference.")
-    #: package name in the spec -> attribute path in nixpkgs, where they differ
-    attrs: dict[PackageName, NixAttr] = Field(
+    #: package name in the spec -> attribute path in nixpkgs, where they differ; None: nixpkgs
+    #: has no such package (a distro's keyring, a plugin nixpkgs builds into another package)
+    attrs: dict[PackageName, NixAttr | None] = Field(
         default_factory=dict,
-        description="Package name in the spec -> attribute path in nixpkgs, where they differ.")
+        description="Package name in the spec -> attribute path in nixpkgs, where they differ; "
+        "null leaves the package out of the Nix and NixOS renders (nixpkgs has no such package).")
 
 
 class AciTarget(Strict):

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 BASE_IMAGE = "debian:12"
 
@@ -134,6 +135,12 @@ def postgres() -> Probe:
 
 
 @functools.cache
+def rpm() -> Probe:
+    """rpm's own ``rpm.vercmp``: the oracle for rpm version ordering."""
+    return _run(["rpm", "--version"])
+
+
+@functools.cache
 def ksh93() -> Probe:
     """illumos' ``/bin/sh`` is ksh93: the collectors' SmartOS branches must run under it."""
     return _run(["ksh93", "-c", "echo ok"])
@@ -152,10 +159,13 @@ PROBES: dict[str, Callable[[], Probe]] = {
     "chromium": chromium,
     "postgres": postgres,
     "ksh93": ksh93,
+    "rpm": rpm,
 }
 
-#: pytest marker -> the Debian packages its tests drive; scripts/bootstrap.sh must install each
-#: (tests/test_infra.py checks), or a fresh CI machine fails where a used one passes
+#: pytest marker -> the Debian packages its tests drive. The repo's parity.yaml, which
+#: scripts/bootstrap.sh provisions every CI machine from, must list each (the suite stops at its
+#: start under CI=true, and tests/test_infra.py fails, naming the package), or a fresh CI
+#: machine fails where a used one passes.
 PACKAGES: dict[str, tuple[str, ...]] = {
     "docker": ("docker.io",),
     # the libvirt provider's Vagrantfiles are validated too, which needs the plugin
@@ -169,7 +179,44 @@ PACKAGES: dict[str, tuple[str, ...]] = {
     "chromium": ("chromium",),
     "postgres": ("postgresql",),
     "ksh93": ("ksh",),
+    "rpm": ("rpm",),
 }
+
+#: Debian packages needed outside the tool markers, by whom: checked against parity.yaml like
+#: :data:`PACKAGES`
+OTHER_NEEDS: dict[str, tuple[str, ...]] = {
+    "scripts/bootstrap.sh (the .venv)": ("python3", "python3-venv"),
+    "scripts/bootstrap.sh (the debian:12 base image, built without a registry)": (
+        "debootstrap", "debian-archive-keyring"),
+    "the tests' sshd hosts (ssh, ssh-keygen, ssh-keyscan)": ("openssh-client",),
+    "tests/facts/test_parsers.py (ss in a network namespace)": ("iproute2",),
+    "bench/suite/host_cost.py (peak memory with GNU time)": ("time",),
+}
+
+REPO_SPEC = Path(__file__).resolve().parents[2] / "parity.yaml"
+
+
+def needs() -> dict[str, set[str]]:
+    """Every Debian package the suite, bootstrap and the benchmarks need -> who needs it."""
+    out: dict[str, set[str]] = {}
+    for marker, pkgs in PACKAGES.items():
+        for pkg in pkgs:
+            out.setdefault(pkg, set()).add(f"tests marked @pytest.mark.{marker}")
+    for who, pkgs in OTHER_NEEDS.items():
+        for pkg in pkgs:
+            out.setdefault(pkg, set()).add(who)
+    return out
+
+
+def missing_from_spec(spec_path: Path = REPO_SPEC) -> list[tuple[str, str]]:
+    """(package, who needs it) for each needed package the repo's spec does not list (packages
+    or dev_packages): empty when the spec has them all."""
+    from parity.spec import load_spec
+
+    spec = load_spec(spec_path)
+    listed = set(spec.model.packages) | set(spec.model.dev_packages)
+    return [(pkg, ", ".join(sorted(who))) for pkg, who in sorted(needs().items())
+            if pkg not in listed]
 
 
 def in_ci() -> bool:

@@ -7,7 +7,10 @@
 #
 # usage: provision.sh [PHASE...]   (default: all phases; dev-packages only when PARITY_DEV=1)
 # phases: repositories packages dev-packages groups users files env sysctl services scripts
-# env:    PARITY_DEV=1 installs dev_packages; PARITY_CLEAN=1 drops package caches afterwards.
+# env:    PARITY_DEV=1 installs dev_packages; PARITY_CLEAN=1 drops package caches afterwards;
+#         PARITY_KEEP_INSTALLED=1 leaves an installed package alone when its version satisfies
+#         the spec (no upgrade to the newest allowed one, no package-list refresh when nothing
+#         is missing), as `ansible ... state=present` does: for re-runs on a machine in use.
 # This file holds no data of the spec: it defines the functions, then sources each
 # steps/NN-KIND/step.sh beside it in order, which calls them for the phases asked for. A step
 # reads the spec's own files (keys, sources, scripts) from its src/ folder.
@@ -15,6 +18,7 @@ set -eu
 
 PARITY_DEV=${PARITY_DEV:-0}
 PARITY_CLEAN=${PARITY_CLEAN:-0}
+PARITY_KEEP_INSTALLED=${PARITY_KEEP_INSTALLED:-0}
 PARITY_HERE=$(cd "$(dirname "$0")" && pwd)
 PARITY_PHASES=" ${*:-all} "
 export PARITY_DEV
@@ -88,9 +92,14 @@ PARITY_TMP=$(mktemp -d)
 trap 'rm -rf "$PARITY_TMP"' EXIT
 
 # parity_want NAME CONSTRAINT [CLAUSE...]: pick the highest available version satisfying every
-# clause (CONSTRAINT is the spec's text, for messages)
+# clause (CONSTRAINT is the spec's text, for messages); under PARITY_KEEP_INSTALLED=1 an installed
+# version that satisfies them is kept
 parity_want() {
     _name=$1 _text=$2; shift 2
+    if [ "$PARITY_KEEP_INSTALLED" = 1 ]; then
+        _have=$(pm_installed "$_name" || true)
+        if [ -n "$_have" ] && parity_allows "$_have" "$@"; then return 0; fi
+    fi
     if [ "$PARITY_PREPARED" = 0 ]; then pm_prepare; PARITY_PREPARED=1; fi
     if [ $# -eq 0 ]; then
         PARITY_WANT="$PARITY_WANT $_name"

@@ -42,6 +42,9 @@ SUBPROCESS_BACKENDS = {"local", "docker", "podman", "kubectl", "ssh", "safe-ssh"
 
 _LIVE: set[subprocess.Popen[bytes]] = set()
 _LIVE_LOCK = threading.Lock()
+#: bumped by :func:`kill_all`: a process that was being started while it ran (not yet in
+#: ``_LIVE``) sees the change when it registers and is killed then, instead of escaping Ctrl-C
+_KILLS = 0
 #: number of commands started on hosts (tests assert one per host)
 _STARTED = 0
 
@@ -103,7 +106,9 @@ def _count() -> None:
 
 def kill_all() -> None:
     """Kill every transport process still running (used on Ctrl-C and interpreter exit)."""
+    global _KILLS
     with _LIVE_LOCK:
+        _KILLS += 1
         procs = list(_LIVE)
     for p in procs:
         # only the signal: the thread that started ``p`` is reading its pipes, sees them close,
@@ -131,10 +136,13 @@ def spawn(command: bytes, deadline: float, max_output: int = DEFAULT_MAX_OUTPUT)
     """Run ``command`` (shell text) in its own session; kill its process group at ``deadline``
     or once its stdout passes ``max_output`` bytes (:class:`OutputTooLarge`)."""
     _count()
+    kills = _KILLS
     p = subprocess.Popen(command, shell=True, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, start_new_session=True)
     with _LIVE_LOCK:
         _LIVE.add(p)
+        if kills != _KILLS:  # kill_all ran while Popen was starting it
+            _signal(p)
     try:
         out, err = _read_bounded(p, deadline, max_output)
         p.wait(timeout=max(0.01, deadline - time.monotonic()))

@@ -10,8 +10,6 @@ adding a file; this module finds it.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -66,8 +64,7 @@ def test_listen_addresses_have_one_spelling(spelled: str, canonical: str) -> Non
     assert canonical_address(spelled) == canonical
 
 
-@pytest.mark.skipif(os.geteuid() != 0 or not (shutil.which("unshare") and shutil.which("ss")),
-                    reason="needs root, unshare and ss (iproute2) for a private network namespace")
+@pytest.mark.netns
 def test_ports_match_ss_in_a_private_network_namespace() -> None:
     """The oracle: ``ss`` and the collector see the same sockets; ss's ``*`` (dual-stack) and
     ``[::]`` (IPv6-only) both read ``::``, and ``0.0.0.0`` stays apart."""

@@ -88,6 +88,13 @@ else
   say "venv: up to date ($VENV)"
 fi
 
+# step 1 ran the committed render: say so now if parity.yaml changed since it was made
+if ! "$VENV/bin/parity" render "$ROOT/parity.yaml" -t vagrant -d "$ROOT" --check >/dev/null 2>&1; then
+  say "warning: parity.yaml changed since parity-context/ was rendered, so this machine was" \
+    "provisioned from the old render. Run: .venv/bin/parity render parity.yaml -t vagrant -d ." \
+    "(and -t nix), then this script again."
+fi
+
 # ---------------------------------------------------------------- 3. docker daemon
 if docker info >/dev/null 2>&1; then
   say "docker: daemon running"

@@ -12,6 +12,7 @@ import functools
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,13 +107,12 @@ def chromium() -> Probe:
     """Debian's chromium, driven headless by Playwright (the HTML report tests)."""
     def playwright() -> Probe:
         try:
-            from playwright._impl._driver import compute_driver_executable
+            import playwright.sync_api  # noqa: F401
         except ImportError:
             return Probe(False, "the playwright package is missing (pip install -e '.[test]')")
-        # its own node binary, which needs libatomic1 (a machine that has it from elsewhere
-        # once hid that the repo's spec did not list it)
-        node, cli = compute_driver_executable()
-        return _run([str(node), str(cli), "--version"])
+        # `playwright --version` runs its own node driver, which needs libatomic1 (a machine
+        # that had it from elsewhere once hid that the repo's spec did not list it)
+        return _run([sys.executable, "-m", "playwright", "--version"])
     return _all(lambda: _run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
                               "--dump-dom", "about:blank"]), playwright)
 

@@ -161,13 +161,17 @@ def add(catalog: dict[str, Any], box: BoxEntry, *, force: bool = False,
     listed = next((p for p in providers if isinstance(p, dict) and p.get("name") == box.provider),
                   None)
     other_spec = spec_sha256(entry) not in (None, box.spec_sha256)
-    if listed is not None and listed.get("checksum") == box.checksum and not other_spec:
+    if not other_spec and listed is None:
+        providers.append(_provider(box))  # another provider of the same spec's version
+        providers.sort(key=lambda p: str(p.get("name")))
+        return "added"
+    if not other_spec and listed is not None and listed.get("checksum") == box.checksum:
         listed.update(_provider(box))  # the same bytes: only the url may move
         return "unchanged"
     if not force:
         what = (f"was built from another spec (sha256 {spec_sha256(entry)})" if other_spec
                 else f"lists a {box.provider} box with other content "
-                     f"(sha256 {listed.get('checksum') if listed else '?'})")
+                     f"(sha256 {listed.get('checksum') if listed else None})")
         raise UsageError(
             f"{label}version {entry['version']} {what}; this build (spec sha256 "
             f"{box.spec_sha256[:12]}…) would give one version two different boxes",

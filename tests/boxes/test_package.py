@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from parity.boxes.package import MTIME, write_box
-from parity.boxes.plans import plan_docker_box
+from parity.boxes.plans import plan_docker_box, plan_packer
 from parity.render import plan_files
 from parity.spec import Spec, load_spec
 from tests.boxes.conftest import EXAMPLES, SPECS, run
@@ -59,8 +59,11 @@ def test_a_failed_write_leaves_no_partial_box(tmp_path: Path, minimal: Spec,
 
 
 @pytest.mark.vagrant_cli
-def test_the_box_vagrantfile_is_valid_ruby(tmp_path: Path) -> None:
-    spec = load_spec(EXAMPLES / "webapp")
-    files = {f.path: f.read() for f in plan_docker_box(spec, "1.0.0")}
-    (tmp_path / "Vagrantfile").write_bytes(files["Vagrantfile"])
-    run(["ruby", "-c", str(tmp_path / "Vagrantfile")])
+@pytest.mark.parametrize("name", SPECS)
+def test_the_box_vagrantfiles_are_valid_ruby(tmp_path: Path, name: str) -> None:
+    spec = load_spec(EXAMPLES / name)
+    docker = {f.path: f.read() for f in plan_docker_box(spec, "1.0.0")}
+    vm = {f.path: f.read() for f in plan_packer(spec, "1.0.0")}
+    for label, data in (("docker", docker["Vagrantfile"]), ("vm", vm["box.Vagrantfile"])):
+        (tmp_path / label).write_bytes(data)
+        run(["ruby", "-c", str(tmp_path / label)])

@@ -9,7 +9,8 @@ Modules, each with one job:
 * :mod:`~parity.boxes.package`: a planned box written as a reproducible ``.box`` (tar.gz);
 * :mod:`~parity.boxes.installers`: the installer ISOs of the VM builders (Debian);
 * :mod:`~parity.boxes.packer`: running Packer, the one step that needs a hypervisor or daemon;
-* :mod:`~parity.boxes.build`: ``parity build-box``, tying them together.
+* :mod:`~parity.boxes.build`: ``parity build-box``, tying them together;
+* :mod:`~parity.boxes.status`: what ``parity status`` says of box environments and catalogs.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from parity import labels
 from parity.boxes.installers import INSTALLERS
 from parity.errors import UsageError
 from parity.render.base import PlannedFile, encode, header_text
@@ -66,7 +67,9 @@ def plan_docker_box(spec: Spec, version: str) -> list[PlannedFile]:
                                             "metadata.json")),
         PlannedFile("Vagrantfile", encode(render(
             "box/Vagrantfile.j2", provider="docker", catalog_name=f"{box_name(spec)}.json",
-            container_sysctls=container_sysctls(spec.model.sysctl, "none"), **ctx),
+            container_sysctls=container_sysctls(spec.model.sysctl, "none"),
+            box_label=labels.BOX, version_label=labels.BOX_VERSION, secret_env=spec.secret_env,
+            **ctx),
             "Vagrantfile")),
         *plan_context(spec, prefix=f"{CONTEXT}/"),
     ]

@@ -50,7 +50,9 @@ def test_vagrant_up_of_the_box_passes_parity_check(tmp_path: Path) -> None:
     env = {"VAGRANT_HOME": str(tmp_path / "vagrant.d"), "VAGRANT_CHECKPOINT_DISABLE": "1",
            "VAGRANT_DEFAULT_PROVIDER": "docker",
            # no bridge network on the test machines: the build reaches the mirror this way
-           "PARITY_BUILD_NETWORK": "host"}
+           "PARITY_BUILD_NETWORK": "host",
+           # the spec's secret env, read by the box's Vagrantfile at `vagrant up`
+           "SECRET_KEY": "s3cret-for-the-box-test"}
     project = tmp_path / "project"
     project.mkdir()
     (project / "Vagrantfile").write_text(PROJECT.format(url=result.catalog.as_uri()))
@@ -63,6 +65,17 @@ def test_vagrant_up_of_the_box_passes_parity_check(tmp_path: Path) -> None:
         machine = (project / ".vagrant" / "machines" / "default" / "docker" / "id").read_text()
         check = parity("check", str(spec_path), "-H", f"docker://{machine.strip()}")
         assert check.returncode == 0, check.stdout + check.stderr
+        inspect = subprocess.run(["docker", "inspect", "-f", "{{json .Config.Env}}",
+                                  machine.strip()], capture_output=True, text=True, check=True)
+        assert "SECRET_KEY=s3cret-for-the-box-test" in inspect.stdout
+        # status names the box version the environment runs, and sees a spec edit
+        status = parity("status", str(spec_path), "--catalog", str(result.catalog))
+        assert "up to date (box 1.0.0)" in status.stdout, status.stdout + status.stderr
+        assert "newest box 1.0.0, built from the spec as it is now" in status.stdout
+        spec_path.write_text(spec_path.read_text().replace("shop 1.0.0", "shop 1.0.1"))
+        status = parity("status", str(spec_path), "--catalog", str(result.catalog))
+        assert "stale (box 1.0.0)" in status.stdout, status.stdout + status.stderr
+        assert "the spec changed since box 1.0.0 was built" in status.stdout
     finally:
         subprocess.run(["vagrant", "destroy", "-f"], cwd=project, env=full_env,
                        capture_output=True, timeout=300, check=False)

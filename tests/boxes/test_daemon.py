@@ -26,6 +26,7 @@ from parity.boxes.build import write_packer
 from parity.boxes.packer import packer_env, run_packer
 from parity.render import render_target
 from parity.spec import load_spec
+from parity.sysctls import container_sysctls
 from tests.boxes.conftest import copy_spec, run
 
 PROJECT = """\
@@ -95,10 +96,21 @@ def test_packers_docker_build_matches_the_docker_target(
     try:
         render_target(spec, "docker", tmp_path / "docker")
         target_image = image_builder(tmp_path / "docker", area="boxes")
-        a = container_factory.start(packer_image, network="none")
-        b = container_factory.start(target_image, network="none")
+        # both run as a developer runs them: the image's own entrypoint (which starts nginx and
+        # PostgreSQL) and the spec's per-container sysctls, so services and sysctls are compared
+        # too, not two idle containers
+        sysctls = container_sysctls(spec.model.sysctl, "none")
+        a = container_factory.start(packer_image, command=[], network="none", sysctls=sysctls)
+        b = container_factory.start(target_image, command=[], network="none", sysctls=sysctls)
+        for c in (a, b):
+            c.exec_run(["sh", "-c", "for i in $(seq 100); do [ -s /run/parity/postgresql.pid ] "
+                        "&& [ -s /run/parity/nginx.pid ] && break; sleep 0.2; done"])
         diff = parity("diff", f"docker://{a.name}", f"docker://{b.name}", "--spec",
                       str(spec.path))
         assert diff.returncode == 0, diff.stdout + diff.stderr
+        # and each is what the spec says, services running included
+        for c in (a, b):
+            check = parity("check", str(spec.path), "-H", f"docker://{c.name}")
+            assert check.returncode == 0, check.stdout + check.stderr
     finally:
         docker_client.images.remove(packer_image, force=True)

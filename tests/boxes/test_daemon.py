@@ -113,4 +113,7 @@ def test_packers_docker_build_matches_the_docker_target(
             check = parity("check", str(spec.path), "-H", f"docker://{c.name}")
             assert check.returncode == 0, check.stdout + check.stderr
     finally:
+        # the containers first: `rmi -f` of an image a container still uses only untags it,
+        # which left Packer's image behind, dangling, after every run
+        container_factory.cleanup()
         docker_client.images.remove(packer_image, force=True)

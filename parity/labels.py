@@ -13,6 +13,9 @@ SPEC_PATH = f"{PREFIX}.spec-path"
 VERSION = f"{PREFIX}.version"
 TARGET = f"{PREFIX}.target"
 MANAGED = f"{PREFIX}.managed"
+#: on containers a docker box's Vagrantfile creates: the box name and version it runs
+BOX = f"{PREFIX}.box"
+BOX_VERSION = f"{PREFIX}.box-version"
 
 #: on hosts built by parity: one file per declared, enabled service (read by the entrypoint)
 SERVICES_DIR = "/etc/parity/services"

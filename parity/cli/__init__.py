@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "schema": "parity.cli.spec_cmds:schema",
     "render": "parity.cli.render_cmd:render",
     "build-aci": "parity.cli.render_cmd:build_aci",
+    "build-box": "parity.cli.box_cmd:build_box",
     "up": "parity.cli.up_cmds:up",
     "down": "parity.cli.up_cmds:down",
     "status": "parity.cli.up_cmds:status",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -119,24 +120,36 @@ def down(spec: str, target: str, name: str | None, keep_image: bool, wait_timeou
 @spec_argument
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
-def status(spec: str, fmt: str) -> None:
+@click.option("--catalog", "catalog_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="A box catalog (build-box's DIR/<name>.json): say which version is newest "
+                   "and whether one was built from the spec as it is now.")
+def status(spec: str, fmt: str, catalog_path: Path | None) -> None:
     """Show, per target, whether SPEC's environment exists, runs and is up to date.
+
+    Environments brought up from a docker box (`parity build-box`, then `vagrant up`) show as
+    target `box`, with the box version they run and whether the spec changed since it was built.
 
     \b
     Examples:
       parity status
+      parity status --catalog boxes/shop.json
       parity status --format json | jq '.environments[].freshness'
     """
+    from parity.boxes.status import box_status
     from parity.spec import load_spec
     from parity.up import status as run_status
     from parity.up.report import status_json, status_text
 
     loaded = load_spec(spec)
     rows = run_status(loaded)
+    box_rows, catalog = box_status(loaded, catalog_path,
+                                   docker_ok=not any(r["target"] == "docker" and r.get("error")
+                                                     for r in rows))
+    rows += box_rows
     if fmt == "json":
-        click.echo(json.dumps(status_json(loaded, rows), indent=2))  # exact values, ASCII
+        click.echo(json.dumps(status_json(loaded, rows, catalog), indent=2))  # exact values
     else:
-        echo(status_text(loaded, rows))
+        echo(status_text(loaded, rows, catalog))
     if any(row.get("error") for row in rows):
         from parity.errors import ExitCode
 

@@ -1,7 +1,8 @@
 """The jinja2 environment every renderer uses: strict undefined and one filter per language.
 
 Templates never build quoting themselves; they pipe values through ``sh``, ``rb``, ``nix``,
-``nixattr``, ``dq`` (Dockerfile), ``execform``, ``json`` or ``unit`` (systemd), each backed by
+``nixattr``, ``dq`` (Dockerfile), ``execform``, ``json``, ``unit`` (systemd) or ``packer``
+(a Packer JSON string), each backed by
 a module in :mod:`parity.render.lang`.
 """
 
@@ -13,7 +14,7 @@ from typing import Any
 
 import jinja2
 
-from parity.render.lang import dockerfile, nix, ruby, shell, systemd
+from parity.render.lang import dockerfile, nix, packer, ruby, shell, systemd
 from parity.templating import make_environment
 
 
@@ -30,6 +31,7 @@ def environment() -> jinja2.Environment:
         "execform": dockerfile.exec_form,
         "json": lambda v: json.dumps(v, ensure_ascii=False),
         "unit": systemd.command,
+        "packer": packer.value,
     })
 
 

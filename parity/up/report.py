@@ -43,12 +43,18 @@ def up_summary(spec: Spec, result: UpResult) -> str:
     return head + "\nChanges:\n" + "\n".join(f"  {line}" for line in result.changes)
 
 
-def status_json(spec: Spec, rows: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"spec": str(spec.path), "spec_sha256": spec.sha256, "environments": rows}
+def status_json(spec: Spec, rows: list[dict[str, Any]],
+                catalog: dict[str, Any] | None = None) -> dict[str, Any]:
+    doc = {"spec": str(spec.path), "spec_sha256": spec.sha256, "environments": rows}
+    if catalog is not None:
+        doc["catalog"] = catalog
+    return doc
 
 
-def status_text(spec: Spec, rows: list[dict[str, Any]]) -> str:
-    """A table like ``docker ps``: one row per environment; errors below it."""
+def status_text(spec: Spec, rows: list[dict[str, Any]],
+                catalog: dict[str, Any] | None = None) -> str:
+    """A table like ``docker ps``: one row per environment; errors, notes (what to do about an
+    outdated box) and the box catalog's summary below it."""
     table = [[h for h, _ in STATUS_COLUMNS]]
     for row in rows:
         table.append([str(row.get(key) or "-") for _, key in STATUS_COLUMNS])
@@ -59,4 +65,9 @@ def status_text(spec: Spec, rows: list[dict[str, Any]]) -> str:
     lines += [f"{row['target']}: {row['error']}" for row in rows if row.get("error")]
     lines += [f"{row['target']} {row['name']}: an in-place update did not finish; `parity up` "
               "rebuilds it" for row in rows if row.get("incomplete")]
+    lines += [f"{row['target']} {row['name']}: {row['note']}" for row in rows if row.get("note")]
+    if catalog is not None:
+        from parity.boxes.status import catalog_line
+
+        lines.append(catalog_line(catalog))
     return "\n".join(lines)

@@ -65,6 +65,18 @@ def vagrant() -> Probe:
 
 
 @functools.cache
+def vagrant_cli() -> Probe:
+    """Vagrant's own commands that need no provider (box add/outdated/update of a local
+    catalog, validate), and the ruby it runs on (Gem::Version is the box versions' oracle)."""
+    return _all(lambda: _run(["vagrant", "--version"]), lambda: _run(["ruby", "--version"]))
+
+
+@functools.cache
+def packer() -> Probe:
+    return _run(["packer", "version"])
+
+
+@functools.cache
 def nix() -> Probe:
     return _run(["nix-instantiate", "--version"])
 
@@ -163,6 +175,8 @@ def ksh93() -> Probe:
 PROBES: dict[str, Callable[[], Probe]] = {
     "docker": docker,
     "vagrant": vagrant,
+    "vagrant_cli": vagrant_cli,
+    "packer": packer,
     "nix": nix,
     "actool": actool,
     "podman": podman,
@@ -184,6 +198,8 @@ PACKAGES: dict[str, tuple[str, ...]] = {
     "docker": ("docker.io",),
     # the libvirt provider's Vagrantfiles are validated too, which needs the plugin
     "vagrant": ("vagrant", "vagrant-libvirt", "ruby"),
+    "vagrant_cli": ("vagrant", "ruby"),
+    "packer": ("packer",),
     "nix": ("nix-bin",),
     "actool": ("appc-spec",),
     "podman": ("podman",),

@@ -1,7 +1,9 @@
-"""``targets.nix.attrs: {NAME: null}``: a package nixpkgs has no attribute for is left out of the
-Nix renders (flake.nix, shell.nix, the NixOS module) and named in their header, instead of
-being guessed into an attribute that fails at evaluation. The repo's own parity.yaml needs it
-(vagrant-libvirt is a Vagrant plugin, not a nixpkgs package)."""
+"""``targets.nix.attrs: {NAME: null}``: a package nixpkgs has no attribute for (or one it will
+not evaluate by default) is left out of the Nix renders (flake.nix, shell.nix, the NixOS module)
+and named in their header, instead of being guessed into an attribute that fails at evaluation.
+The repo's own parity.yaml needs it: vagrant-libvirt is a Vagrant plugin, not a nixpkgs package,
+and nixpkgs marks packer unfree (BSL 1.1 since 1.10), so ``pkgs.packer`` would break ``nix
+develop`` without allowUnfree."""
 
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ packages: {curl: '*', vagrant-libvirt: '*', debian-archive-keyring: '*'}
 dev_packages: {make: '*'}
 targets: {nix: {attrs: {vagrant-libvirt: null, debian-archive-keyring: null}}}
 """
-NOTE = "# Not in nixpkgs, left out (targets.nix.attrs maps them to null): " \
+NOTE = "# Left out (targets.nix.attrs maps them to null): " \
        "debian-archive-keyring, vagrant-libvirt\n"
 
 
@@ -62,7 +64,10 @@ def test_without_null_nothing_is_noted(tmp_path: Path) -> None:
     assert "pkgs.vagrant\n" in text and "pkgs.debian-archive-keyring\n" in text
 
 
-def test_the_repo_spec_leaves_out_only_what_nixpkgs_lacks() -> None:
-    flake = (Path(__file__).resolve().parents[2] / "flake.nix").read_text()
-    assert "# Not in nixpkgs, left out (targets.nix.attrs maps them to null): appc-spec, " \
-           "debian-archive-keyring, libatomic1, vagrant-libvirt\n" in flake
+def test_the_repo_spec_leaves_out_only_what_nixpkgs_lacks_or_marks_unfree() -> None:
+    root = Path(__file__).resolve().parents[2]
+    for name in ("flake.nix", "shell.nix", "nixos/module.nix"):
+        text = (root / name).read_text()
+        assert "# Left out (targets.nix.attrs maps them to null): appc-spec, " \
+               "debian-archive-keyring, libatomic1, packer, vagrant-libvirt\n" in text, name
+        assert "pkgs.packer" not in text, name

@@ -100,44 +100,32 @@ pbatch() {
   [ -n "$_ix" ] || return 0
   eval "set -- $_a"  # only the selected paths: set -- "${1}" "${5}" ... (no path text in eval)
   case $_k in
-    stat)
+    # lstat, resolve and lsha (Nix hosts only) are stat, link and sha through the links (stat -L,
+    # readlink -f, and sha256sum, which reads through a link anyway), for the /etc entries NixOS
+    # links to its store; each batch line says which it is
+    stat|lstat)
       # one line per path, and every path answered when stat exits 0
-      if _o=$(stat -c '%a %u %g %U %G' -- "$@" 2>/dev/null); then
-        printf 'batch stat %s\\n%s\\n' "$_ix" "$_o"; return 0
+      _l=; [ "$_k" = stat ] || _l=-L
+      if _o=$(stat $_l -c '%a %u %g %U %G' -- "$@" 2>/dev/null); then
+        printf 'batch %s %s\\n%s\\n' "$_k" "$_ix" "$_o"; return 0
       fi;;
-    link)
+    link|resolve)
       # NUL-terminated targets as hex (any byte of a target comes back exactly); a failure
       # (BusyBox has no -z) appends a '/', so the hex no longer ends with a NUL
+      _l= _n=targetshex; [ "$_k" = link ] || { _l=-f; _n=resolvedhex; }
       if have od; then
-        _o=$({ readlink -z -- "$@" 2>/dev/null || printf /; } | od -An -v -tx1)
+        _o=$({ readlink $_l -z -- "$@" 2>/dev/null || printf /; } | od -An -v -tx1)
         case $_o in *" 00")
-          printf 'batch targetshex %s ' "$_ix"; printf %s $_o; echo; return 0;;
+          printf 'batch %s %s ' "$_n" "$_ix"; printf %s $_o; echo; return 0;;
         esac
       fi;;
-    sha)
+    sha|lsha)
       # -z: NUL ends each record and no name is escaped; tr makes one line per file. A
       # failure appends a '/', which no line of a regular file's hash can end with
+      _n=sha256; [ "$_k" = sha ] || _n=lsha256
       if have tr; then
         _o=$({ sha256sum -z -- "$@" 2>/dev/null || printf /; } | tr '\\n\\0' '?\\n')
-        case $_o in */|'') ;; *) printf 'batch sha256 %s\\n%s\\n' "$_ix" "$_o"; return 0;; esac
-      fi;;
-    # Nix hosts only: the same three batches through the links (stat -L, readlink -f, and
-    # sha256sum, which reads through a link anyway), for /etc entries NixOS links to its store
-    lstat)
-      if _o=$(stat -L -c '%a %u %g %U %G' -- "$@" 2>/dev/null); then
-        printf 'batch lstat %s\\n%s\\n' "$_ix" "$_o"; return 0
-      fi;;
-    resolve)
-      if have od; then
-        _o=$({ readlink -f -z -- "$@" 2>/dev/null || printf /; } | od -An -v -tx1)
-        case $_o in *" 00")
-          printf 'batch resolvedhex %s ' "$_ix"; printf %s $_o; echo; return 0;;
-        esac
-      fi;;
-    lsha)
-      if have tr; then
-        _o=$({ sha256sum -z -- "$@" 2>/dev/null || printf /; } | tr '\\n\\0' '?\\n')
-        case $_o in */|'') ;; *) printf 'batch lsha256 %s\\n%s\\n' "$_ix" "$_o"; return 0;; esac
+        case $_o in */|'') ;; *) printf 'batch %s %s\\n%s\\n' "$_n" "$_ix" "$_o"; return 0;; esac
       fi;;
   esac
   for p do

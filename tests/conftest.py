@@ -63,9 +63,8 @@ def stop_if_the_spec_lacks_a_package(items: list[pytest.Item]) -> None:
         files = sorted({item.nodeid.split("::")[0] for item in items
                         for marker, pkgs in tools.PACKAGES.items()
                         if pkg in pkgs and item.get_closest_marker(marker) is not None})
-        lines.append(f"{pkg} (needed by {who}" + (f": {', '.join(files[:5])}"
-                                                  f"{', …' if len(files) > 5 else ''}"
-                                                  if files else "") + ")")
+        shown = ", ".join(files[:5]) + (", …" if len(files) > 5 else "")
+        lines.append(f"{pkg} (needed by {who}: {shown})" if files else f"{pkg} (needed by {who})")
     pytest.exit("parity.yaml does not list packages the tests need, so scripts/bootstrap.sh "
                 "did not install them:\n  " + "\n  ".join(lines)
                 + "\nAdd them under packages: in parity.yaml, then render it again: "

@@ -161,3 +161,10 @@ def _wait_port(host: str, port: int, container: Container) -> None:
             pytest.fail(f"sshd exited: {container.logs().decode()[-500:]}")
         time.sleep(0.2)
     pytest.fail(f"sshd did not listen on {host}:{port} within 30 s")
+
+
+@pytest.fixture(scope="session")
+def nixos_image(image_builder: Any) -> str:
+    """tests/fixtures/nixos-etc: debian:12 with NixOS's /etc and unit layout (links into
+    /etc/static and the store), built once for the NixOS files and services tests."""
+    return image_builder(HERE.parent / "fixtures" / "nixos-etc", area="nixos-etc")

@@ -11,7 +11,6 @@ with the store's 0444/0555 modes set by Nix itself, and generations switching /e
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,7 +22,6 @@ from parity.spec import load_spec_text
 
 pytestmark = pytest.mark.docker
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "nixos-etc"
 ETC = "/nix/store/0123456789abcdfghijklmnpqrsvwxyz-etc/etc"
 
 SPEC = """\
@@ -52,10 +50,6 @@ drift:
       reason: the container is debian:12 dressed as NixOS; its os facts are not the point
 """
 
-
-@pytest.fixture(scope="module")
-def nixos_image(image_builder: Any) -> str:
-    return image_builder(FIXTURE, area="nixos-etc")
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ test_nixos_services.py, and what no test here covers is a live systemd on NixOS:
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,7 +24,6 @@ from tests.helpers.docker import exec_ok
 
 pytestmark = pytest.mark.docker
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "nixos-etc"
 
 SPEC = """\
 parity: 1
@@ -41,10 +39,6 @@ drift:
       reason: the container is debian:12 dressed as NixOS; its os facts are not the point
 """
 
-
-@pytest.fixture(scope="module")
-def nixos_image(image_builder: Any) -> str:
-    return image_builder(FIXTURE, area="nixos-etc")
 
 
 @pytest.fixture

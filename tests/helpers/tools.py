@@ -153,10 +153,11 @@ def postgres() -> Probe:
 def netns() -> Probe:
     """A private network namespace (``unshare -n``): root with CAP_SYS_ADMIN, which an
     unprivileged container lacks."""
-    if shutil.which("unshare") and not _run(["unshare", "-n", "true"]).ok:
+    probe = _run(["unshare", "-n", "true"])
+    if not probe.ok and shutil.which("unshare"):
         return Probe(False, "`unshare -n true` is not permitted here: it needs CAP_SYS_ADMIN "
                             "(a VM, or a privileged container; not an ordinary one)")
-    return _all(lambda: _run(["unshare", "-n", "true"]), lambda: _run(["ss", "-V"]))
+    return _all(lambda: probe, lambda: _run(["ss", "-V"]))
 
 
 @functools.cache

@@ -442,8 +442,13 @@ def verify_parity(res: Sampled, fleet: Fleet, names: list[str], client: str) -> 
     for name, want in expected.items():
         got = {(f["kind"], f["name"]) for f in by_host[name]["findings"] if f["fails"]}
         if (want is None and got) or (want is not None and got != {want}):
+            # everything the host's report holds, so a rare miss can be told from the log alone
+            seen = [(f["kind"], f["name"], f["field"], f["change"], f["fails"])
+                    for f in by_host[name]["findings"]]
+            warned = [w for w in report.get("warnings", []) if name in w]
             raise BenchError(f"parity ({client}): {name} has findings {sorted(got)}, expected "
-                             f"{[want] if want else []}")
+                             f"{[want] if want else []}; its report: {seen[:10]}, "
+                             f"warnings {warned[:5]}")
     want_rc = 1 if any(expected.values()) else 0
     if res.rc != want_rc or report["exit_code"] != want_rc:
         raise BenchError(f"parity ({client}) exited {res.rc}, expected {want_rc}")

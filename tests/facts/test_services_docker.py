@@ -183,3 +183,28 @@ def test_verdicts_do_not_depend_on_the_request(host: Any) -> None:
     assert "telnetd" not in without
     assert (without["hwclock.sh"]["running"], without["hwclock.sh"]["enabled"]) == _testinfra(
         host, "hwclock.sh")
+
+
+def test_a_status_probe_in_flight_is_not_the_daemon(host: Any) -> None:
+    """The kernel names a process running an init script after the script: while another
+    check (or an admin) asks ``/etc/init.d/appd status``, a live process called ``appd``
+    exists. Two checks of one host at once must not take each other's probe for the daemon
+    (the benchmark fleet's 40 names on 4 boxes once did)."""
+    exec_ok(host, "printf '#!/bin/sh\\ncase \"$1\" in status) [ -e /tmp/hold ] && sleep 600;"
+                  " exit 3;; esac\\n' > /etc/init.d/appd && chmod 755 /etc/init.d/appd")
+    # the other check's probe: held in its status until this test ends
+    out = exec_ok(host, "touch /tmp/hold && (/etc/init.d/appd status >/dev/null 2>&1 &"
+                        " echo $!)")
+    probe = int(out.split()[-1])
+    exec_ok(host, "rm /tmp/hold")  # parity's own probe answers 3 at once
+    # the oracles: a live process named appd, running the script; the script itself says 3
+    assert _state(host, probe) in ("S", "R")
+    assert exec_ok(host, f"cat /proc/{probe}/comm").strip() == "appd"
+    assert exec_ok(host, f"tr '\\0' ' ' < /proc/{probe}/cmdline").split()[1:] == [
+        "/etc/init.d/appd", "status"]
+    assert _status_rc(host, "appd") == 3
+
+    assert _services(host, "appd")["appd"] == {"running": False, "enabled": False}
+    # the daemon itself, once it runs (a copy of sleep called appd): running
+    _fake(host, "appd")
+    assert _services(host, "appd")["appd"] == {"running": True, "enabled": False}

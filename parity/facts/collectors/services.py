@@ -27,7 +27,9 @@ evidence says so, checked in this order (docs/facts.md, "Service rules", is the 
 3. a live, non-zombie process whose ``comm`` (the kernel keeps 15 characters) is one of the
    service's daemon names: the name itself, what its init script names as its daemon
    (``DAEMON=``, ``start-stop-daemon --exec``/``--name`` ..., read by one ``grep`` over all
-   scripts) and :data:`WELL_KNOWN_DAEMONS`.
+   scripts) and :data:`WELL_KNOWN_DAEMONS`. A process running an init script is named after
+   the script (``sh /etc/init.d/app status`` is ``app`` to the kernel): one whose command line
+   names ``init.d/<comm>`` is a status probe (another check's, an admin's), never the daemon.
 
 A status 3 does not outweigh rule 3, unlike testinfra's SysV rule: Debian's scripts look for
 their own pid file, so a daemon started another way (``sshd -D`` as a container's command) is
@@ -223,10 +225,23 @@ else
     done
     [ $# -gt 0 ] && grep -H -E -e '{_DAEMON_LINES}' -- "$@" 2>/dev/null
   fi
+  # a process running an init script carries the script's name (the kernel names it after the
+  # file executed, cut to 15 bytes): another check's status probe on this host, or an admin's
+  # `service NAME status`, is not the daemon. Its cmdline (read drops the NULs) names the
+  # script (/etc/init.d/NAME, /etc/rc.d/init.d/NAME); one gone meanwhile reads empty
   for d in /proc/[0-9]*; do
     c=; read -r c 2>/dev/null < "$d/comm" && [ -n "$c" ] || continue
     pstate "${{d#/proc/}}"
-    case $_s in '') ;; Z*|X*) echo "zombie $c";; *) echo "proc $c";; esac
+    case $_s in
+      '') ;;
+      Z*|X*) echo "zombie $c";;
+      *)
+        if [ -f "/etc/init.d/$c" ] || [ ${{#c}} -ge 15 ]; then
+          a=; read -r a 2>/dev/null < "$d/cmdline"
+          case $a in ''|*"init.d/$c"*) continue;; esac
+        fi
+        echo "proc $c";;
+    esac
   done
 fi
 """

@@ -213,10 +213,23 @@ else
     done
     [ $# -gt 0 ] && grep -H -E -e '^[[:space:]]*(export[[:space:]]+)?(DAEMON|DAEMON_NAME|NAME|command|procname)=|^[[:space:]]*(export[[:space:]]+)?[A-Za-z_][A-Za-z0-9_]*=[^[:space:]/]?/|--(exec|name)([[:space:]]|=)' -- "$@" 2>/dev/null
   fi
+  # a process running an init script carries the script's name (the kernel names it after the
+  # file executed, cut to 15 bytes): another check's status probe on this host, or an admin's
+  # `service NAME status`, is not the daemon. Its cmdline (read drops the NULs) names the
+  # script (/etc/init.d/NAME, /etc/rc.d/init.d/NAME); one gone meanwhile reads empty
   for d in /proc/[0-9]*; do
     c=; read -r c 2>/dev/null < "$d/comm" && [ -n "$c" ] || continue
     pstate "${d#/proc/}"
-    case $_s in '') ;; Z*|X*) echo "zombie $c";; *) echo "proc $c";; esac
+    case $_s in
+      '') ;;
+      Z*|X*) echo "zombie $c";;
+      *)
+        if [ -f "/etc/init.d/$c" ] || [ ${#c} -ge 15 ]; then
+          a=; read -r a 2>/dev/null < "$d/cmdline"
+          case $a in ''|*"init.d/$c"*) continue;; esac
+        fi
+        echo "proc $c";;
+    esac
   done
 fi
 ) </dev/null
@@ -627,10 +640,23 @@ else
     done
     [ $# -gt 0 ] && grep -H -E -e '"'"'^[[:space:]]*(export[[:space:]]+)?(DAEMON|DAEMON_NAME|NAME|command|procname)=|^[[:space:]]*(export[[:space:]]+)?[A-Za-z_][A-Za-z0-9_]*=[^[:space:]/]?/|--(exec|name)([[:space:]]|=)'"'"' -- "$@" 2>/dev/null
   fi
+  # a process running an init script carries the script'"'"'s name (the kernel names it after the
+  # file executed, cut to 15 bytes): another check'"'"'s status probe on this host, or an admin'"'"'s
+  # `service NAME status`, is not the daemon. Its cmdline (read drops the NULs) names the
+  # script (/etc/init.d/NAME, /etc/rc.d/init.d/NAME); one gone meanwhile reads empty
   for d in /proc/[0-9]*; do
     c=; read -r c 2>/dev/null < "$d/comm" && [ -n "$c" ] || continue
     pstate "${d#/proc/}"
-    case $_s in '"'"''"'"') ;; Z*|X*) echo "zombie $c";; *) echo "proc $c";; esac
+    case $_s in
+      '"'"''"'"') ;;
+      Z*|X*) echo "zombie $c";;
+      *)
+        if [ -f "/etc/init.d/$c" ] || [ ${#c} -ge 15 ]; then
+          a=; read -r a 2>/dev/null < "$d/cmdline"
+          case $a in '"'"''"'"'|*"init.d/$c"*) continue;; esac
+        fi
+        echo "proc $c";;
+    esac
   done
 fi
 ) </dev/null

@@ -208,3 +208,21 @@ def test_a_status_probe_in_flight_is_not_the_daemon(host: Any) -> None:
     # the daemon itself, once it runs (a copy of sleep called appd): running
     _fake(host, "appd")
     assert _services(host, "appd")["appd"] == {"running": True, "enabled": False}
+
+
+def test_a_script_that_runs_as_its_own_daemon_still_counts(host: Any) -> None:
+    """Only a *status* probe is left out: a script whose ``start`` backgrounds a loop of its
+    own is the daemon (``/bin/sh /etc/init.d/loopd start`` named ``loopd``), and its status
+    3 does not outweigh it (docs/facts.md, Service rules)."""
+    exec_ok(host, "printf '#!/bin/sh\ncase \"$1\" in start) (while :; do sleep 1; done)"
+                  " >/dev/null 2>&1 & ;; status) exit 3;; esac\n' > /etc/init.d/loopd"
+                  " && chmod 755 /etc/init.d/loopd && /etc/init.d/loopd start")
+    pids = exec_ok(host, "for d in /proc/[0-9]*; do [ \"$(cat $d/comm 2>/dev/null)\" = loopd ]"
+                         " && echo ${d#/proc/}; done; true").split()
+    # the oracles: a live loopd running the script's start; the script itself says 3
+    assert pids and all(_state(host, int(p)) in ("S", "R") for p in pids)
+    assert exec_ok(host, f"tr '\\0' ' ' < /proc/{pids[0]}/cmdline").split()[1:] == [
+        "/etc/init.d/loopd", "start"]
+    assert _status_rc(host, "loopd") == 3
+
+    assert _services(host, "loopd")["loopd"] == {"running": True, "enabled": False}

@@ -29,7 +29,8 @@ evidence says so, checked in this order (docs/facts.md, "Service rules", is the 
    (``DAEMON=``, ``start-stop-daemon --exec``/``--name`` ..., read by one ``grep`` over all
    scripts) and :data:`WELL_KNOWN_DAEMONS`. A process running an init script is named after
    the script (``sh /etc/init.d/app status`` is ``app`` to the kernel): one whose command line
-   names ``init.d/<comm>`` is a status probe (another check's, an admin's), never the daemon.
+   is ``... init.d/<comm>... status`` is a status probe (another check's, an admin's), never
+   the daemon.
 
 A status 3 does not outweigh rule 3, unlike testinfra's SysV rule: Debian's scripts look for
 their own pid file, so a daemon started another way (``sshd -D`` as a container's command) is
@@ -228,7 +229,8 @@ else
   # a process running an init script carries the script's name (the kernel names it after the
   # file executed, cut to 15 bytes): another check's status probe on this host, or an admin's
   # `service NAME status`, is not the daemon. Its cmdline (read drops the NULs) names the
-  # script (/etc/init.d/NAME, /etc/rc.d/init.d/NAME); one gone meanwhile reads empty
+  # script (/etc/init.d/NAME, /etc/rc.d/init.d/NAME) and ends in status; one gone meanwhile
+  # reads empty. A script that backgrounds itself as the daemon (`start` loops) still counts
   for d in /proc/[0-9]*; do
     c=; read -r c 2>/dev/null < "$d/comm" && [ -n "$c" ] || continue
     pstate "${{d#/proc/}}"
@@ -238,7 +240,7 @@ else
       *)
         if [ -f "/etc/init.d/$c" ] || [ ${{#c}} -ge 15 ]; then
           a=; read -r a 2>/dev/null < "$d/cmdline"
-          case $a in ''|*"init.d/$c"*) continue;; esac
+          case $a in ''|*"init.d/$c"*status) continue;; esac
         fi
         echo "proc $c";;
     esac

@@ -216,7 +216,8 @@ else
   # a process running an init script carries the script's name (the kernel names it after the
   # file executed, cut to 15 bytes): another check's status probe on this host, or an admin's
   # `service NAME status`, is not the daemon. Its cmdline (read drops the NULs) names the
-  # script (/etc/init.d/NAME, /etc/rc.d/init.d/NAME); one gone meanwhile reads empty
+  # script (/etc/init.d/NAME, /etc/rc.d/init.d/NAME) and ends in status; one gone meanwhile
+  # reads empty. A script that backgrounds itself as the daemon (`start` loops) still counts
   for d in /proc/[0-9]*; do
     c=; read -r c 2>/dev/null < "$d/comm" && [ -n "$c" ] || continue
     pstate "${d#/proc/}"
@@ -226,7 +227,7 @@ else
       *)
         if [ -f "/etc/init.d/$c" ] || [ ${#c} -ge 15 ]; then
           a=; read -r a 2>/dev/null < "$d/cmdline"
-          case $a in ''|*"init.d/$c"*) continue;; esac
+          case $a in ''|*"init.d/$c"*status) continue;; esac
         fi
         echo "proc $c";;
     esac
@@ -643,7 +644,8 @@ else
   # a process running an init script carries the script'"'"'s name (the kernel names it after the
   # file executed, cut to 15 bytes): another check'"'"'s status probe on this host, or an admin'"'"'s
   # `service NAME status`, is not the daemon. Its cmdline (read drops the NULs) names the
-  # script (/etc/init.d/NAME, /etc/rc.d/init.d/NAME); one gone meanwhile reads empty
+  # script (/etc/init.d/NAME, /etc/rc.d/init.d/NAME) and ends in status; one gone meanwhile
+  # reads empty. A script that backgrounds itself as the daemon (`start` loops) still counts
   for d in /proc/[0-9]*; do
     c=; read -r c 2>/dev/null < "$d/comm" && [ -n "$c" ] || continue
     pstate "${d#/proc/}"
@@ -653,7 +655,7 @@ else
       *)
         if [ -f "/etc/init.d/$c" ] || [ ${#c} -ge 15 ]; then
           a=; read -r a 2>/dev/null < "$d/cmdline"
-          case $a in '"'"''"'"'|*"init.d/$c"*) continue;; esac
+          case $a in '"'"''"'"'|*"init.d/$c"*status) continue;; esac
         fi
         echo "proc $c";;
     esac

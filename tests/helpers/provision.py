@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from parity.render import plan
+from parity.render import plan, render_target
 from parity.render.context import IMAGE_TREE
-from parity.spec import Spec
+from parity.spec import Spec, load_spec_text
 
 
 def write_provisioning(spec: Spec, folder: Path) -> Path:
@@ -29,3 +29,14 @@ def provisioning_text(spec: Spec) -> str:
     files = {f.path: f for f in plan(spec, "docker")}
     names = ["provision.sh", *sorted(p for p in files if p.endswith("/step.sh"))]
     return "".join(files[n].read().decode() for n in names)
+
+
+def docker_context(tmp_path: Path, name: str, body: str) -> Path:
+    """Render ``parity: 1`` + ``name`` + ``base: debian:12`` + ``body`` (spec YAML) as a docker
+    context under ``tmp_path/ctx``, for tests that mount it into a container and run
+    provision.sh there."""
+    spec = load_spec_text(f"parity: 1\nname: {name}\nbase: debian:12\n{body}",
+                          tmp_path / "parity.yaml")
+    out = tmp_path / "ctx"
+    render_target(spec, "docker", out)
+    return out

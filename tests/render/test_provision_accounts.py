@@ -7,19 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from parity.render import render_target
-from parity.spec import load_spec_text
 from tests.helpers.docker import exec_ok
+from tests.helpers.provision import docker_context
 
 pytestmark = pytest.mark.docker
 
 
 def context(tmp_path: Path, accounts: str) -> Path:
-    spec = load_spec_text(f"parity: 1\nname: acc\nbase: debian:12\n{accounts}",
-                          tmp_path / "parity.yaml")
-    out = tmp_path / "ctx"
-    render_target(spec, "docker", out)
-    return out
+    return docker_context(tmp_path, "acc", accounts)
 
 
 def test_undeclared_missing_group_is_a_clear_error(tmp_path: Path, base_image: str,

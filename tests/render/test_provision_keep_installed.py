@@ -9,18 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from parity.render import render_target
-from parity.spec import load_spec_text
+from tests.helpers.provision import docker_context
 
 pytestmark = pytest.mark.docker
 
 
 def context(tmp_path: Path, packages: str) -> Path:
-    spec = load_spec_text(f"parity: 1\nname: keep\nbase: debian:12\npackages: {packages}\n",
-                          tmp_path / "parity.yaml")
-    out = tmp_path / "ctx"
-    render_target(spec, "docker", out)
-    return out
+    return docker_context(tmp_path, "keep", f"packages: {packages}\n")
 
 
 def run(box, env: dict[str, str]) -> tuple[int, str]:  # type: ignore[no-untyped-def]
